@@ -1,0 +1,55 @@
+"""Command line: parse arguments, run one command, turn errors into exit codes.
+
+Exit codes (DESIGN section 2): 0 success, 1 content or verification errors, 2 usage
+errors, 3 network/provider errors. Each subcommand lives in ``sitegen/commands/`` and
+exposes ``register(subparsers)``; the stages below never print or exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from sitegen import __version__
+from sitegen.errors import SitegenError
+
+COMMANDS = ("new", "build", "serve", "check", "cid", "car", "verify", "attest", "deploy")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; keep its message short."""
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sitegen", description="Static journals with content IDs.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"sitegen.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args) or 0)
+    except SitegenError as exc:
+        for diag in exc.diagnostics:
+            print(diag.format(), file=sys.stderr)
+        if exc.message:
+            print(f"sitegen: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sitegen: interrupted", file=sys.stderr)
+        return 130

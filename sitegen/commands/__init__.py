@@ -1,0 +1,1 @@
+"""Plumbing between the command line and the stages."""

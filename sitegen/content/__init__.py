@@ -1,0 +1,1 @@
+"""The journal on disk -> validated data with source lines."""
