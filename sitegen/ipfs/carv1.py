@@ -1,0 +1,188 @@
+"""CARv1 bytes: the DAG-CBOR header, length-prefixed sections, and a spool for blocks.
+
+The importer produces blocks leaves-first, while ``ipfs dag export`` writes them root-first
+(DFS pre-order, first seen, no duplicates). :class:`BlockSpool` parks blocks in a temporary
+file with an in-memory offset index, so the CAR can be written in Kubo's order afterwards
+without holding a multi-GiB site in memory.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from sitegen.ipfs.cid import DAG_PB, CidError, cid_codec, encode_varint, read_cid
+from sitegen.ipfs.dagpb import decode_pbnode
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes((major << 5 | n,))
+    if n < 0x100:
+        return bytes((major << 5 | 24, n))
+    if n < 0x10000:
+        return bytes((major << 5 | 25,)) + n.to_bytes(2, "big")
+    return bytes((major << 5 | 26,)) + n.to_bytes(4, "big")
+
+
+def encode_header(roots: list[bytes]) -> bytes:
+    """DAG-CBOR ``{roots: [CID…], version: 1}`` (canonical key order: roots first)."""
+    out = bytearray(b"\xa2\x65roots")
+    out += _cbor_head(4, len(roots))
+    for cid in roots:
+        out += b"\xd8\x2a" + _cbor_head(2, len(cid) + 1) + b"\x00" + cid
+    out += b"\x67version\x01"
+    return bytes(out)
+
+
+def _cbor_item(buf: bytes, pos: int) -> tuple[object, int]:
+    """A small DAG-CBOR reader: enough for a CAR header (maps, arrays, strings, tag 42)."""
+    if pos >= len(buf):
+        raise CidError("truncated CAR header")
+    ib = buf[pos]
+    major, info = ib >> 5, ib & 31
+    pos += 1
+    if info < 24:
+        n = info
+    elif info in (24, 25, 26, 27):
+        width = 1 << (info - 24)
+        n = int.from_bytes(buf[pos : pos + width], "big")
+        pos += width
+    else:
+        raise CidError("unsupported CBOR item in CAR header")
+    if major == 0:
+        return n, pos
+    if major in (2, 3):
+        raw = buf[pos : pos + n]
+        return (raw if major == 2 else raw.decode("utf-8")), pos + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, pos = _cbor_item(buf, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        out: dict[object, object] = {}
+        for _ in range(n):
+            key, pos = _cbor_item(buf, pos)
+            out[key], pos = _cbor_item(buf, pos)
+        return out, pos
+    if major == 6 and n == 42:
+        inner, pos = _cbor_item(buf, pos)
+        if not isinstance(inner, bytes) or not inner.startswith(b"\x00"):
+            raise CidError("bad CID in CAR header")
+        return CidLink(inner[1:]), pos
+    raise CidError("unsupported CBOR item in CAR header")
+
+
+@dataclass(frozen=True, slots=True)
+class CidLink:
+    cid: bytes
+
+
+def _read_varint(fh: BinaryIO) -> int | None:
+    """A varint from a stream; None at a clean end of file."""
+    result = shift = 0
+    first = True
+    while True:
+        b = fh.read(1)
+        if not b:
+            if first:
+                return None
+            raise CidError("truncated section length")
+        first = False
+        result |= (b[0] & 0x7F) << shift
+        if not b[0] & 0x80:
+            return result
+        shift += 7
+        if shift > 63:
+            raise CidError("section length varint too long")
+
+
+def read_header(fh: BinaryIO) -> list[bytes]:
+    """Read the header at the start of ``fh``; returns the root CIDs."""
+    length = _read_varint(fh)
+    if length is None or length == 0:
+        raise CidError("empty file: no CAR header")
+    raw = fh.read(length)
+    if len(raw) != length:
+        raise CidError("truncated CAR header")
+    header, _ = _cbor_item(raw, 0)
+    if not isinstance(header, dict) or header.get("version") != 1:
+        raise CidError("not a CARv1 (header version is not 1)")
+    roots = header.get("roots")
+    if not isinstance(roots, list) or not all(isinstance(r, CidLink) for r in roots):
+        raise CidError("CAR header roots are not a list of CIDs")
+    return [r.cid for r in roots]  # type: ignore[union-attr]
+
+
+def iter_sections(fh: BinaryIO) -> Iterator[tuple[bytes, bytes, int]]:
+    """(cid, block, offset of block) for each section after the header."""
+    while True:
+        length = _read_varint(fh)
+        if length is None:
+            return
+        section = fh.read(length)
+        if len(section) != length:
+            raise CidError("truncated CAR section")
+        start = fh.tell() - length
+        cid, pos = read_cid(section, 0)
+        yield cid, section[pos:], start + pos
+
+
+def links_of(cid: bytes, block: bytes) -> list[tuple[bytes, bytes]]:
+    """(child CID, link name) of a dag-pb block; raw and other codecs link to nothing."""
+    if cid_codec(cid) != DAG_PB:
+        return []
+    return [(link.cid, link.name) for link in decode_pbnode(block).links]
+
+
+def write_section(out: BinaryIO, cid: bytes, block: bytes) -> None:
+    out.write(encode_varint(len(cid) + len(block)))
+    out.write(cid)
+    out.write(block)
+
+
+@dataclass(slots=True)
+class BlockSpool:
+    """Blocks parked on disk by CID (each once), for writing a CAR in DAG order later."""
+
+    fh: BinaryIO = field(default_factory=lambda: tempfile.TemporaryFile())  # noqa: SIM115
+    index: dict[bytes, tuple[int, int]] = field(default_factory=dict)
+    end: int = 0
+
+    def put(self, cid: bytes, block: bytes) -> None:
+        if cid in self.index:
+            return
+        self.fh.seek(self.end)
+        self.fh.write(block)
+        self.index[cid] = (self.end, len(block))
+        self.end += len(block)
+
+    def get(self, cid: bytes) -> bytes:
+        offset, length = self.index[cid]
+        self.fh.seek(offset)
+        return self.fh.read(length)
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def write_car(self, root: bytes, out: BinaryIO) -> int:
+        """Write a CARv1 of everything reachable from ``root``, DFS pre-order; returns blocks."""
+        header = encode_header([root])
+        out.write(encode_varint(len(header)) + header)
+        seen: set[bytes] = set()
+        stack = [root]
+        count = 0
+        while stack:
+            cid = stack.pop()
+            if cid in seen:
+                continue
+            seen.add(cid)
+            block = self.get(cid)
+            write_section(out, cid, block)
+            count += 1
+            stack.extend(child for child, _ in reversed(links_of(cid, block)))
+        return count

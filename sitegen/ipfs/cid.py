@@ -1,0 +1,176 @@
+"""Varints, multibase and CIDs: the byte-level naming layer of IPFS.
+
+We keep CIDs as their binary form inside the importer and CAR code (that is what dag-pb
+links and CAR sections hold) and turn them into strings only at the edges.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+RAW = 0x55
+DAG_PB = 0x70
+SHA2_256 = 0x12
+IDENTITY = 0x00
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58)}
+
+
+class CidError(ValueError):
+    """Bytes or text that are not a CID we can read."""
+
+
+def encode_varint(n: int) -> bytes:
+    """Unsigned LEB128, as multiformats and protobuf use."""
+    if n < 0:
+        raise ValueError("varint must be non-negative")
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def decode_varint(buf: bytes | memoryview, pos: int = 0) -> tuple[int, int]:
+    """Read one varint at ``pos``; returns (value, position after it)."""
+    result = 0
+    shift = 0
+    while True:
+        if pos >= len(buf):
+            raise CidError("truncated varint")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise CidError("varint longer than 9 bytes")
+
+
+def b58encode(data: bytes) -> str:
+    n = int.from_bytes(data, "big")
+    out = []
+    while n:
+        n, r = divmod(n, 58)
+        out.append(_B58[r])
+    pad = len(data) - len(data.lstrip(b"\0"))
+    return "1" * pad + "".join(reversed(out))
+
+
+def b58decode(text: str) -> bytes:
+    n = 0
+    for ch in text:
+        if ch not in _B58_INDEX:
+            raise CidError(f"invalid base58 character {ch!r}")
+        n = n * 58 + _B58_INDEX[ch]
+    pad = len(text) - len(text.lstrip("1"))
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
+    return b"\0" * pad + body
+
+
+def _b32encode(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").lower().rstrip("=")
+
+
+def _b32decode(text: str) -> bytes:
+    text = text.upper()
+    try:
+        return base64.b32decode(text + "=" * (-len(text) % 8))
+    except ValueError as exc:
+        raise CidError(f"invalid base32: {exc}") from None
+
+
+def sha256_cid(codec: int, digest: bytes, version: int) -> bytes:
+    """Binary CID for a sha2-256 digest; CIDv0 only exists for dag-pb."""
+    if version == 0:
+        if codec != DAG_PB:
+            raise CidError("CIDv0 can only name dag-pb blocks")
+        return b"\x12\x20" + digest
+    return b"\x01" + encode_varint(codec) + b"\x12\x20" + digest
+
+
+@dataclass(frozen=True, slots=True)
+class CidParts:
+    """A decoded CID: enough to check a block against it."""
+
+    version: int
+    codec: int
+    hash_code: int
+    digest: bytes
+
+
+def read_cid(buf: bytes | memoryview, pos: int = 0) -> tuple[bytes, int]:
+    """Read one binary CID starting at ``pos`` (as in a CAR section); returns (cid, end)."""
+    start = pos
+    if pos + 1 < len(buf) and buf[pos] == 0x12 and buf[pos + 1] == 0x20:
+        end = pos + 34
+        if end > len(buf):
+            raise CidError("truncated CIDv0")
+        return bytes(buf[start:end]), end
+    version, pos = decode_varint(buf, pos)
+    if version != 1:
+        raise CidError(f"unsupported CID version {version}")
+    _codec, pos = decode_varint(buf, pos)
+    _code, pos = decode_varint(buf, pos)
+    length, pos = decode_varint(buf, pos)
+    end = pos + length
+    if end > len(buf):
+        raise CidError("truncated CID digest")
+    return bytes(buf[start:end]), end
+
+
+def cid_parts(cid: bytes) -> CidParts:
+    """Split a binary CID into version, codec, hash code and digest."""
+    if len(cid) == 34 and cid[0] == 0x12 and cid[1] == 0x20:
+        return CidParts(0, DAG_PB, SHA2_256, cid[2:])
+    version, pos = decode_varint(cid, 0)
+    if version != 1:
+        raise CidError(f"unsupported CID version {version}")
+    codec, pos = decode_varint(cid, pos)
+    code, pos = decode_varint(cid, pos)
+    length, pos = decode_varint(cid, pos)
+    digest = cid[pos:]
+    if len(digest) != length:
+        raise CidError("CID digest length does not match its multihash header")
+    return CidParts(1, codec, code, digest)
+
+
+def cid_to_str(cid: bytes) -> str:
+    """CIDv0 as base58btc ``Qm…``, CIDv1 as base32 lower-case ``b…``."""
+    if len(cid) == 34 and cid[0] == 0x12:
+        return b58encode(cid)
+    return "b" + _b32encode(cid)
+
+
+def cid_from_str(text: str) -> bytes:
+    """Parse a CID string (``Qm…`` v0, ``b…`` base32 or ``z…`` base58btc v1)."""
+    text = text.strip()
+    if len(text) == 46 and text.startswith("Qm"):
+        raw = b58decode(text)
+    elif text.startswith(("b", "B")):
+        raw = _b32decode(text[1:])
+    elif text.startswith("z"):
+        raw = b58decode(text[1:])
+    else:
+        raise CidError(f"not a CID we can read: {text!r}")
+    cid_parts(raw)
+    return raw
+
+
+def block_matches(cid: bytes, block: bytes) -> bool:
+    """Does ``block`` hash to ``cid``? Supports sha2-256 and identity multihashes."""
+    parts = cid_parts(cid)
+    if parts.hash_code == SHA2_256:
+        return hashlib.sha256(block).digest() == parts.digest
+    if parts.hash_code == IDENTITY:
+        return block == parts.digest
+    raise CidError(f"unsupported multihash code 0x{parts.hash_code:x}")
+
+
+def cid_codec(cid: bytes) -> int:
+    return cid_parts(cid).codec

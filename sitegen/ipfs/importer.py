@@ -1,0 +1,148 @@
+"""``ipfs add --only-hash -r`` in Python: walk a path and compute its UnixFS CIDs.
+
+Matches Kubo's adder: hidden entries (names starting with ``.``) are skipped unless asked
+for, empty folders are kept, symlinks are stored as UnixFS Symlink nodes holding the link
+target (Kubo does not follow them), and anything else that is not a regular file or folder
+(sockets, FIFOs, devices) is an error naming the path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import ContentError, Diagnostic
+from sitegen.ipfs.cid import cid_to_str
+from sitegen.ipfs.dagpb import T_SYMLINK, encode_pbnode, encode_unixfs
+from sitegen.ipfs.dirs import build_directory
+from sitegen.ipfs.files import Emit, Node, dag_pb_node, import_stream
+from sitegen.ipfs.profiles import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """CIDs of an added path; ``files``/``dirs`` map POSIX relative paths to CID strings."""
+
+    root: str
+    files: dict[str, str]
+    dirs: dict[str, str]
+    """Every folder below the root; the root itself is only in ``root``."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeResult:
+    """What :func:`import_tree` knows beyond :class:`AddResult`: the root's own links."""
+
+    result: AddResult
+    root_node: Node
+    root_entries: tuple[tuple[bytes, Node], ...]
+    """(name, child) of the top folder, so a caller can add one entry and rebuild only it."""
+    is_dir: bool
+
+
+def cid_of_bytes(data: bytes, profile: Profile) -> str:
+    """The CID ``ipfs add`` gives a file holding exactly ``data``."""
+    return cid_to_str(import_stream(io.BytesIO(data), profile).cid)
+
+
+def symlink_node(target: str, profile: Profile, emit: Emit | None = None) -> Node:
+    """A UnixFS Symlink node (Type=4, Data=target), as Kubo stores links it does not follow."""
+    data = encode_unixfs(T_SYMLINK, data=os.fsencode(target))
+    return dag_pb_node(encode_pbnode([], data), profile, emit)
+
+
+def add_path(
+    path: Path,
+    profile: Profile,
+    *,
+    hidden: bool = False,
+    exclude: Callable[[str], bool] | None = None,
+    on_block: Callable[[bytes, bytes], None] | None = None,
+) -> AddResult:
+    """CIDs of a file or folder; ``exclude(relpath)`` True drops that entry entirely."""
+    return import_tree(path, profile, hidden=hidden, exclude=exclude, on_block=on_block).result
+
+
+def import_tree(
+    path: Path,
+    profile: Profile,
+    *,
+    hidden: bool = False,
+    exclude: Callable[[str], bool] | None = None,
+    on_block: Emit | None = None,
+) -> TreeResult:
+    """Like :func:`add_path`, also returning the root folder's entries for a cheap rebuild."""
+    path = Path(path)
+    files: dict[str, str] = {}
+    dirs: dict[str, str] = {}
+    if path.is_symlink() and not path.is_dir():
+        node = symlink_node(os.readlink(path), profile, on_block)
+        return TreeResult(AddResult(cid_to_str(node.cid), {}, {}), node, (), False)
+    if path.is_file():
+        with path.open("rb") as fh:
+            node = import_stream(fh, profile, on_block)
+        return TreeResult(AddResult(cid_to_str(node.cid), {}, {}), node, (), False)
+    if not path.is_dir():
+        raise ContentError(
+            f"cannot add {path}",
+            [Diagnostic(str(path), None, None, "no such file or folder")],
+        )
+    walker = _Walker(profile, hidden, exclude, on_block, files, dirs)
+    entries = walker.entries(path, "")
+    if walker.problems:
+        raise ContentError(f"cannot add {path}", walker.problems)
+    node = build_directory(entries, profile, on_block)
+    result = AddResult(
+        cid_to_str(node.cid), dict(sorted(files.items())), dict(sorted(dirs.items()))
+    )
+    return TreeResult(result, node, tuple(entries), True)
+
+
+@dataclass(slots=True)
+class _Walker:
+    profile: Profile
+    hidden: bool
+    exclude: Callable[[str], bool] | None
+    emit: Emit | None
+    files: dict[str, str]
+    dirs: dict[str, str]
+    problems: list[Diagnostic] | None = None
+
+    def entries(self, folder: Path, rel: str) -> list[tuple[bytes, Node]]:
+        """The (name, node) children of ``folder``, each one imported depth-first."""
+        if self.problems is None:
+            self.problems = []
+        out: list[tuple[bytes, Node]] = []
+        with os.scandir(folder) as scan:
+            items = sorted(scan, key=lambda e: os.fsencode(e.name))
+        for entry in items:
+            if not self.hidden and entry.name.startswith("."):
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if self.exclude is not None and self.exclude(child_rel):
+                continue
+            name = os.fsencode(entry.name)
+            if entry.is_symlink():
+                node = symlink_node(os.readlink(entry.path), self.profile, self.emit)
+                self.files[child_rel] = cid_to_str(node.cid)
+            elif entry.is_dir():
+                node = build_directory(
+                    self.entries(Path(entry.path), child_rel), self.profile, self.emit
+                )
+                self.dirs[child_rel] = cid_to_str(node.cid)
+            elif entry.is_file():
+                with open(entry.path, "rb") as fh:
+                    node = import_stream(fh, self.profile, self.emit)
+                self.files[child_rel] = cid_to_str(node.cid)
+            else:
+                self.problems.append(
+                    Diagnostic(
+                        entry.path, None, None, "not a regular file, folder or symlink; cannot add"
+                    )
+                )
+                continue
+            out.append((name, node))
+        return out
