@@ -1,0 +1,290 @@
+"""A forgiving BibTeX parser.
+
+Authors' ``paper.bib`` files come from Zotero, JabRef, Mendeley, ADS and hand editing, so
+they hold ``@string`` macros, month macros, ``#`` concatenation, ``@comment``/``@preamble``,
+stray text between entries, duplicate keys and CRLF line endings. Parsing never fails: each
+real problem becomes a warning with its line, and the entries that could be read are kept.
+Field values are decoded from LaTeX to Unicode plain text; the raw values stay available
+(``BibEntry.raw``) for name lists, where braces carry meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sitegen.errors import Diagnostic
+from sitegen.render.latex_text import latex_to_unicode, verbatim_to_unicode
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urldate", "isbn", "issn"})
+_IDENT = re.compile(r"[^\s\"#%'(),={}@]+")
+_ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\n]*([{(])")
+
+
+@dataclass(frozen=True, slots=True)
+class BibEntry:
+    """One reference. Field names are lowercase; values are decoded plain text."""
+
+    key: str
+    type: str
+    """Entry type, lowercase (``article``, ``inproceedings``, ``software``...)."""
+    fields: dict[str, str]
+    line: int
+    """Line of the ``@`` that opens the entry."""
+    raw: dict[str, str] = field(default_factory=dict, compare=False)
+    """Field values before LaTeX decoding (macros expanded); names need their braces."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """A parsed ``.bib`` file: entries by key, in file order."""
+
+    path: str
+    entries: dict[str, BibEntry]
+
+
+class _SyntaxError(Exception):
+    """A syntax error at a position; the parser skips to the next entry."""
+
+    def __init__(self, pos: int, message: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+
+
+def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse ``text`` (the contents of ``path``); never raises on bad input."""
+    return _Parser(text, path).run()
+
+
+class _Parser:
+    def __init__(self, text: str, path: str) -> None:
+        self.s = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        self.path = path
+        self.diags: list[Diagnostic] = []
+        self.macros = {m: name for m, name in zip(MONTHS, _MONTH_NAMES, strict=True)}
+        self.entries: dict[str, BibEntry] = {}
+        self.lowered: dict[str, str] = {}
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.s)]
+
+    def line(self, pos: int) -> int:
+        lo, hi = 0, len(self._line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._line_starts[mid] <= pos:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1
+
+    def warn(self, pos: int, fld: str | None, message: str) -> None:
+        self.diags.append(Diagnostic(self.path, self.line(pos), fld, message, "warning"))
+
+    def run(self) -> tuple[Bibliography, list[Diagnostic]]:
+        pos = 0
+        while True:
+            at = self.s.find("@", pos)
+            if at < 0:
+                break
+            m = _ENTRY_START.match(self.s, at)
+            if m is None:
+                pos = at + 1  # stray text between entries is a comment, as in BibTeX
+                continue
+            kind = m.group(1).lower()
+            close = "}" if m.group(2) == "{" else ")"
+            try:
+                if kind == "comment":
+                    pos = self._skip_group(m.end(), close)
+                elif kind == "preamble":
+                    _, pos = self._value(m.end())
+                    pos = self._expect(self._ws(pos), close)
+                elif kind == "string":
+                    pos = self._string(m.end(), close)
+                else:
+                    pos = self._entry(at, kind, m.end(), close)
+            except _SyntaxError as err:
+                self.warn(err.pos, None, f"{err.message}; entry skipped")
+                pos = self._resync(err.pos, at)
+        return Bibliography(self.path, self.entries), self.diags
+
+    # -- structure ---------------------------------------------------------------------
+
+    def _entry(self, at: int, kind: str, pos: int, close: str) -> int:
+        pos = self._ws(pos)
+        m = re.compile(r"[^,\s{}()\"=]*").match(self.s, pos)
+        key = m.group(0) if m else ""
+        pos = self._ws(m.end() if m else pos)
+        fields: dict[str, str] = {}
+        raw: dict[str, str] = {}
+        if not key or (pos < len(self.s) and self.s[pos] == "="):
+            raise _SyntaxError(pos, f"@{kind} entry has no citation key")
+        while True:
+            pos = self._ws(pos)
+            if pos >= len(self.s):
+                raise _SyntaxError(at, f"@{kind}{{{key}: entry is not closed")
+            c = self.s[pos]
+            if c == close:
+                pos += 1
+                break
+            if c != ",":
+                raise _SyntaxError(pos, f"expected ',' or '{close}' in entry '{key}', found {c!r}")
+            pos = self._ws(pos + 1)
+            if pos < len(self.s) and self.s[pos] == close:
+                continue
+            name_m = _IDENT.match(self.s, pos)
+            if name_m is None:
+                raise _SyntaxError(pos, f"expected a field name in entry '{key}'")
+            name = name_m.group(0).lower()
+            pos = self._expect(self._ws(name_m.end()), "=")
+            value_pos = pos
+            value, pos = self._value(pos)
+            if name in fields:
+                self.warn(value_pos, name, f"duplicate field in entry '{key}'; first one kept")
+                continue
+            raw[name] = value
+            fields[name] = self._decode(name, value)
+        self._add(BibEntry(key, kind, fields, self.line(at), raw), at)
+        return pos
+
+    def _add(self, entry: BibEntry, at: int) -> None:
+        if entry.key in self.entries:
+            first = self.entries[entry.key].line
+            self.warn(at, entry.key, f"duplicate key (first defined on line {first}); ignored")
+            return
+        folded = entry.key.casefold()
+        if folded in self.lowered:
+            other = self.lowered[folded]
+            self.warn(at, entry.key, f"key differs only in case from '{other}'")
+        else:
+            self.lowered[folded] = entry.key
+        self.entries[entry.key] = entry
+
+    def _string(self, pos: int, close: str) -> int:
+        pos = self._ws(pos)
+        m = _IDENT.match(self.s, pos)
+        if m is None:
+            raise _SyntaxError(pos, "@string needs a name")
+        pos = self._expect(self._ws(m.end()), "=")
+        value, pos = self._value(pos)
+        pos = self._ws(pos)
+        if pos < len(self.s) and self.s[pos] == ",":
+            pos = self._ws(pos + 1)
+        self.macros[m.group(0).lower()] = value
+        return self._expect(pos, close)
+
+    def _value(self, pos: int) -> tuple[str, int]:
+        """A field value: pieces joined by ``#``; returns the raw (macro-expanded) text."""
+        parts = []
+        while True:
+            pos = self._ws(pos)
+            if pos >= len(self.s):
+                raise _SyntaxError(pos, "value is not finished at end of file")
+            c = self.s[pos]
+            if c == "{":
+                end = self._matching(pos, "{", "}")
+                parts.append(self.s[pos + 1 : end])
+                pos = end + 1
+            elif c == '"':
+                end = self._quoted_end(pos)
+                parts.append(self.s[pos + 1 : end])
+                pos = end + 1
+            elif c.isdigit():
+                m = re.compile(r"\d+").match(self.s, pos)
+                assert m is not None
+                parts.append(m.group(0))
+                pos = m.end()
+            else:
+                m = _IDENT.match(self.s, pos)
+                if m is None:
+                    raise _SyntaxError(pos, f"expected a value, found {c!r}")
+                name = m.group(0).lower()
+                if name in self.macros:
+                    parts.append(self.macros[name])
+                else:
+                    self.warn(pos, None, f"undefined macro '{m.group(0)}' (kept as text)")
+                    parts.append(m.group(0))
+                pos = m.end()
+            pos = self._ws(pos)
+            if pos < len(self.s) and self.s[pos] == "#":
+                pos += 1
+                continue
+            return "".join(parts), pos
+
+    def _decode(self, name: str, value: str) -> str:
+        if name in _VERBATIM_FIELDS:
+            return verbatim_to_unicode(value)
+        return latex_to_unicode(value)
+
+    # -- scanning helpers --------------------------------------------------------------
+
+    def _ws(self, pos: int) -> int:
+        while pos < len(self.s) and self.s[pos].isspace():
+            pos += 1
+        return pos
+
+    def _expect(self, pos: int, char: str) -> int:
+        if pos >= len(self.s) or self.s[pos] != char:
+            found = repr(self.s[pos]) if pos < len(self.s) else "end of file"
+            raise _SyntaxError(pos, f"expected '{char}', found {found}")
+        return pos + 1
+
+    def _matching(self, pos: int, open_: str, close: str) -> int:
+        depth = 0
+        for k in range(pos, len(self.s)):
+            c = self.s[k]
+            if c == "\\":
+                continue
+            if c == open_ and self.s[k - 1] != "\\":
+                depth += 1
+            elif c == close and self.s[k - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    return k
+            elif c == "@" and depth == 1 and self._looks_like_entry(k):
+                raise _SyntaxError(pos, "unbalanced braces (a new entry starts inside this value)")
+        raise _SyntaxError(pos, "unbalanced braces")
+
+    def _looks_like_entry(self, k: int) -> bool:
+        """``@article{`` at the start of a line inside a value: the braces never closed."""
+        start = self.s.rfind("\n", 0, k) + 1
+        return not self.s[start:k].strip() and _ENTRY_START.match(self.s, k) is not None
+
+    def _quoted_end(self, pos: int) -> int:
+        depth = 0
+        for k in range(pos + 1, len(self.s)):
+            c = self.s[k]
+            if c == "{" and self.s[k - 1] != "\\":
+                depth += 1
+            elif c == "}" and self.s[k - 1] != "\\":
+                depth -= 1
+            elif c == '"' and depth <= 0:
+                return k
+        raise _SyntaxError(pos, "unterminated quoted value")
+
+    def _skip_group(self, pos: int, close: str) -> int:
+        """Skip ``@comment{...}``; a comment without balanced braces ends at its line."""
+        try:
+            return self._matching(pos - 1, "{" if close == "}" else "(", close) + 1
+        except _SyntaxError:
+            end = self.s.find("\n", pos)
+            return len(self.s) if end < 0 else end
+
+    def _resync(self, err_pos: int, at: int) -> int:
+        """After a syntax error, continue at the next ``@`` that starts a line."""
+        m = re.compile(r"^[ \t]*@", re.MULTILINE).search(self.s, max(err_pos, at + 1))
+        return m.end() - 1 if m else len(self.s)
