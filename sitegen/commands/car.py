@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from sitegen.errors import UsageError
+from sitegen.ipfs.car import write_car
+from sitegen.ipfs.profiles import get_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,4 +21,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sitegen car")
+    """Write the CAR and print its root CID (the block count goes to stderr)."""
+    profile = get_profile(args.profile)
+    path = Path(args.path)
+    if not path.exists():
+        raise UsageError(f"{args.path}: no such file or folder")
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise UsageError(f"{args.output}: folder {out.parent} does not exist")
+    root = write_car(path, out, profile, hidden=args.hidden)
+    print(f"wrote {out}", file=sys.stderr)
+    print(root)
+    return 0

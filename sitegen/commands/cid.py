@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+
+from sitegen.errors import UsageError
+from sitegen.ipfs.importer import add_path
+from sitegen.ipfs.profiles import get_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,4 +21,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sitegen cid")
+    """Print the root CID, or the whole CID map with ``--json``."""
+    profile = get_profile(args.profile)
+    path = Path(args.path)
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"{args.path}: no such file or folder")
+    result = add_path(path, profile, hidden=args.hidden)
+    if args.json:
+        doc = {
+            "root": result.root,
+            "profile": profile.name,
+            "files": result.files,
+            "dirs": result.dirs,
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        print(result.root)
+    return 0

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+
+from sitegen.errors import Diagnostic, UsageError, VerificationError
+from sitegen.ipfs.car import verify_car
+from sitegen.ipfs.profiles import get_profile
+from sitegen.ipfs.verify import guess_profile_name, verify_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,4 +22,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sitegen verify")
+    """Verify a CAR (blocks, completeness, root) or a folder (against its cids.json).
+
+    A folder's profile defaults to the one its ``cids.json`` was made with (``Qm…`` CIDs mean
+    unixfs-v0-2015), else the default profile; ``--profile`` overrides. Exit 1 on any error.
+    """
+    target = Path(args.target)
+    if target.is_dir():
+        name = args.profile or guess_profile_name(target)
+        report = verify_dir(target, root=args.root, profile=get_profile(name))
+    elif target.is_file():
+        report = verify_car(target, root=args.root)
+    else:
+        raise UsageError(f"{args.target}: no such folder or CAR file")
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+        return 0 if report.ok else 1
+    if not report.ok:
+        diags = [Diagnostic(args.target, None, None, err) for err in report.errors]
+        raise VerificationError(f"{args.target}: verification failed", diags)
+    print(f"ok {report.root} ({report.blocks} blocks)")
+    return 0

@@ -1,0 +1,58 @@
+"""Content-address a built site: ``cids.json`` plus the site root CID (and CAR) for ``build``.
+
+The tree is hashed once; only the top folder's node is rebuilt with the ``cids.json`` link
+added, so the final root equals ``sitegen cid OUT --hidden`` without hashing the site twice.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+from sitegen.ipfs.car import write_spool_car
+from sitegen.ipfs.carv1 import BlockSpool
+from sitegen.ipfs.cid import cid_to_str
+from sitegen.ipfs.dirs import build_directory
+from sitegen.ipfs.files import import_stream
+from sitegen.ipfs.importer import AddResult, import_tree
+from sitegen.ipfs.profiles import Profile
+
+CIDS_JSON = "cids.json"
+
+
+def cids_json_bytes(mapping: dict[str, str]) -> bytes:
+    """Deterministic bytes for ``cids.json``: sorted keys, two-space indent, final newline."""
+    return (json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def address_site(out_dir: Path, profile: Profile, *, car: Path | None = None) -> AddResult:
+    """Write ``out_dir/cids.json`` and return the CIDs of the site, ``cids.json`` included.
+
+    Hidden files are included (a site may ship ``.well-known/``). With ``car=`` the whole
+    site is also written as a CARv1 rooted at the returned root, in ``ipfs dag export`` order.
+    """
+    out_dir = Path(out_dir)
+    spool = BlockSpool() if car is not None else None
+    emit = spool.put if spool is not None else None
+    try:
+        tree = import_tree(
+            out_dir, profile, hidden=True, exclude=lambda rel: rel == CIDS_JSON, on_block=emit
+        )
+        mapping = {**tree.result.files, **tree.result.dirs}
+        data = cids_json_bytes(mapping)
+        target = out_dir / CIDS_JSON
+        tmp = out_dir / f".{CIDS_JSON}.tmp{os.getpid()}"
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        cids_node = import_stream(io.BytesIO(data), profile, emit)
+        entries = [*tree.root_entries, (CIDS_JSON.encode(), cids_node)]
+        root = build_directory(entries, profile, emit)
+        if spool is not None and car is not None:
+            write_spool_car(spool, root.cid, Path(car))
+    finally:
+        if spool is not None:
+            spool.close()
+    files = dict(sorted({**tree.result.files, CIDS_JSON: cid_to_str(cids_node.cid)}.items()))
+    return AddResult(cid_to_str(root.cid), files, dict(tree.result.dirs))
