@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from sitegen.errors import ContentError, UsageError
+from sitegen.pipeline import BuildOptions, build, output_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,4 +24,54 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sitegen build")
+    options = BuildOptions(
+        source=Path(args.source),
+        output=Path(args.output) if args.output else None,
+        strict=args.strict,
+        jobs=args.jobs,
+        car=Path(args.car).resolve() if args.car else None,
+        online=args.online,
+    )
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    try:
+        result = build(options)
+    except ContentError as exc:
+        if args.json:
+            failed = {
+                "ok": False,
+                "papers": 0,
+                "pages": 0,
+                "files": 0,
+                "root": None,
+                "out": str(output_dir(options)),
+                "seconds": 0.0,
+                "warnings": [d.to_json() for d in exc.diagnostics if d.severity == "warning"],
+                "errors": [d.to_json() for d in exc.diagnostics if d.severity == "error"],
+            }
+            print(json.dumps(failed, indent=2))
+        raise
+    for diag in result.warnings:
+        print(diag.format(), file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    summary = (
+        f"built {result.papers} papers, {result.pages} pages, {result.files} files "
+        f"in {result.seconds:.2f}s -> {display_path(Path(result.out))}"
+    )
+    if result.warnings:
+        summary += f" ({len(result.warnings)} warnings)"
+    print(summary)
+    if args.car:
+        print(f"CAR: {args.car}")
+    print(f"root CID: {result.root}")
+    return 0
+
+
+def display_path(path: Path) -> str:
+    """Relative to the cwd when under it, as a user would type it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from sitegen.pipeline import BuildOptions, check
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,4 +19,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sitegen check")
+    diags = check(BuildOptions(source=Path(args.source), strict=args.strict))
+    errors = [d for d in diags if d.severity == "error"]
+    warnings = [d for d in diags if d.severity == "warning"]
+    if args.json:
+        doc = {
+            "ok": not errors,
+            "errors": [d.to_json() for d in errors],
+            "warnings": [d.to_json() for d in warnings],
+        }
+        print(json.dumps(doc, indent=2))
+    else:
+        for diag in diags:
+            print(diag.format(), file=sys.stderr)
+        print(f"{len(errors)} errors, {len(warnings)} warnings")
+    return 1 if errors else 0

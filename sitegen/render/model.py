@@ -1,0 +1,267 @@
+"""The site model: papers plus everything derived across papers (issues, authors, subjects).
+
+This is the one stage that sees all papers at once; it only groups and orders what the
+per-paper stages produced, so it is cheap and deterministic (every list is sorted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sitegen.content.config import JournalConfig
+from sitegen.content.model import Author, IssueInfo, Page, Paper
+from sitegen.render.doc import RenderedDoc
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRender:
+    """What rendering one paper's markdown produced (the output of the parallel stage)."""
+
+    slug: str
+    body: RenderedDoc
+    abstract_html: str
+    abstract_text: str
+    title_html: str
+    author_notes_html: tuple[tuple[str, ...], ...] = ()
+    """Per author, the rendered ``^[...]`` notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorEntry:
+    key: str
+    """URL segment: the ORCID iD when known, else a slug of the normalised name."""
+    name: str
+    orcid: str | None
+    affiliations: tuple[str, ...]
+    papers: tuple[str, ...]
+    """Slugs, newest first."""
+
+    @property
+    def url(self) -> str:
+        return f"authors/{self.key}/"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectEntry:
+    key: str
+    name: str
+    papers: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return f"subjects/{self.key}/"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueEntry:
+    volume: int
+    issue: int | None
+    title: str
+    date: dt.date | None
+    description: str | None
+    papers: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        if self.issue is None:
+            return f"issues/{self.volume}/"
+        return f"issues/{self.volume}/{self.issue}/"
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeEntry:
+    volume: int
+    title: str
+    date: dt.date | None
+    description: str | None
+    issues: tuple[IssueEntry, ...]
+    papers: tuple[str, ...]
+    """Every paper of the volume, issue order then paper order."""
+
+    @property
+    def url(self) -> str:
+        return f"issues/{self.volume}/"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    paper: Paper
+    render: PaperRender
+    bundle_cid: str | None = None
+    file_cids: Mapping[str, str] = field(default_factory=dict)
+    """Path relative to the paper folder -> CID, for downloads."""
+    badges: tuple[object, ...] = ()
+    """``sitegen.attest`` Badge objects."""
+    author_keys: tuple[str, ...] = ()
+    subject_keys: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.paper.slug
+
+    @property
+    def url(self) -> str:
+        return f"papers/{self.paper.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: JournalConfig
+    papers: tuple[PaperEntry, ...]
+    """Newest first."""
+    authors: tuple[AuthorEntry, ...]
+    subjects: tuple[SubjectEntry, ...]
+    volumes: tuple[VolumeEntry, ...]
+    """Newest volume first."""
+    pages: tuple[Page, ...]
+    by_slug: Mapping[str, PaperEntry]
+    updated: dt.datetime
+    """The build's timestamp (SOURCE_DATE_EPOCH or the newest content date)."""
+
+    @property
+    def current_issue(self) -> IssueEntry | None:
+        for volume in self.volumes:
+            if volume.issues:
+                return volume.issues[0]
+        return None
+
+
+def slugify(text: str, fallback: str = "x") -> str:
+    """ASCII, lowercase, hyphenated; accents folded so "Gödel" and "Godel" meet."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug or fallback
+
+
+def author_key(author: Author) -> str:
+    if author.orcid:
+        return author.orcid
+    return slugify(author.name, fallback="author")
+
+
+def build_site_model(
+    config: JournalConfig,
+    entries: Sequence[PaperEntry],
+    pages: Sequence[Page],
+    issues: Sequence[IssueInfo],
+    *,
+    updated: dt.datetime,
+) -> Site:
+    """Group papers by author, subject and issue; order everything deterministically."""
+    papers = tuple(sorted(entries, key=_paper_order))
+    keyed: list[PaperEntry] = []
+    authors: dict[str, dict[str, object]] = {}
+    subjects: dict[str, dict[str, object]] = {}
+    for entry in papers:
+        a_keys = []
+        for author in entry.paper.authors:
+            key = author_key(author)
+            a_keys.append(key)
+            rec = authors.setdefault(
+                key, {"name": author.name, "orcid": author.orcid, "affs": {}, "papers": []}
+            )
+            for aff in author.affiliations:
+                rec["affs"][aff.name] = None  # type: ignore[index]
+            if entry.slug not in rec["papers"]:  # type: ignore[operator]
+                rec["papers"].append(entry.slug)  # type: ignore[union-attr]
+        s_keys = []
+        for kw in entry.paper.keywords:
+            key = slugify(kw, fallback="subject")
+            s_keys.append(key)
+            rec = subjects.setdefault(key, {"name": kw, "papers": []})
+            if entry.slug not in rec["papers"]:  # type: ignore[operator]
+                rec["papers"].append(entry.slug)  # type: ignore[union-attr]
+        keyed.append(
+            PaperEntry(
+                paper=entry.paper,
+                render=entry.render,
+                bundle_cid=entry.bundle_cid,
+                file_cids=entry.file_cids,
+                badges=entry.badges,
+                author_keys=tuple(dict.fromkeys(a_keys)),
+                subject_keys=tuple(dict.fromkeys(s_keys)),
+            )
+        )
+    author_entries = tuple(
+        AuthorEntry(
+            key=key,
+            name=str(rec["name"]),
+            orcid=rec["orcid"],  # type: ignore[arg-type]
+            affiliations=tuple(rec["affs"]),  # type: ignore[arg-type]
+            papers=tuple(rec["papers"]),  # type: ignore[arg-type]
+        )
+        for key, rec in sorted(authors.items(), key=lambda kv: _name_sort(str(kv[1]["name"])))
+    )
+    subject_entries = tuple(
+        SubjectEntry(key=key, name=str(rec["name"]), papers=tuple(rec["papers"]))  # type: ignore[arg-type]
+        for key, rec in sorted(subjects.items(), key=lambda kv: str(kv[1]["name"]).casefold())
+    )
+    by_slug = {e.slug: e for e in keyed}
+    return Site(
+        config=config,
+        papers=tuple(keyed),
+        authors=author_entries,
+        subjects=subject_entries,
+        volumes=_volumes(keyed, issues),
+        pages=tuple(sorted(pages, key=lambda p: (p.order, p.title.casefold(), p.slug))),
+        by_slug=by_slug,
+        updated=updated,
+    )
+
+
+def _paper_order(entry: PaperEntry) -> tuple[object, ...]:
+    date = entry.paper.date or dt.date.min
+    return (-date.toordinal(), entry.paper.slug)
+
+
+def _name_sort(name: str) -> tuple[str, str]:
+    parts = name.split()
+    return ((parts[-1] if parts else name).casefold(), name.casefold())
+
+
+def _volumes(papers: Sequence[PaperEntry], infos: Sequence[IssueInfo]) -> tuple[VolumeEntry, ...]:
+    info_by_key = {(i.volume, i.issue): i for i in infos}
+    grouped: dict[int, dict[int | None, list[str]]] = {}
+    for info in infos:
+        grouped.setdefault(info.volume, {})
+        if info.issue is not None:
+            grouped[info.volume].setdefault(info.issue, [])
+    for entry in papers:
+        if entry.paper.volume is None:
+            continue
+        grouped.setdefault(entry.paper.volume, {}).setdefault(entry.paper.issue, []).append(
+            entry.slug
+        )
+    volumes = []
+    for vol in sorted(grouped, reverse=True):
+        issues = []
+        for num in sorted((n for n in grouped[vol] if n is not None), reverse=True):
+            info = info_by_key.get((vol, num))
+            issues.append(
+                IssueEntry(
+                    volume=vol,
+                    issue=num,
+                    title=(info.title if info and info.title else f"Volume {vol}, Issue {num}"),
+                    date=info.date if info else None,
+                    description=info.description if info else None,
+                    papers=tuple(grouped[vol][num]),
+                )
+            )
+        vinfo = info_by_key.get((vol, None))
+        all_papers = [s for issue in reversed(issues) for s in issue.papers]
+        all_papers += grouped[vol].get(None, [])
+        volumes.append(
+            VolumeEntry(
+                volume=vol,
+                title=(vinfo.title if vinfo and vinfo.title else f"Volume {vol}"),
+                date=vinfo.date if vinfo else None,
+                description=vinfo.description if vinfo else None,
+                issues=tuple(issues),
+                papers=tuple(all_papers),
+            )
+        )
+    return tuple(volumes)

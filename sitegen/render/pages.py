@@ -1,0 +1,269 @@
+"""Templates -> the in-memory output tree (``{site-relative path: bytes | source Path}``).
+
+Every in-site link is relative to the page that holds it (``rel()``), so the site works
+from ``file://``, from a sub-path and from ``https://gateway/ipfs/<cid>/``. Folder links
+end in ``index.html`` for the same reason: ``file://`` has no directory index.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from sitegen.content.model import Page
+from sitegen.errors import ContentError, Diagnostic
+from sitegen.render import feeds, meta
+from sitegen.render.cite_export import formatted_citation
+from sitegen.render.model import PaperEntry, Site
+
+PER_PAGE = 50
+"""Listing pages paginate so their size never grows with the journal."""
+RESERVED = frozenset({"papers", "issues", "authors", "subjects", "search", "assets", "pagefind"})
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    label: str
+    href: str
+    """Relative to the paper page."""
+    cid: str | None
+    description: str = ""
+
+
+def make_rel(page_path: str) -> Callable[[str], str]:
+    """``rel(target)`` gives ``target`` (site-relative) as seen from ``page_path``."""
+    base = posixpath.dirname(page_path)
+
+    def rel(target: str) -> str:
+        if target.endswith("/") or target == "":
+            target += "index.html"
+        return posixpath.relpath(target, base or ".") if base else target
+
+    return rel
+
+
+class SiteRenderer:
+    """Renders every page of a ``Site`` with one Jinja environment."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, body_css: Sequence[str]) -> None:
+        self.site = site
+        self.env = env
+        self.css = tuple(body_css)
+        self.tree: dict[str, bytes | Path] = {}
+
+    # -- helpers ---------------------------------------------------------------------
+    def _render(self, template: str, page_path: str, **ctx: object) -> None:
+        rel = make_rel(page_path)
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site,
+                config=self.site.config,
+                rel=rel,
+                root=rel(""),
+                page_path=page_path,
+                css=[rel(c) for c in self.css],
+                nav=self._nav(),
+                **ctx,
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(
+                "template error",
+                [
+                    Diagnostic(
+                        exc.filename or exc.name or template,
+                        exc.lineno,
+                        "template",
+                        exc.message or str(exc),
+                    )
+                ],
+            ) from exc
+        except jinja2.TemplateError as exc:
+            raise ContentError(
+                "template error",
+                [Diagnostic(template, None, "template", f"while rendering {page_path}: {exc}")],
+            ) from exc
+        self.tree[page_path] = html.encode("utf-8")
+
+    def _nav(self) -> list[tuple[str, str]]:
+        items = [
+            ("Papers", "papers/"),
+            ("Issues", "issues/"),
+            ("Authors", "authors/"),
+            ("Subjects", "subjects/"),
+        ]
+        items += [(p.title, f"{p.slug}/") for p in self.site.pages if p.menu]
+        return items
+
+    def papers_of(self, slugs: Iterable[str]) -> list[PaperEntry]:
+        return [self.site.by_slug[s] for s in slugs if s in self.site.by_slug]
+
+    def _listing(
+        self, base: str, template: str, papers: Sequence[PaperEntry], **ctx: object
+    ) -> None:
+        """Paginated listing at ``base`` (``papers/``), ``base/page/2/``, ..."""
+        pages = max(1, -(-len(papers) // PER_PAGE))
+        for number in range(1, pages + 1):
+            path = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
+            chunk = papers[(number - 1) * PER_PAGE : number * PER_PAGE]
+            pager = {
+                "number": number,
+                "pages": pages,
+                "prev": (base if number == 2 else f"{base}page/{number - 1}/")
+                if number > 1
+                else None,
+                "next": f"{base}page/{number + 1}/" if number < pages else None,
+            }
+            self._render(template, path, papers=chunk, pager=pager, **ctx)
+
+    # -- page kinds ------------------------------------------------------------------
+    def render_all(self, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
+        site = self.site
+        self._render(
+            "index.html",
+            "index.html",
+            latest=site.papers[:10],
+            issue=site.current_issue,
+            title=site.config.title,
+        )
+        self._listing("papers/", "list.html", site.papers, title="All papers", heading="All papers")
+        for entry in site.papers:
+            self.render_paper(entry)
+        self._render("volumes.html", "issues/index.html", title="Volumes and issues")
+        for volume in site.volumes:
+            self._render(
+                "volume.html", f"{volume.url}index.html", volume=volume, title=volume.title
+            )
+            for issue in volume.issues:
+                self._listing(
+                    issue.url,
+                    "list.html",
+                    self.papers_of(issue.papers),
+                    title=issue.title,
+                    heading=issue.title,
+                    description=issue.description,
+                )
+        self._render("authors.html", "authors/index.html", title="Authors")
+        for author in site.authors:
+            self._listing(
+                author.url,
+                "author.html",
+                self.papers_of(author.papers),
+                author=author,
+                title=author.name,
+            )
+        self._render("subjects.html", "subjects/index.html", title="Subjects")
+        for subject in site.subjects:
+            self._listing(
+                subject.url,
+                "list.html",
+                self.papers_of(subject.papers),
+                title=subject.name,
+                heading=f"Subject: {subject.name}",
+            )
+        for page in site.pages:
+            self.render_page(page, rendered_pages[page.slug])
+        self._render("search.html", "search/index.html", title="Search")
+        self._render("404.html", "404.html", title="Page not found")
+        self.tree["feed.xml"] = feeds.atom_feed(site)
+        self.tree["feed.json"] = feeds.json_feed(site)
+        html_pages = [p for p in self.tree if p.endswith(".html") and p != "404.html"]
+        sitemap = feeds.sitemap(site, html_pages)
+        if sitemap is not None:
+            self.tree["sitemap.xml"] = sitemap
+        self.tree["robots.txt"] = feeds.robots(site)
+        return self.tree
+
+    def render_page(self, page: Page, body_html: str) -> None:
+        if page.slug in RESERVED:
+            raise ContentError(
+                "page name clashes with a site section",
+                [
+                    Diagnostic(
+                        page.source_path,
+                        None,
+                        "slug",
+                        f"'{page.slug}' is reserved for the site's own section; rename the file",
+                    )
+                ],
+            )
+        self._render(
+            "page.html", f"{page.slug}/index.html", page=page, body=body_html, title=page.title
+        )
+
+    def render_paper(self, entry: PaperEntry) -> None:
+        site, paper = self.site, entry.paper
+        base = entry.url
+        tags = meta.highwire_tags(site, entry) + meta.dublin_core_tags(site, entry)
+        self._render(
+            "paper.html",
+            f"{base}index.html",
+            entry=entry,
+            paper=paper,
+            title=paper.title,
+            meta_tags=tags,
+            og_tags=meta.opengraph_tags(site, entry),
+            json_ld=meta.json_ld(site, entry),
+            canonical=meta.absolute(site, base),
+            downloads=downloads_for(entry),
+            authors=[
+                (a, site_author_key)
+                for a, site_author_key in zip(paper.authors, entry.author_keys, strict=False)
+            ],
+            subjects=[
+                (kw, key) for kw, key in zip(paper.keywords, entry.subject_keys, strict=False)
+            ],
+            gateways=site.config.gateways,
+            license=paper.license or site.config.license,
+            cite_html=formatted_citation(paper, site.config, url=meta.absolute(site, base)),
+        )
+
+
+def downloads_for(entry: PaperEntry) -> list[Download]:
+    paper, cids = entry.paper, entry.file_cids
+    items = []
+    if paper.pdf:
+        items.append(Download("PDF", f"source/{paper.pdf}", cids.get(paper.pdf)))
+    for data in paper.data:
+        items.append(
+            Download(
+                data.title or posixpath.basename(data.path),
+                f"source/{data.path}",
+                cids.get(data.path),
+                data.description,
+            )
+        )
+    items.append(
+        Download(
+            "Source bundle (research object)",
+            "source/",
+            entry.bundle_cid,
+            "The paper folder byte for byte: markdown, bibliography, figures, data.",
+        )
+    )
+    return items
+
+
+def render_site(
+    site: Site,
+    env: jinja2.Environment,
+    *,
+    rendered_pages: dict[str, str],
+    css: Sequence[str],
+) -> dict[str, bytes | Path]:
+    return SiteRenderer(site, env, css).render_all(rendered_pages)
+
+
+def paper_files(entry: PaperEntry, source_files: Sequence[tuple[str, Path]]) -> dict[str, Path]:
+    """``papers/<slug>/source/...`` copies of the research object, byte for byte."""
+    return {f"{entry.url}source/{rel}": path for rel, path in source_files}
+
+
+def page_is_reserved(slug: str) -> bool:
+    return slug in RESERVED
+
+
+__all__ = ["Download", "SiteRenderer", "make_rel", "paper_files", "render_site"]

@@ -1,0 +1,135 @@
+"""Themes: a chain of template/static folders and the Jinja environment over it.
+
+Lookup order (STYLE 7.4): the journal's ``templates/`` folder, then the journal's
+``themes/<name>/`` (and its ``extends:`` parents), then the built-in theme. The built-in
+theme is also reachable as ``theme/<file>`` so an override can extend the template it
+replaces: ``{% extends "theme/paper.html" %}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from sitegen.errors import ContentError, Diagnostic
+
+BUILTIN_DEFAULT = "default"
+
+
+def builtin_themes_dir() -> Path:
+    """``sitegen/themes`` inside a wheel, or ``themes/`` at the root of a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "themes", here.parent / "themes"):
+        if (candidate / BUILTIN_DEFAULT / "templates").is_dir():
+            return candidate
+    raise ContentError(f"built-in themes not found beside {here}")
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    name: str
+    template_dirs: tuple[Path, ...]
+    """Most specific first."""
+    static_dirs: tuple[Path, ...]
+    """Most specific first; a file in an earlier folder hides the same path in a later one."""
+    builtin_templates: Path
+
+
+def resolve_theme(root: Path, name: str, config_path: str) -> Theme:
+    """Follow ``extends:`` from the journal's theme (or a built-in one) down to ``default``."""
+    builtin = builtin_themes_dir()
+    template_dirs: list[Path] = []
+    static_dirs: list[Path] = []
+    if (root / "templates").is_dir():
+        template_dirs.append(root / "templates")
+    seen: set[str] = set()
+    current: str | None = name
+    while current is not None:
+        if current in seen:
+            raise ContentError(
+                "theme chain loops",
+                [Diagnostic(config_path, None, "theme", f"'extends' loops back to '{current}'")],
+            )
+        seen.add(current)
+        local = root / "themes" / current
+        shipped = builtin / current
+        folder = local if local.is_dir() else shipped if shipped.is_dir() else None
+        if folder is None:
+            raise ContentError(
+                "unknown theme",
+                [
+                    Diagnostic(
+                        config_path, None, "theme", f"no theme '{current}' in themes/ or built in"
+                    )
+                ],
+            )
+        if (folder / "templates").is_dir():
+            template_dirs.append(folder / "templates")
+        if (folder / "static").is_dir():
+            static_dirs.append(folder / "static")
+        parent = _theme_parent(folder)
+        if parent is None and folder != builtin / BUILTIN_DEFAULT:
+            parent = BUILTIN_DEFAULT
+        if folder == local and current == BUILTIN_DEFAULT and shipped.is_dir():
+            # A journal folder named like the built-in theme overrides it file by file.
+            template_dirs.append(shipped / "templates")
+            static_dirs.append(shipped / "static")
+            parent = None
+        current = parent
+    return Theme(
+        name=name,
+        template_dirs=tuple(dict.fromkeys(template_dirs)),
+        static_dirs=tuple(dict.fromkeys(static_dirs)),
+        builtin_templates=builtin / BUILTIN_DEFAULT / "templates",
+    )
+
+
+def _theme_parent(folder: Path) -> str | None:
+    meta = folder / "theme.yaml"
+    if not meta.is_file():
+        return None
+    data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+    parent = data.get("extends") if isinstance(data, dict) else None
+    return str(parent) if parent else None
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """Autoescaping always on: titles and abstracts are untrusted input."""
+    chain = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+            jinja2.PrefixLoader({"theme": jinja2.FileSystemLoader(str(theme.builtin_templates))}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=chain,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["datetime"] = _format_timestamp
+    return env
+
+
+def _format_timestamp(value: object) -> str:
+    """Unix seconds -> ``2026-11-26 13:10 UTC`` (badges show attestation times)."""
+    import datetime as dt
+
+    if not isinstance(value, int | float):
+        return str(value)
+    return dt.datetime.fromtimestamp(value, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Every static file of the chain, site-relative under ``assets/``; earlier folders win."""
+    files: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                files["assets/" + path.relative_to(folder).as_posix()] = path
+    return dict(sorted(files.items()))
