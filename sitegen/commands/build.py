@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from sitegen.errors import ContentError, UsageError
-from sitegen.pipeline import BuildOptions, build, output_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sitegen.pipeline import BuildOptions, build, output_dir
+
     options = BuildOptions(
         source=Path(args.source),
         output=Path(args.output) if args.output else None,

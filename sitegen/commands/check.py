@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-from sitegen.pipeline import BuildOptions, check
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="validate the journal without writing anything")
@@ -19,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sitegen.pipeline import BuildOptions, check
+
     diags = check(BuildOptions(source=Path(args.source), strict=args.strict))
     errors = [d for d in diags if d.severity == "error"]
     warnings = [d for d in diags if d.severity == "warning"]
