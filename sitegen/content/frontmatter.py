@@ -1,0 +1,116 @@
+"""Split a markdown file into its YAML front matter and body, keeping file line numbers.
+
+Papers arrive as published: UTF-8 with or without a BOM, LF or CRLF, the YAML block
+closed by ``---`` or pandoc's ``...``. The lines of the YAML block and of the body are
+kept so every later error points at the line the author sees in their editor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen.content.yamlsrc import LineDict, load_yaml
+from sitegen.errors import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A markdown file cut in two."""
+
+    yaml: str | None
+    """Text between the fences; None when the file has no front matter."""
+    open_line: int
+    """Line of the opening ``---`` (where "missing field" errors point)."""
+    yaml_line: int
+    """File line of the first YAML line (``open_line + 1``)."""
+    body: str
+    """Everything after the closing fence, with ``\\n`` line endings."""
+    body_line: int
+    """1-based file line where ``body`` starts."""
+
+
+def normalize_text(raw: bytes) -> str:
+    """Decode UTF-8 (BOM dropped) and turn CRLF / CR into LF. Raises UnicodeDecodeError."""
+    text = raw.decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_markdown(path: Path, display: str) -> tuple[str | None, list[Diagnostic]]:
+    """The normalised text of ``path``, or None and an error naming the bad byte's line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(display, None, None, f"cannot read file: {exc.strerror}")]
+    try:
+        return normalize_text(raw), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(display, line, None, "file is not valid UTF-8")]
+
+
+def _is_fence(line: str, closing: bool) -> bool:
+    stripped = line.rstrip()
+    return stripped == "---" or (closing and stripped == "...")
+
+
+def split_front_matter(text: str, path: str) -> tuple[FrontMatter, list[Diagnostic]]:
+    """Cut normalised ``text`` at its front-matter fences.
+
+    A file that does not start with ``---`` has no front matter (the whole text is
+    body). An opening fence that is never closed is an error at the opening line.
+    """
+    lines = text.split("\n")
+    if not lines or not _is_fence(lines[0], closing=False):
+        return FrontMatter(None, 1, 1, text, 1), []
+    for i in range(1, len(lines)):
+        if _is_fence(lines[i], closing=True):
+            yaml_text = "\n".join(lines[1:i]) + "\n"
+            body = "\n".join(lines[i + 1 :])
+            return FrontMatter(yaml_text, 1, 2, body, i + 2), []
+    diag = Diagnostic(
+        path, 1, "front matter", "front matter opened with '---' is never closed ('---' or '...')"
+    )
+    return FrontMatter(None, 1, 1, text, 1), [diag]
+
+
+def parse_front_matter(fm: FrontMatter, path: str) -> tuple[LineDict | None, list[Diagnostic]]:
+    """The front matter as a :class:`LineDict` with file lines, or None on broken YAML.
+
+    An empty block or a file without front matter gives an empty mapping whose ``line``
+    is the opening fence, so "missing field" errors have somewhere to point.
+    """
+    if fm.yaml is None or not fm.yaml.strip():
+        return _empty(fm.open_line), []
+    data, diags = load_yaml(fm.yaml, path, line_offset=fm.yaml_line - 1)
+    if data is None and not diags:
+        return _empty(fm.open_line), []
+    if data is not None and not isinstance(data, LineDict):
+        diags.append(Diagnostic(path, fm.open_line, "front matter", "must be a mapping of fields"))
+        return None, diags
+    if data is not None:
+        data.line = fm.open_line
+    return data, diags
+
+
+def _empty(line: int) -> LineDict:
+    empty = LineDict()
+    empty.line = line
+    empty.lines = {}
+    empty.duplicates = []
+    return empty
+
+
+def load_markdown(path: Path, display: str) -> tuple[FrontMatter | None, Any, list[Diagnostic]]:
+    """Read, split and parse: ``(front matter, mapping or None, diagnostics)``."""
+    text, diags = read_markdown(path, display)
+    if text is None:
+        return None, None, diags
+    fm, split_diags = split_front_matter(text, display)
+    diags.extend(split_diags)
+    if split_diags:
+        return fm, None, diags
+    data, yaml_diags = parse_front_matter(fm, display)
+    diags.extend(yaml_diags)
+    return fm, data, diags
