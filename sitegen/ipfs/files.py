@@ -60,7 +60,8 @@ def _leaf(chunk: bytes, profile: Profile, emit: Emit | None) -> Node:
     return Node(cid, total, n)
 
 
-def _parent(children: list[Node], profile: Profile, emit: Emit | None) -> Node:
+def parent_node(children: list[Node], profile: Profile, emit: Emit | None = None) -> Node:
+    """An internal file node (Type=File, filesize, blocksizes, no Data) over ``children``."""
     links = [PBLink(c.cid, b"", c.tsize) for c in children]
     size = sum(c.size for c in children)
     data = encode_unixfs(T_FILE, filesize=size, blocksizes=[c.size for c in children])
@@ -93,7 +94,7 @@ def import_stream(stream: BinaryIO, profile: Profile, emit: Emit | None = None) 
         if len(levels[level]) == profile.max_links:
             full = levels[level]
             levels[level] = []
-            push(level + 1, _parent(full, profile, emit))
+            push(level + 1, parent_node(full, profile, emit))
         levels[level].append(node)
 
     size = profile.chunk_size
@@ -114,5 +115,5 @@ def import_stream(stream: BinaryIO, profile: Profile, emit: Emit | None = None) 
         if len(pending) == 1 and not higher:
             return pending[0]
         levels[level] = []
-        push(level + 1, _parent(pending, profile, emit))
+        push(level + 1, parent_node(pending, profile, emit))
         level += 1

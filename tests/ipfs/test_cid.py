@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from sitegen.ipfs.cid import (
+    CidError,
+    b58decode,
+    b58encode,
+    block_matches,
+    cid_from_str,
+    cid_parts,
+    cid_to_str,
+    decode_varint,
+    encode_varint,
+    read_cid,
+)
+
+
+@pytest.mark.parametrize("n", [0, 1, 127, 128, 255, 300, 16383, 16384, 2**32, 2**63 - 1])
+def test_varint_round_trip(n: int) -> None:
+    data = encode_varint(n)
+    assert decode_varint(data + b"\xff", 0) == (n, len(data))
+
+
+def test_varint_known_bytes() -> None:
+    assert encode_varint(300) == b"\xac\x02"
+    assert encode_varint(0x70) == b"\x70"
+
+
+def test_varint_truncated() -> None:
+    with pytest.raises(CidError):
+        decode_varint(b"\x80")
+
+
+def test_base58_leading_zeros() -> None:
+    assert b58encode(b"\0\0\x01") == "112"
+    assert b58decode("112") == b"\0\0\x01"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn",
+        "bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354",
+        "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+    ],
+)
+def test_cid_string_round_trip(text: str) -> None:
+    raw = cid_from_str(text)
+    assert cid_to_str(raw) == text
+    assert read_cid(raw + b"tail", 0) == (raw, len(raw))
+
+
+def test_cid_parts_and_matching() -> None:
+    raw = cid_from_str("bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku")
+    parts = cid_parts(raw)
+    assert (parts.version, parts.codec, parts.hash_code) == (1, 0x55, 0x12)
+    assert block_matches(raw, b"")
+    assert not block_matches(raw, b"x")
+    v0 = cid_parts(cid_from_str("QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"))
+    assert (v0.version, v0.codec) == (0, 0x70)
+
+
+def test_bad_cid_text() -> None:
+    with pytest.raises(CidError):
+        cid_from_str("not-a-cid")
