@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import io
+
+from sitegen.ipfs.cid import cid_from_str, cid_to_str
+from sitegen.ipfs.dagpb import T_DIRECTORY, T_HAMT, decode_pbnode, decode_unixfs
+from sitegen.ipfs.dirs import build_directory, build_hamt, hamt_hash
+from sitegen.ipfs.files import Node, import_stream
+from sitegen.ipfs.profiles import get_profile
+
+V1 = get_profile("unixfs-v1-2025")
+V0 = get_profile("unixfs-v0-2015")
+MULTIBLOCK = "bafybeigcisqd7m5nf3qmuvjdbakl5bdnh4ocrmacaqkpuh77qjvggmt2sa"
+
+
+def _kind(entries: list[tuple[bytes, Node]], profile) -> tuple[int, dict[bytes, bytes]]:
+    blocks: dict[bytes, bytes] = {}
+    root = build_directory(entries, profile, blocks.__setitem__)
+    meta = decode_unixfs(decode_pbnode(blocks[root.cid]).data or b"")
+    return meta.type, blocks
+
+
+def test_murmur3_byte_order() -> None:
+    # h1 of murmur3-x64-128 (what Go's murmur3.New64().Sum(nil) returns), big-endian
+    import mmh3
+
+    h1 = mmh3.hash64(b"1.txt", 0, True, False)[0] % (1 << 64)
+    assert hamt_hash(b"1.txt") == h1.to_bytes(8, "big")
+
+
+def test_hamt_matches_real_fixture() -> None:
+    # gateway-conformance single-layer-hamt-with-multi-block-files.car: 1.txt..1000.txt, each
+    # the 1026-byte multiblock file; confirms boxo's hash bit order, bitfield and link names.
+    child = Node(cid_from_str(MULTIBLOCK), 245 + 1026)
+    entries = [(f"{i}.txt".encode(), child) for i in range(1, 1001)]
+    blocks: dict[bytes, bytes] = {}
+    shard = build_hamt(entries, V1, blocks.__setitem__)
+    assert cid_to_str(shard.cid) == "bafybeidbclfqleg2uojchspzd4bob56dqetqjsj27gy2cq3klkkgxtpn4i"
+    top = decode_pbnode(blocks[shard.cid])
+    meta = decode_unixfs(top.data or b"")
+    assert (meta.type, meta.hash_type, meta.fanout) == (T_HAMT, 0x22, 256)
+    assert len(top.links) == 252
+    assert all(lk.name[:2] == lk.name[:2].upper() for lk in top.links)
+    # 1000 short names stay far below the threshold: build_directory keeps them basic
+    assert build_directory(entries, V1).cid != shard.cid
+
+
+def _empty(profile) -> Node:
+    return import_stream(io.BytesIO(b""), profile)
+
+
+def test_v0_links_bytes_threshold() -> None:
+    child = _empty(V0)
+    assert len(child.cid) == 34
+    below = [(f"{i:026d}.txt".encode(), child) for i in range(4096)]  # 4096 x (30 + 34)
+    assert _kind(below, V0)[0] == T_DIRECTORY
+    above = [(f"{i:027d}.txt".encode(), child) for i in range(4033)]  # 4033 x (31 + 34)
+    assert _kind(above, V0)[0] == T_HAMT
+
+
+def test_v1_block_bytes_threshold() -> None:
+    child = _empty(V1)  # raw empty leaf: 36-byte CID, Tsize 0
+    names = [f"{i:07d}.txt".encode() for i in range(4765)]  # 11-byte names: 55 bytes a link
+    below = [(n, child) for n in names] + [(b"x" * 17 + b".txt", child)]  # one 65-byte link
+    kind, blocks = _kind(below, V1)
+    assert kind == T_DIRECTORY
+    assert max(len(b) for b in blocks.values()) == 262144
+    above = [(n, child) for n in names] + [(b"x" * 18 + b".txt", child)]
+    assert _kind(above, V1)[0] == T_HAMT
+
+
+def test_v1_estimate_is_not_links_bytes() -> None:
+    # the v0 boundary set (links-bytes exactly 262144) is far above 262144 block-bytes
+    child = _empty(V1)
+    entries = [(f"{i:026d}.txt".encode(), child) for i in range(3855)]
+    assert sum(len(n) + len(c.cid) for n, c in entries) < 262144
+    assert _kind(entries, V1)[0] == T_HAMT
+    assert _kind(entries, V0)[0] == T_DIRECTORY
+
+
+def test_hamt_is_independent_of_input_order() -> None:
+    child = _empty(V1)
+    entries = [(f"file-{i}".encode(), child) for i in range(6000)]
+    a = build_directory(entries, V1)
+    b = build_directory(list(reversed(entries)), V1)
+    assert a.cid == b.cid

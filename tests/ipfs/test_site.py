@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sitegen.ipfs.car import verify_car
+from sitegen.ipfs.carfs import CarFS
+from sitegen.ipfs.importer import add_path
+from sitegen.ipfs.profiles import get_profile
+from sitegen.ipfs.site import address_site
+
+V1 = get_profile("unixfs-v1-2025")
+V0 = get_profile("unixfs-v0-2015")
+
+
+def _public(tmp_path: Path) -> Path:
+    out = tmp_path / "public"
+    (out / "papers" / "p" / "source").mkdir(parents=True)
+    (out / ".well-known").mkdir()
+    (out / ".well-known" / "x").write_bytes(b"x")
+    (out / "index.html").write_bytes(b"<p>home</p>")
+    (out / "papers" / "p" / "index.html").write_bytes(b"<p>paper</p>")
+    (out / "papers" / "p" / "source" / "paper.md").write_bytes(b"# Paper\n")
+    return out
+
+
+def test_address_site_matches_cid_hidden(tmp_path: Path) -> None:
+    out = _public(tmp_path)
+    for profile in (V1, V0):
+        res = address_site(out, profile)
+        assert res.root == add_path(out, profile, hidden=True).root
+        recorded = json.loads((out / "cids.json").read_text())
+        assert "cids.json" not in recorded and "" not in recorded
+        assert recorded[".well-known/x"] == res.files[".well-known/x"]
+        assert recorded["papers/p/source"] == add_path(out / "papers/p/source", profile).root
+        assert set(recorded) == (set(res.files) | set(res.dirs)) - {"cids.json"}
+        assert res.files["cids.json"] == add_path(out / "cids.json", profile).root
+
+
+def test_cids_json_is_deterministic(tmp_path: Path) -> None:
+    out = _public(tmp_path)
+    first = address_site(out, V1)
+    data = (out / "cids.json").read_bytes()
+    second = address_site(out, V1)
+    assert first == second
+    assert (out / "cids.json").read_bytes() == data
+    assert data.endswith(b"\n")
+    keys = list(json.loads(data))
+    assert keys == sorted(keys)
+
+
+def test_site_car(tmp_path: Path) -> None:
+    out = _public(tmp_path)
+    car = tmp_path / "site.car"
+    res = address_site(out, V1, car=car)
+    report = verify_car(car, root=res.root)
+    assert report.ok, report.errors
+    with CarFS(car) as fs:
+        assert fs.root == res.root
+        assert fs.read("cids.json") == (out / "cids.json").read_bytes()
+        assert fs.read("papers/p/source/paper.md") == b"# Paper\n"
+        assert fs.listdir("") == [".well-known", "cids.json", "index.html", "papers"]
