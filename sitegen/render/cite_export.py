@@ -1,0 +1,255 @@
+"""The paper's own citation files (``cite.bib``, ``cite.ris``, ``cite.json``) and the
+"cite this paper" text.
+
+Readers import these into Zotero, JabRef or a LaTeX document, so each follows its format
+strictly: BibTeX with escaped specials and case-protected title, RIS with CRLF lines,
+CSL-JSON as an array of one item. Output is deterministic (fixed field order, no clock).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from markdown_it import MarkdownIt
+
+from sitegen.content.config import JournalConfig
+from sitegen.content.model import Author, Paper
+from sitegen.render.bibtex import MONTHS
+from sitegen.render.names import PersonName, parse_display_name
+from sitegen.render.refformat import STYLES, RefData, format_reference, normalize_doi
+
+_BIB_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "--": "-{}-",
+    "``": "`{}`",
+    "''": "'{}'",
+}
+_BIB_SPECIAL_RE = re.compile("--|``|''|[\\\\{}&%$#_~^]")
+_CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
+_LATEX_REF_RE = re.compile(r"\\(?:label|ref|autoref|eqref)\{[^}]*\}")
+
+
+def paper_authors(paper: Paper) -> tuple[PersonName, ...]:
+    """Each author as given/family: front-matter parts when present, else split from name."""
+    return tuple(_person(a) for a in paper.authors)
+
+
+def _person(author: Author) -> PersonName:
+    if author.family:
+        return PersonName(family=author.family, given=author.given or None)
+    return parse_display_name(author.name)
+
+
+def paper_citation_files(
+    paper: Paper, config: JournalConfig, *, url: str | None
+) -> dict[str, bytes]:
+    """``{"cite.bib", "cite.ris", "cite.json"}`` for ``paper`` as published in the journal."""
+    return {
+        "cite.bib": _bibtex(paper, config, url).encode("utf-8"),
+        "cite.ris": _ris(paper, config, url).encode("utf-8"),
+        "cite.json": _csl_json(paper, config, url).encode("utf-8"),
+    }
+
+
+def formatted_citation(paper: Paper, config: JournalConfig, *, url: str | None) -> str:
+    """HTML (escaped) of the paper's reference in the journal's ``citation_style``."""
+    style = config.citation_style if config.citation_style in STYLES else "author-year"
+    note = {"preprint": "Preprint", "retracted": "Retracted"}.get(paper.status)
+    doi = normalize_doi(paper.doi)
+    ref = RefData(
+        key=paper.slug,
+        kind="article",
+        title=_title(paper),
+        authors=paper_authors(paper),
+        year=str(paper.date.year) if paper.date else None,
+        container=config.title,
+        volume=str(paper.volume) if paper.volume is not None else None,
+        issue=str(paper.issue) if paper.issue is not None else None,
+        doi=doi,
+        url=url,
+        note=note,
+    )
+    return format_reference(ref, style)[0]
+
+
+def plain_abstract(paper: Paper) -> str | None:
+    """The abstract as plain paragraphs (``\\n\\n``-separated); the first section if none."""
+    text = paper.abstract if paper.abstract else _first_section(paper.body)
+    if not text:
+        return None
+    paragraphs = []
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type != "inline":
+            continue
+        parts = []
+        for child in token.children or []:
+            if child.type in ("text", "code_inline", "html_inline"):
+                parts.append(child.content if child.type != "html_inline" else "")
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        paragraph = _LATEX_REF_RE.sub("", "".join(parts))
+        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
+        paragraph = re.sub(r"\s+([.,;:])", r"\1", paragraph)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs) or None
+
+
+def _first_section(body: str) -> str | None:
+    """The text under the body's first heading, up to the next heading of its level."""
+    tokens = MarkdownIt("commonmark").parse(body)
+    lines = body.split("\n")
+    start = level = None
+    for token in tokens:
+        if token.type != "heading_open" or token.map is None:
+            continue
+        depth = int(token.tag[1])
+        if start is None:
+            start, level = token.map[1], depth
+        elif level is not None and depth <= level:
+            return "\n".join(lines[start : token.map[0]])
+    return "\n".join(lines[start:]) if start is not None else None
+
+
+def _title(paper: Paper) -> str:
+    return f"{paper.title}: {paper.subtitle}" if paper.subtitle else paper.title
+
+
+def _license(paper: Paper, config: JournalConfig) -> str | None:
+    return paper.license or config.license or None
+
+
+def _bib_key(paper: Paper) -> str:
+    authors = paper_authors(paper)
+    family = authors[0].family if authors else ""
+    ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode()
+    ascii_family = re.sub(r"[^A-Za-z0-9]", "", ascii_family)
+    year = str(paper.date.year) if paper.date else ""
+    key = ascii_family + year
+    return key if ascii_family else re.sub(r"[^A-Za-z0-9_:-]", "", paper.slug) or "paper"
+
+
+def bib_escape(text: str) -> str:
+    """Plain text -> BibTeX field text that decodes back to ``text`` (UTF-8 kept)."""
+    return _BIB_SPECIAL_RE.sub(lambda m: _BIB_SPECIALS[m.group(0)], " ".join(text.split()))
+
+
+def _bib_name(name: PersonName) -> str:
+    def part(text: str) -> str:
+        escaped = bib_escape(text)
+        needs_braces = "," in text or re.search(r"\sand\s", text, re.IGNORECASE)
+        return "{" + escaped + "}" if needs_braces else escaped
+
+    if not name.given:
+        return "{" + bib_escape(name.family) + "}"
+    return f"{part(name.family)}, {part(name.given)}"
+
+
+def _bibtex(paper: Paper, config: JournalConfig, url: str | None) -> str:
+    # (name, value as written in the file): braced text, or a bare month macro.
+    fields: list[tuple[str, str]] = [("title", "{{" + bib_escape(_title(paper)) + "}}")]
+    authors = paper_authors(paper)
+    if authors:
+        fields.append(("author", "{" + " and ".join(_bib_name(a) for a in authors) + "}"))
+    fields.append(("journal", "{" + bib_escape(config.title) + "}"))
+    if paper.date:
+        fields.append(("year", "{" + str(paper.date.year) + "}"))
+        fields.append(("month", MONTHS[paper.date.month - 1]))
+    for name, value in (
+        ("volume", paper.volume),
+        ("number", paper.issue),
+        ("publisher", config.publisher),
+        ("issn", config.issn),
+        ("doi", normalize_doi(paper.doi)),
+        ("url", url),
+        ("keywords", ", ".join(paper.keywords)),
+        ("abstract", plain_abstract(paper)),
+        ("license", _license(paper, config)),
+        ("version", paper.version),
+        ("note", {"preprint": "Preprint", "retracted": "Retracted"}.get(paper.status)),
+    ):
+        if value is not None and str(value) != "":
+            text = str(value)
+            if name in ("url", "doi"):
+                text = text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+            else:
+                text = bib_escape(text)
+            fields.append((name, "{" + text + "}"))
+    body = ",\n".join(f"  {name:<9} = {value}" for name, value in fields)
+    return f"@article{{{_bib_key(paper)},\n{body}\n}}\n"
+
+
+def _ris(paper: Paper, config: JournalConfig, url: str | None) -> str:
+    lines = [("TY", "JOUR"), ("TI", _title(paper))]
+    for author in paper_authors(paper):
+        lines.append(("AU", f"{author.family}, {author.given}" if author.given else author.family))
+    lines.append(("T2", config.title))
+    if paper.date:
+        d = paper.date
+        lines.append(("PY", str(d.year)))
+        lines.append(("DA", f"{d.year:04d}/{d.month:02d}/{d.day:02d}/"))
+    abstract = plain_abstract(paper)
+    for tag, value in (
+        ("VL", paper.volume),
+        ("IS", paper.issue),
+        ("SN", config.issn),
+        ("PB", config.publisher),
+        ("DO", normalize_doi(paper.doi)),
+        ("UR", url),
+        ("LA", config.language),
+        ("AB", abstract),
+    ):
+        if value is not None and str(value) != "":
+            lines.append((tag, str(value)))
+    lines.extend(("KW", keyword) for keyword in paper.keywords)
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
+
+
+def _csl_json(paper: Paper, config: JournalConfig, url: str | None) -> str:
+    item: dict[str, object] = {
+        "id": _bib_key(paper),
+        "type": "article" if paper.status == "preprint" else "article-journal",
+        "title": _title(paper),
+    }
+    authors = []
+    for author in paper_authors(paper):
+        if author.given:
+            authors.append({"family": author.family, "given": author.given})
+        else:
+            authors.append({"literal": author.family})
+    if authors:
+        item["author"] = authors
+    item["container-title"] = config.title
+    optional: list[tuple[str, object]] = [
+        ("ISSN", config.issn),
+        ("publisher", config.publisher),
+        ("volume", None if paper.volume is None else str(paper.volume)),
+        ("issue", None if paper.issue is None else str(paper.issue)),
+        ("DOI", normalize_doi(paper.doi)),
+        ("URL", url),
+        ("language", config.language),
+        ("keyword", ", ".join(paper.keywords)),
+        ("abstract", plain_abstract(paper)),
+        ("license", _license(paper, config)),
+        ("version", paper.version),
+        ("status", None if paper.status == "published" else paper.status),
+    ]
+    if paper.date:
+        d = paper.date
+        optional.insert(0, ("issued", {"date-parts": [[d.year, d.month, d.day]]}))
+    for name, value in optional:
+        if value is not None and value != "":
+            item[name] = value
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
