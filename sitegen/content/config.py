@@ -119,7 +119,7 @@ def _build(rep: Reporter, raw: LineDict, root: Path, display: str) -> JournalCon
     title = as_text(rep, raw.get("title"), at("title"), "title")
     if "title" not in raw:
         rep.error(1, "title", "missing required field 'title' (the journal's name)")
-    elif not title:
+    elif _blank(raw.get("title")):
         rep.error(at("title"), "title", "must not be empty")
     for key in ("description", "publisher"):
         text = as_text(rep, raw.get(key), at(key), key)
@@ -179,3 +179,8 @@ def _build(rep: Reporter, raw: LineDict, root: Path, display: str) -> JournalCon
         lines=dict(raw.lines),
         **values,
     )
+
+
+def _blank(value: object) -> bool:
+    """True for a missing or whitespace-only value (wrong types are reported elsewhere)."""
+    return value is None or (isinstance(value, str) and not value.strip())

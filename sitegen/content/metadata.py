@@ -109,7 +109,25 @@ def _parse_data(rep: Reporter, folder: Path, raw: Any, line: int | None) -> tupl
     return tuple(out)
 
 
-def _parse_attestations(rep: Reporter, raw: Any, line: int | None) -> tuple[OnchainRef, ...]:
+def written_scalar(fm: FrontMatter, line: int | None, key: str, value: object) -> object:
+    """The scalar as written on its source line, when YAML's typing lost it.
+
+    YAML 1.1 reads ``uid: 0x00ab...`` as an integer and ``version: 1.10`` as the float
+    1.1; the text the author wrote is what they meant, so read it back from the line.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool) or line is None:
+        return value
+    lines = (fm.yaml or "").split("\n")
+    index = line - fm.yaml_line
+    if not 0 <= index < len(lines):
+        return value
+    m = re.search(rf"(?:^|[\s{{,-]){re.escape(key)}\s*:\s*([^\s,}}#]+)", lines[index])
+    return m[1] if m else value
+
+
+def _parse_attestations(
+    rep: Reporter, fm: FrontMatter, raw: Any, line: int | None
+) -> tuple[OnchainRef, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -125,7 +143,9 @@ def _parse_attestations(rep: Reporter, raw: Any, line: int | None) -> tuple[Onch
         chain = as_text(rep, item.get("chain"), line_in(item, "chain", iline), f"{fld}.chain")
         if not chain:
             rep.error(iline, f"{fld}.chain", "missing chain name (e.g. base, optimism)")
-        uid = checked(rep, check_uid, item.get("uid"), line_in(item, "uid", iline), f"{fld}.uid")
+        uid_line = line_in(item, "uid", iline)
+        raw_uid = written_scalar(fm, uid_line, "uid", item.get("uid"))
+        uid = checked(rep, check_uid, raw_uid, uid_line, f"{fld}.uid")
         if "uid" not in item:
             rep.error(iline, f"{fld}.uid", "missing attestation uid")
         if chain and uid:
@@ -168,7 +188,7 @@ def build_paper(
     title = as_text(rep, data.get("title"), at("title"), "title")
     if "title" not in data:
         rep.error(fm.open_line, "title", "missing required field 'title'")
-    elif not title:
+    elif _blank(data.get("title")):
         rep.error(at("title"), "title", "must not be empty")
     if "author" in data and "authors" in data:
         rep.error(at("author"), "author", "give either 'authors' or 'author', not both")
@@ -235,14 +255,20 @@ def build_paper(
         volume=volume,
         issue=issue,
         status=status,
-        version=as_text(rep, data.get("version"), at("version"), "version") or None,
+        version=as_text(
+            rep,
+            written_scalar(fm, at("version"), "version", data.get("version")),
+            at("version"),
+            "version",
+        )
+        or None,
         received=dates["received"],
         accepted=dates["accepted"],
         pdf=local_file(rep, folder, data.get("pdf"), at("pdf"), "pdf"),
         data=_parse_data(rep, folder, data.get("data"), at("data")),
         bibliography=_bibliography(rep, folder, data.get("bibliography"), at("bibliography")),
         nocite=parse_nocite(rep, data.get("nocite"), at("nocite")),
-        attestations=_parse_attestations(rep, data.get("attestations"), at("attestations")),
+        attestations=_parse_attestations(rep, fm, data.get("attestations"), at("attestations")),
         retraction_note=as_text(
             rep, data.get("retraction_note"), at("retraction_note"), "retraction_note"
         )
@@ -251,3 +277,8 @@ def build_paper(
         lines=dict(data.lines),
     )
     return paper, rep.diags
+
+
+def _blank(value: object) -> bool:
+    """True for a missing or whitespace-only value (wrong types are reported elsewhere)."""
+    return value is None or (isinstance(value, str) and not value.strip())

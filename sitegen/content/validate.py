@@ -255,7 +255,9 @@ def check_license(value: object) -> str:
     expr, bad = normalize_expression(value.strip())
     if expr is not None:
         return expr
-    token = bad[0]
+    operators = {"AND", "OR", "WITH"}
+    plain = not operators & {t.upper() for t in value.split()}
+    token = value.strip() if plain else bad[0]
     hint = suggest(token)
     tail = f" (did you mean '{hint}'?)" if hint else " (see https://spdx.org/licenses/)"
     raise InvalidValueError(f"'{token}' is not an SPDX licence id{tail}")
