@@ -1,0 +1,251 @@
+"""Paper and page markdown -> sanitized HTML with math, citations and cross references.
+
+The dialect is pandoc's as JOSS papers use it (DESIGN section 3). One ``MarkdownIt``
+instance is built per process (``make_parser``); everything a document accumulates lives
+in a ``DocState`` inside markdown-it's ``env``. Rendering never raises on content: problems
+come back as diagnostics with ``path:line`` (unknown citation keys are errors, missing
+local files and unconvertible math are warnings).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import posixpath
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from sitegen.render.attributes import parse_attributes
+from sitegen.render.citations import CitationProcessor
+from sitegen.render.crossref import (
+    label_rule,
+    number_equations,
+    number_sections,
+    ref_rule,
+    render_crossref,
+)
+from sitegen.render.doc import RenderContext, RenderedDoc
+from sitegen.render.figures import figures, image_attributes, plain_text, table_captions
+from sitegen.render.headings import headings, table_of_contents
+from sitegen.render.highlight import highlight_code
+from sitegen.render.latex_inline import latex_command_rule
+from sitegen.render.math import math_rule, tex_to_html
+from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
+from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
+from sitegen.render.sanitize import sanitize_html
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+def _inline_with_lines(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, telling inline rules which line they are on."""
+    doc = doc_state(state.env)
+    for token in state.tokens:
+        if token.type == "inline":
+            doc.base_line = token.map[0] if token.map else doc.base_line
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _equation_attributes(state: StateCore) -> None:
+    """Core rule: ``$$ x $$ {#eq:x}`` (pandoc-crossref) labels the equation."""
+    for block in state.tokens:
+        kids = block.children or []
+        for i, tok in enumerate(kids[:-1]):
+            nxt = kids[i + 1]
+            if tok.type != "math_display" or nxt.type != "text":
+                continue
+            m = re.match(r"\s*\{([^{}]*)\}", nxt.content)
+            attrs = parse_attributes(m.group(1)) if m else None
+            if m and attrs is not None and attrs.id:
+                tok.meta["id"] = attrs.id
+                nxt.content = nxt.content[m.end() :]
+
+
+def _is_local(target: str) -> bool:
+    return bool(target) and not (
+        target.startswith(("#", "/", "?")) or _SCHEME.match(target) is not None
+    )
+
+
+def _check_targets(state: StateCore) -> None:
+    """Core rule: record relative link/image targets and warn about missing ones."""
+    doc = doc_state(state.env)
+    exists = doc.ctx.file_exists
+    for block in state.tokens:
+        if not block.children:
+            continue
+        line = block.map[0] if block.map else None
+        for tok in _flatten(block.children):
+            if tok.type in ("softbreak", "hardbreak") and line is not None:
+                line += 1
+                continue
+            if tok.type in ("math_inline", "math_display") and line is not None:
+                line += tok.content.count("\n")
+            if tok.type == "image":
+                target, fld = str(tok.attrGet("src") or ""), "image"
+            elif tok.type == "link_open":
+                target, fld = str(tok.attrGet("href") or ""), "link"
+            else:
+                continue
+            if not _is_local(target):
+                continue
+            path = posixpath.normpath(unquote(target.split("#", 1)[0].split("?", 1)[0]))
+            if path in (".", ""):
+                continue
+            if path not in doc.local_links:
+                doc.local_links.append(path)
+            if exists is not None and not exists(path):
+                where = tok.map[0] if tok.map else line
+                doc.warn(where, fld, f"'{path}' does not exist beside {doc.ctx.path}")
+
+
+def _flatten(tokens: Sequence[Token]) -> list[Token]:
+    out: list[Token] = []
+    for tok in tokens:
+        out.append(tok)
+        if tok.children and tok.type != "image":
+            out.extend(_flatten(tok.children))
+    return out
+
+
+def _render_math(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    tok = tokens[idx]
+    doc = doc_state(env)
+    doc.has_math = True
+    display = tok.type == "math_display"
+    result = tex_to_html(tok.content, display=display, env=tok.meta.get("env"))
+    if result.error:
+        doc.warn(tok.meta.get("line"), "math", result.error)
+    if not display:
+        return result.html
+    anchor = tok.meta.get("anchor")
+    ident = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    number = tok.meta.get("number")
+    eqno = f'<span class="eqno">({number})</span>' if number else ""
+    return f'<span class="equation"{ident}>{result.html}{eqno}</span>'
+
+
+def _render_citation(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return render_citation(tokens[idx].meta, tokens[idx].content, env)
+
+
+def _render_crossref(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return render_crossref(tokens[idx], env)
+
+
+def _render_nothing(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    return ""
+
+
+@functools.cache
+def make_parser() -> MarkdownIt:
+    """The shared parser: CommonMark plus the pandoc/JOSS dialect; holds no document state."""
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(deflist_plugin)
+    md.inline.ruler.before("escape", "math", math_rule)
+    md.inline.ruler.before("escape", "crossref", ref_rule)
+    md.inline.ruler.before("escape", "latex_label", label_rule)
+    md.inline.ruler.before("escape", "latex_command", latex_command_rule)
+    md.inline.ruler.before("link", "citation", bracket_citation_rule)
+    md.inline.ruler.before("link", "text_citation", text_citation_rule)
+    md.core.ruler.at("inline", _inline_with_lines)
+    md.core.ruler.push("image_attributes", image_attributes)
+    md.core.ruler.push("equation_attributes", _equation_attributes)
+    md.core.ruler.push("figures", figures)
+    md.core.ruler.push("table_captions", table_captions)
+    md.core.ruler.push("headings", headings)
+    md.core.ruler.push("number_equations", number_equations)
+    md.core.ruler.push("number_sections", number_sections)
+    md.core.ruler.push("check_targets", _check_targets)
+    md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_display", _render_math)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("crossref", _render_crossref)
+    md.add_render_rule("latex_label", _render_nothing)
+    return md
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _mark_first_section(tokens: list[Token], marker: str) -> str | None:
+    """Put ``marker`` blocks around the first top-level section's content; return its title."""
+    heads = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    if not heads:
+        return None
+    top = min(int(t.meta.get("level", 6)) for _, t in heads)
+    start_i, start_tok = next((i, t) for i, t in heads if int(t.meta.get("level", 6)) == top)
+    end_i = next(
+        (i for i, t in heads if i > start_i and int(t.meta.get("level", 6)) <= top),
+        next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens)),
+    )
+    for pos in (end_i, start_i + 3):
+        mark = Token("html_block", "", 0)
+        mark.content = marker
+        tokens.insert(pos, mark)
+    return str(start_tok.meta.get("text", "")) or None
+
+
+def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
+    """Render one document's markdown body; never raises on content problems."""
+    md = make_parser()
+    processor = CitationProcessor(ctx.bibliography, ctx.citation_style)  # type: ignore[arg-type]
+    doc = DocState(ctx=ctx, processor=processor)
+    env: dict[str, Any] = {ENV_KEY: doc}
+    if ctx.id_prefix:
+        env["docId"] = ctx.id_prefix.strip("-")
+    source = _normalise_newlines(text)
+    tokens = md.parse(source, env)
+    marker = "<!--sitegen-section-" + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
+    title = _mark_first_section(tokens, marker)
+    raw = md.renderer.render(tokens, md.options, env)
+    if ctx.nocite:
+        processor.nocite(ctx.nocite)
+    first_html = None
+    if title is not None and raw.count(marker) == 2:
+        before, section, after = raw.split(marker)
+        first_html = sanitize_html(section).strip()
+        raw = before + section + after
+    return RenderedDoc(
+        html=sanitize_html(raw),
+        toc=table_of_contents(tokens),
+        references=processor.references(),
+        first_section_title=title,
+        first_section_html=first_html,
+        local_links=tuple(doc.local_links),
+        has_math=doc.has_math,
+        diagnostics=tuple(doc.diagnostics),
+    )
+
+
+def render_inline(text: str) -> str:
+    """Inline markdown and math for titles and author notes: sanitized, no ``<p>``."""
+    md = make_parser()
+    doc = DocState(ctx=RenderContext(path="<inline>"), inline_only=True)
+    env: dict[str, Any] = {ENV_KEY: doc}
+    tokens = md.parseInline(_normalise_newlines(text).strip(), env)
+    children = [t for t in (tokens[0].children or []) if t.type != "footnote_ref"] if tokens else []
+    return sanitize_html(md.renderer.renderInline(children, md.options, env))
+
+
+__all__ = ["make_parser", "plain_text", "render_inline", "render_markdown"]

@@ -1,0 +1,176 @@
+"""TeX math -> MathML at build time, plus the markdown-it rule that finds the math.
+
+Pages must show math without script, so every formula is converted while building. Real
+papers write ``$..$``, ``$$..$$``, ``\\(..\\)``, ``\\[..\\]`` and bare LaTeX environments
+(``\\begin{equation}`` even in the middle of a paragraph), so one inline rule recognises all
+of them; paragraphs span lines, so multi-line display math is still one inline run.
+A formula latex2mathml cannot convert degrades to its TeX source in
+``<code class="math-error">`` plus a warning: a published paper never fails on its math.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from latex2mathml.converter import convert
+from markdown_it.rules_inline import StateInline
+
+from sitegen.render.mdstate import inline_line
+
+ENVIRONMENTS = (
+    "equation",
+    "equation*",
+    "align",
+    "align*",
+    "eqnarray",
+    "eqnarray*",
+    "gather",
+    "gather*",
+    "multline",
+    "multline*",
+    "displaymath",
+    "math",
+)
+"""LaTeX environments taken as display math wherever they appear in the text."""
+
+LABEL_RE = re.compile(r"\\label\s*\{([^{}]*)\}")
+_NOTAG = re.compile(r"\\(?:nonumber|notag)\b|\\tag\*?\s*\{[^{}]*\}")
+_BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
+_UNKNOWN_CMD = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+
+
+@dataclass(frozen=True, slots=True)
+class MathResult:
+    """A converted formula: the HTML to insert and, when it degraded, why."""
+
+    html: str
+    error: str | None = None
+
+
+def _normalise(tex: str, env: str | None) -> str:
+    """Rewrite TeX that latex2mathml lacks into TeX it knows, keeping the meaning."""
+    body = LABEL_RE.sub("", tex)
+    body = _NOTAG.sub("", body)
+    body = body.replace(r"\operatorname*", r"\operatorname")
+    body = body.replace(r"\displaystyle", "")
+    if env is None:
+        return body.strip()
+    base = env.rstrip("*")
+    if base in ("equation", "displaymath", "math"):
+        return body.strip()
+    if base == "eqnarray":
+        # ``a &=& b`` (three columns) -> ``a &= b`` (align's two).
+        body = re.sub(r"&\s*([^&\\]*?)\s*&", r"&\1 ", body)
+    if base in ("gather", "multline"):
+        return r"\begin{array}{c}" + body.strip() + r"\end{array}"
+    return r"\begin{align}" + body.strip() + r"\end{align}"
+
+
+def tex_to_html(tex: str, *, display: bool, env: str | None = None) -> MathResult:
+    """Convert ``tex`` (without delimiters) to a ``<math>`` element, or degrade.
+
+    ``env`` names the LaTeX environment the formula was written in, if any.
+    """
+    source = _normalise(tex, env)
+    try:
+        mathml = convert(source, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many unrelated types on bad input
+        reason = str(exc) or type(exc).__name__
+        code = html.escape(tex.strip())
+        cls = "math-error math-display" if display else "math-error"
+        return MathResult(f'<code class="{cls}">{code}</code>', f"cannot convert TeX: {reason}")
+    unknown = sorted(set(_UNKNOWN_CMD.findall(mathml)))
+    if unknown:
+        mathml = _UNKNOWN_CMD.sub(lambda m: f"<mtext>{m.group(1)}</mtext>", mathml)
+        return MathResult(mathml, "unsupported TeX command(s): " + ", ".join(unknown))
+    return MathResult(mathml)
+
+
+def _find_closing(src: str, start: int, end: int, closer: str) -> int:
+    """Index of ``closer`` at or after ``start``, skipping backslash escapes; -1 if none."""
+    pos = start
+    while pos < end:
+        if src[pos] == "\\":
+            pos += 2
+            continue
+        if src.startswith(closer, pos):
+            return pos
+        pos += 1
+    return -1
+
+
+def _push(state: StateInline, content: str, display: bool, env: str | None, start: int) -> None:
+    token = state.push("math_display" if display else "math_inline", "math", 0)
+    token.content = content
+    token.markup = env or ""
+    token.meta = {"env": env, "line": inline_line(state.env, state.src, start)}
+
+
+def math_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule for every math delimiter real papers use.
+
+    ``$`` follows pandoc: the opening ``$`` must be followed by a non-space, the closing one
+    preceded by a non-space and not followed by a digit (so ``$5 and $6`` stays text).
+    """
+    src, pos, end = state.src, state.pos, state.posMax
+    ch = src[pos]
+    if ch == "$":
+        if src.startswith("$$", pos):
+            close = _find_closing(src, pos + 2, end, "$$")
+            if close < 0 or not src[pos + 2 : close].strip():
+                return False
+            if not silent:
+                _push(state, src[pos + 2 : close], True, None, pos)
+            state.pos = close + 2
+            return True
+        if pos + 1 >= end or src[pos + 1].isspace():
+            return False
+        close = pos + 1
+        while True:
+            close = _find_closing(src, close, end, "$")
+            if close < 0:
+                return False
+            after_digit = close + 1 < end and src[close + 1].isdigit()
+            if not src[close - 1].isspace() and not after_digit:
+                break
+            close += 1
+        if not silent:
+            _push(state, src[pos + 1 : close], False, None, pos)
+        state.pos = close + 1
+        return True
+    if ch != "\\" or pos + 1 >= end:
+        return False
+    nxt = src[pos + 1]
+    if nxt in "([":
+        closer = "\\)" if nxt == "(" else "\\]"
+        close = src.find(closer, pos + 2, end)
+        if close < 0:
+            return False
+        if not silent:
+            _push(state, src[pos + 2 : close], nxt == "[", None, pos)
+        state.pos = close + 2
+        return True
+    m = _BEGIN.match(src, pos)
+    if m is None:
+        return False
+    env = m.group(1)
+    closer = "\\end{" + env + "}"
+    close = src.find(closer, m.end(), end)
+    if close < 0:
+        return False
+    if not silent:
+        _push(state, src[m.end() : close], True, env, pos)
+    state.pos = close + len(closer)
+    return True
+
+
+def labels_in(tex: str) -> list[str]:
+    """The ``\\label{..}`` names inside a formula, in order."""
+    return LABEL_RE.findall(tex)
+
+
+def is_numbered(env: str | None) -> bool:
+    """LaTeX numbers equation-like environments unless starred."""
+    return env is not None and not env.endswith("*") and env not in ("math", "displaymath")
