@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import struct
 import zlib
@@ -119,7 +120,9 @@ class Canvas:
         self.line(x0, y0, x1, y1, c)
         ang = math.atan2(y1 - y0, x1 - x0)
         for da in (2.6, -2.6):
-            self.line(x1, y1, round(x1 + 9 * math.cos(ang + da)), round(y1 + 9 * math.sin(ang + da)), c)
+            self.line(
+                x1, y1, round(x1 + 9 * math.cos(ang + da)), round(y1 + 9 * math.sin(ang + da)), c
+            )
 
     def text(self, x: int, y: int, s: str, c: Color = INK, scale: int = 2) -> None:
         for k, ch in enumerate(s.upper()):
@@ -175,7 +178,9 @@ class Axes:
         return round(self.bottom - (self.bottom - self.top) * v / self.ymax)
 
 
-def draw_axes(cv: Canvas, ax: Axes, xticks: list[float], yticks: list[float], ylabel: str, xlabel: str) -> None:
+def draw_axes(
+    cv: Canvas, ax: Axes, xticks: list[float], yticks: list[float], ylabel: str, xlabel: str
+) -> None:
     for t in yticks:
         cv.line(ax.left, ax.y(t), ax.right, ax.y(t), GRID, 1)
         label = f"{t:g}"
@@ -202,7 +207,7 @@ def dedup_figure() -> bytes:
     copies = [(n, 100.0 * n) for n in range(0, 11)]
     blocks = [(n, 0.0 if n == 0 else 100.0 + 6.0 * (n - 1)) for n in range(0, 11)]
     for series, c in ((copies, ORANGE), (blocks, BLUE)):
-        for (x0, y0), (x1, y1) in zip(series, series[1:], strict=False):
+        for (x0, y0), (x1, y1) in itertools.pairwise(series):
             cv.line(ax.x(x0), ax.y(y0), ax.x(x1), ax.y(y1), c, 3)
         for x, y in series:
             cv.rect(ax.x(x) - 3, ax.y(y) - 3, ax.x(x) + 3, ax.y(y) + 3, c)
@@ -245,10 +250,12 @@ LINK_SURVIVAL = [
 def link_decay_figure() -> bytes:
     cv = Canvas(560, 340)
     ax = Axes(80, 50, 530, 270, 8, 100)
-    draw_axes(cv, ax, [0, 2, 4, 6, 8], [0, 25, 50, 75, 100], "RESOLVING %", "YEARS AFTER PUBLICATION")
+    draw_axes(
+        cv, ax, [0, 2, 4, 6, 8], [0, 25, 50, 75, 100], "RESOLVING %", "YEARS AFTER PUBLICATION"
+    )
     for col, c in ((1, ORANGE), (2, GREEN), (3, BLUE)):
         pts = [(row[0], row[col]) for row in LINK_SURVIVAL]
-        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             cv.line(ax.x(x0), ax.y(y0), ax.x(x1), ax.y(y1), c, 3)
     legend(cv, 100, 190, [("URL", ORANGE), ("DOI", GREEN), ("CID", BLUE)])
     return cv.png()
@@ -307,7 +314,9 @@ def welcome_figure() -> bytes:
 def link_survival_csv() -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["years_since_publication", "url_resolving_pct", "doi_resolving_pct", "cid_resolving_pct"])
+    w.writerow(
+        ["years_since_publication", "url_resolving_pct", "doi_resolving_pct", "cid_resolving_pct"]
+    )
     for row in LINK_SURVIVAL:
         w.writerow([row[0], f"{row[1]:.1f}", f"{row[2]:.1f}", f"{row[3]:.1f}"])
     return buf.getvalue().encode()
@@ -355,7 +364,9 @@ def tiny_pdf(title: str, lines: list[str]) -> bytes:
     out += b"0000000000 65535 f \n"
     for off in offsets:
         out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
