@@ -103,7 +103,8 @@ def _parse_target(
         return None, diags
 
     def err(key: str, message: str) -> None:
-        diags.append(Diagnostic(path, _line(spec, key), f"{field}.{key}", message))
+        where = _line(spec, key) if key in spec else line
+        diags.append(Diagnostic(path, where, f"{field}.{key}", message))
 
     for key in spec:
         if key in KNOWN_KEYS:

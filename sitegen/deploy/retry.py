@@ -100,14 +100,25 @@ def with_retries(
     *,
     rng: random.Random | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    connect_attempts: int | None = None,
 ) -> T:
-    """Run ``call`` until it succeeds, a non-transient error occurs, or attempts run out."""
+    """Run ``call`` until it succeeds, a non-transient error occurs, or attempts run out.
+
+    ``connect_attempts`` caps tries when nothing listens at the endpoint at all, so an
+    unreachable endpoint fails in about a second rather than after the full backoff.
+    """
     rng = rng or random.Random()
     for attempt in range(policy.attempts):
         try:
             return call()
         except (ClientError, BotoCoreError) as exc:
             if not is_transient(exc) or attempt + 1 >= policy.attempts:
+                raise
+            if (
+                connect_attempts is not None
+                and isinstance(exc, EndpointConnectionError)
+                and attempt + 1 >= connect_attempts
+            ):
                 raise
             wait = policy.delay(attempt, rng)
             log.info("%s: %s; retrying in %.2fs", what, short_reason(exc), wait)

@@ -117,11 +117,13 @@ class S3Deployer:
     # -- reading the bucket -------------------------------------------------------------
     def check_bucket(self) -> None:
         """Fail early, with a clear reason, on bad credentials, no bucket, no endpoint."""
-        quick = RetryPolicy(
-            attempts=min(3, self.retry.attempts), base=self.retry.base, cap=self.retry.cap
-        )
         try:
-            with_retries(lambda: self.client.head_bucket(Bucket=self.bucket), quick, "HEAD bucket")
+            with_retries(
+                lambda: self.client.head_bucket(Bucket=self.bucket),
+                self.retry,
+                "HEAD bucket",
+                connect_attempts=3,
+            )
         except (ClientError, BotoCoreError) as exc:
             raise to_network_error(exc, bucket=self.bucket, endpoint=self.endpoint) from None
 
