@@ -115,7 +115,7 @@ def read_header(fh: BinaryIO) -> list[bytes]:
     roots = header.get("roots")
     if not isinstance(roots, list) or not all(isinstance(r, CidLink) for r in roots):
         raise CidError("CAR header roots are not a list of CIDs")
-    return [r.cid for r in roots]  # type: ignore[union-attr]
+    return [r.cid for r in roots]
 
 
 def iter_sections(fh: BinaryIO) -> Iterator[tuple[bytes, bytes, int]]:
