@@ -50,7 +50,7 @@ def load_paper(
         default_license=default_license,
     )
     diags.extend(paper_diags)
-    return paper, diags
+    return paper, _sorted_diags(diags)
 
 
 def _first_heading(body: str) -> str | None:
@@ -95,7 +95,7 @@ def load_page(path: Path) -> tuple[Page | None, list[Diagnostic]]:
         order=100 if order is None else order,
         menu=True if menu is None else menu,
     )
-    return page, rep.diags
+    return page, _sorted_diags(rep.diags)
 
 
 def load_issues(path: Path) -> tuple[tuple[IssueInfo, ...], list[Diagnostic]]:

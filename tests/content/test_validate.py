@@ -109,7 +109,8 @@ def test_license_ids_and_expressions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "hint"), [("CC-BY-4", "CC-BY-4.0"), ("CC BY 4.0", "CC-BY-4.0"), ("Apache 2.0", "Apache-2.0")]
+    ("raw", "hint"),
+    [("CC-BY-4", "CC-BY-4.0"), ("CC BY 4.0", "CC-BY-4.0"), ("Apache 2.0", "Apache-2.0")],
 )
 def test_unknown_license_hints_the_closest_id(raw: str, hint: str) -> None:
     with pytest.raises(InvalidValueError, match=f"did you mean '{hint}'"):
