@@ -353,7 +353,7 @@ _SUB = dict(zip("0123456789+-=()aeoxhklmnpstij", "₀₁₂₃₄₅₆₇₈₉
 _SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _IFMMODE = re.compile(r"\\ifmmode\s*(.*?)\\else\s*(.*?)\\fi(\{\})?", re.DOTALL)
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def latex_to_unicode(text: str) -> str:

@@ -112,9 +112,8 @@ def parse_display_name(name: str) -> PersonName:
         suffix = words.pop()
     if len(words) == 1:
         return PersonName(family=words[0], suffix=suffix)
-    start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _PARTICLES:
-        start -= 1
+    particles = [k for k in range(1, len(words) - 1) if words[k].lower() in _PARTICLES]
+    start = particles[0] if particles else len(words) - 1
     return PersonName(family=" ".join(words[start:]), given=" ".join(words[:start]), suffix=suffix)
 
 

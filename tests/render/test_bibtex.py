@@ -1,0 +1,151 @@
+"""BibTeX parsing: real corpus files, macros, recovery and warnings with lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.render.bibtex import parse_bibtex
+
+CORPUS_BIBS = sorted(
+    (Path(__file__).resolve().parents[2].parent / "shared/corpus/joss").glob("*/*.bib")
+)
+
+
+def test_corpus_is_present() -> None:
+    assert len(CORPUS_BIBS) >= 30
+
+
+@pytest.mark.parametrize("path", CORPUS_BIBS, ids=lambda p: p.parent.name)
+def test_every_corpus_bib_parses(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    bib, diags = parse_bibtex(text, str(path))
+    assert bib.entries, "no entries read"
+    assert all(d.severity == "warning" and d.line for d in diags)
+    for entry in bib.entries.values():
+        assert entry.type == entry.type.lower()
+        assert all(name == name.lower() for name in entry.fields)
+        assert 1 <= entry.line <= text.count("\n") + 1
+        assert text.replace("\r\n", "\n").split("\n")[entry.line - 1].lstrip().startswith("@")
+        for name, value in entry.fields.items():
+            if name not in ("abstract", "file", "shorttitle", "isbn", "annote", "note"):
+                assert "{" not in value and "}" not in value, (entry.key, name, value)
+
+
+def test_corpus_entry_counts_match_at_signs() -> None:
+    """Every ``@type{`` that is not a comment/string/preamble becomes an entry (or a warning)."""
+    for path in CORPUS_BIBS:
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        bib, diags = parse_bibtex(text, str(path))
+        starts = [
+            line
+            for line in text.split("\n")
+            if line.lstrip().startswith("@")
+            and not line.lstrip().lower().startswith(("@comment", "@string", "@preamble"))
+        ]
+        duplicates = [d for d in diags if "duplicate key" in d.message]
+        assert len(bib.entries) + len(duplicates) == len(starts), path
+
+
+def test_accents_decoded_in_real_files() -> None:
+    decoded = set()
+    for path in CORPUS_BIBS:
+        bib, _ = parse_bibtex(path.read_text(encoding="utf-8"), str(path))
+        for entry in bib.entries.values():
+            decoded.update(entry.fields.get("author", "").split())
+    # {\"u}, \'{e}, {\o}, \ifmmode...\else\'{c}\fi from the corpus.
+    for name in ("Häuselmann,", "Jørgen", "Stevanović,", "Rosińska,"):
+        assert name in decoded, name
+
+
+def test_crlf_file_lines(tmp_path: Path) -> None:
+    text = "% header\r\n\r\n@article{a,\r\n  title = {One},\r\n  year = 2020\r\n}\r\n@book{b, title={Two}}\r\n"
+    bib, diags = parse_bibtex(text, "x.bib")
+    assert diags == []
+    assert bib.entries["a"].line == 3
+    assert bib.entries["b"].line == 7
+    assert bib.entries["a"].fields == {"title": "One", "year": "2020"}
+
+
+def test_string_macros_months_and_concatenation() -> None:
+    text = """
+@String{jgr = "Journal of " # {Geophysical} # " Research"}
+@STRING(pre = {Pre})
+@preamble{ "\\newcommand{\\noop}[1]{}" }
+@Article{Key1,
+  Journal = jgr,
+  title = pre # "-" # {fix {\\"U}ber},
+  month = aug,
+  year = "20" # "21",
+}
+"""
+    bib, diags = parse_bibtex(text, "m.bib")
+    assert diags == []
+    entry = bib.entries["Key1"]
+    assert entry.type == "article"
+    assert entry.fields["journal"] == "Journal of Geophysical Research"
+    assert entry.fields["title"] == "Pre-fix Über"
+    assert entry.fields["month"] == "August"
+    assert entry.fields["year"] == "2021"
+    assert entry.line == 5
+
+
+def test_comments_stray_text_and_odd_types() -> None:
+    text = """This file was made by hand.
+@comment{jabref-meta: databaseType:bibtex;}
+@COMMENT{ an { unbalanced comment
+stray text
+@software{soft, title = {A tool}, version = {1.0}}
+@weirdtype{w, title = {Odd}}
+"""
+    bib, diags = parse_bibtex(text, "c.bib")
+    assert set(bib.entries) == {"soft", "w"}
+    assert bib.entries["w"].type == "weirdtype"
+    assert bib.entries["soft"].fields["version"] == "1.0"
+    assert diags == []
+
+
+def test_problems_are_warnings_with_lines_and_parsing_continues() -> None:
+    text = """@article{dup, title = {First}}
+@article{dup, title = {Second}}
+@article{fields, title = {A}, title = {B}, journal = undefinedmacro}
+@article{broken, title = {never closed
+@article{after, title = {Still read}}
+@article{, title = {no key}}
+@book{last, title = {Last}}
+"""
+    bib, diags = parse_bibtex(text, "p.bib")
+    assert list(bib.entries) == ["dup", "fields", "after", "last"]
+    assert bib.entries["dup"].fields["title"] == "First"
+    assert bib.entries["fields"].fields["title"] == "A"
+    assert bib.entries["fields"].fields["journal"] == "undefinedmacro"
+    by_line = {d.line: d for d in diags}
+    assert all(d.severity == "warning" and d.path == "p.bib" for d in diags)
+    assert "duplicate key" in by_line[2].message
+    assert set(by_line) == {2, 3, 4, 6}
+    assert any("duplicate field" in d.message for d in diags if d.line == 3)
+    assert any("undefined macro" in d.message for d in diags if d.line == 3)
+    assert "no citation key" in by_line[6].message
+
+
+def test_decoding_accents_math_and_urls() -> None:
+    text = r"""@misc{k,
+  author = {G{\"o}del, Kurt and \AA{}ngstr{\"o}m, Anders and M\"{u}ller, J. and Gar\c{c}on, F. and {\O}rsted, H.},
+  title = {{CO$_2$} in $\alpha$-Fe -- a {\em study} of 5\% \& more~now},
+  url = {https://example.org/a\_b\%20c},
+  doi = {https://doi.org/10.1000/XYZ_1},
+  journal = {\apj},
+}"""
+    bib, diags = parse_bibtex(text, "d.bib")
+    assert diags == []
+    f = bib.entries["k"].fields
+    assert (
+        f["author"]
+        == "Gödel, Kurt and Ångström, Anders and Müller, J. and Garçon, F. and Ørsted, H."
+    )
+    assert f["title"] == "CO₂ in α-Fe – a study of 5% & more\u00a0now"
+    assert f["url"] == "https://example.org/a_b%20c"
+    assert f["doi"] == "https://doi.org/10.1000/XYZ_1"
+    assert f["journal"] == "ApJ"
+    assert bib.entries["k"].raw["author"].startswith(r"G{\"o}del")

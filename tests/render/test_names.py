@@ -1,0 +1,58 @@
+"""Splitting display names and BibTeX name lists into given and family parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.render.names import parse_bibtex_names, split_name
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Jane Doe", ("Jane", "Doe")),
+        ("Jane Q. Public", ("Jane Q.", "Public")),
+        ("Jane van der Berg", ("Jane", "van der Berg")),
+        ("Ludwig van Beethoven", ("Ludwig", "van Beethoven")),
+        ("Charles de la Vallée Poussin", ("Charles", "de la Vallée Poussin")),
+        ("Doe, Jane", ("Jane", "Doe")),
+        ("van Gogh, Vincent", ("Vincent", "van Gogh")),
+        ("Smith, Jr., John", ("John", "Smith Jr.")),
+        ("Martin Luther King Jr.", ("Martin Luther", "King Jr.")),
+        ("Plato", (None, "Plato")),
+        ("  Kurt   Gödel ", ("Kurt", "Gödel")),
+        ("", (None, "")),
+    ],
+)
+def test_split_name(name: str, parts: tuple[str | None, str]) -> None:
+    assert split_name(name) == parts
+
+
+def test_bibtex_name_forms() -> None:
+    raw = (
+        "Wells, Garth N. and J{\\o}rgen S. Dokken and {World Health Organization} and "
+        "Charles Louis de la Vall{\\'e}e Poussin and van der Schaaf, Jr., L.\n   AND\n"
+        'M{\\"u}ller, Ann and Plato and others'
+    )
+    names = parse_bibtex_names(raw)
+    got = [(n.given, n.family, n.suffix, n.literal, n.others) for n in names]
+    assert got == [
+        ("Garth N.", "Wells", None, False, False),
+        ("Jørgen S.", "Dokken", None, False, False),
+        (None, "World Health Organization", None, True, False),
+        ("Charles Louis", "de la Vallée Poussin", None, False, False),
+        ("L.", "van der Schaaf", "Jr.", False, False),
+        ("Ann", "Müller", None, False, False),
+        (None, "Plato", None, False, False),
+        (None, "", None, False, True),
+    ]
+
+
+def test_braces_protect_and_inside_names() -> None:
+    names = parse_bibtex_names("{Barnes and Noble} and Smith, J.")
+    assert [n.family for n in names] == ["Barnes and Noble", "Smith"]
+
+
+def test_initials() -> None:
+    (name,) = parse_bibtex_names("Jean-Paul Marie Sartre")
+    assert name.initials() == "J.-P. M."
