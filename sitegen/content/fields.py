@@ -127,8 +127,9 @@ def checked(
     fld: str,
 ) -> T | None:
     """Run a :mod:`validate` check; an :class:`InvalidValueError` becomes an error (a
-    :class:`PlaceholderError` a warning) at ``line``."""
-    if value is None:
+    :class:`PlaceholderError` a warning) at ``line``. A blank string counts as absent
+    (templates leave ``orcid: ""`` behind)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         return check(value)

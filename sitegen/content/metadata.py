@@ -199,7 +199,7 @@ def build_paper(
     dates = {}
     for key in ("date", "received", "accepted"):
         dates[key] = checked(rep, check_date, data.get(key), at(key), key)
-        if key in data and data[key] is None:
+        if key in data and _blank(data[key]):
             rep.warning(at(key), key, "is empty; date ignored")
     if dates["received"] and dates["accepted"] and dates["accepted"] < dates["received"]:
         rep.error(at("accepted"), "accepted", "is before the received date")

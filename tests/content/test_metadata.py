@@ -246,3 +246,11 @@ def test_default_license_applies(tmp_path: Path) -> None:
     (folder / "paper.md").write_text("---\ntitle: T\n---\n")
     paper, _ = load_paper(folder, default_license="CC0-1.0")
     assert paper is not None and paper.license == "CC0-1.0"
+
+
+def test_blank_identifiers_count_as_absent(tmp_path: Path) -> None:
+    paper, diags = _paper(
+        tmp_path, 'title: T\ndoi: ""\ndate:\nauthors:\n  - name: A\n    orcid: ""\n'
+    )
+    assert paper is not None and paper.doi is None and paper.authors[0].orcid is None
+    assert [(d.severity, d.line, d.field) for d in diags] == [("warning", 4, "date")]
