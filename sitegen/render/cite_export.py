@@ -148,7 +148,7 @@ def bib_escape(text: str) -> str:
 def _bib_name(name: PersonName) -> str:
     def part(text: str) -> str:
         escaped = bib_escape(text)
-        needs_braces = "," in text or re.search(r"\sand\s", text, re.IGNORECASE)
+        needs_braces = "," in text or re.search(r"(^|\s)and(\s|$)", text, re.IGNORECASE)
         return "{" + escaped + "}" if needs_braces else escaped
 
     if not name.given:
