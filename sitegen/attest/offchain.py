@@ -211,8 +211,8 @@ def to_compact(att: SignedOffchain, signer: str) -> list[object]:
         0,
         m.version,
     ]
-    if m.version >= 2:
-        out.append("0x" + (m.salt or bytes(32)).hex())
+    # Newer SDKs always end with the salt slot (null before v2); older URLs stop at 17.
+    out.append("0x" + m.salt.hex() if m.salt is not None else None)
     return out
 
 
@@ -233,7 +233,7 @@ def from_compact(arr: list[Any]) -> dict[str, Any]:
         "nonce": arr[15],
     }
     if version >= 2:
-        message["salt"] = arr[17] if len(arr) > 17 else ZERO_BYTES32
+        message["salt"] = arr[17] if len(arr) > 17 and arr[17] else ZERO_BYTES32
     sig = {
         "version": version,
         "domain": {
