@@ -69,6 +69,8 @@ def _lone_image(inline: Token) -> Token | None:
 
 def _make_figure(doc: DocState, image: Token, line: int | None) -> list[Token]:
     children, names = _take_label(list(image.children or []))
+    if children and children[-1].type == "text":
+        children[-1].content = children[-1].content.rstrip()
     attrs = image.meta.get("attrs")
     if attrs is not None and attrs.id:
         names.insert(0, attrs.id)

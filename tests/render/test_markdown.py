@@ -1,0 +1,144 @@
+"""render_markdown: citations, footnotes, figures, links, diagnostics, abstract fallback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen.render.bibtex import parse_bibtex
+from sitegen.render.doc import RenderContext
+from sitegen.render.markdown import make_parser, render_inline, render_markdown
+
+BIB = """
+@article{smith2020, author={Smith, John and Doe, Jane}, title={A thing}, journal={J},
+  year={2020}, doi={10.1000/xyz}}
+@book{lee:2021, author={Lee, Kim}, title={Book}, year=2021, publisher={P}}
+@misc{unused, author={Nobody, N}, title={Unused}, year=2019}
+"""
+
+
+def _ctx(tmp_path: Path, **kw: object) -> RenderContext:
+    bib, diags = parse_bibtex(BIB, "paper.bib")
+    assert not [d for d in diags if d.severity == "error"]
+    base: dict[str, object] = {
+        "path": "paper.md",
+        "first_line": 10,
+        "bibliography": bib,
+        "citation_style": "numeric",
+        "file_exists": lambda p: (tmp_path / p).exists(),
+    }
+    base.update(kw)
+    return RenderContext(**base)  # type: ignore[arg-type]
+
+
+def test_citation_forms_resolve_in_document_order(tmp_path: Path) -> None:
+    text = (
+        "First [@lee:2021]. Then [see @smith2020, p. 3; -@lee:2021].\n"
+        "Loose [@smith2020, @lee:2021] and [@lee:2021 ;@smith2020], [e.g., @smith2020].\n"
+        "In text @smith2020 says so; mail me at a.b@smith2020.org.\n"
+    )
+    doc = render_markdown(text, _ctx(tmp_path))
+    assert not doc.diagnostics
+    assert "[@" not in doc.html and "@smith2020 " not in doc.html
+    assert [r.key for r in doc.references] == ["lee:2021", "smith2020"]
+    assert [r.label for r in doc.references] == ["1", "2"]
+    assert 'href="#ref-lee:2021"' in doc.html and 'href="#ref-smith2020"' in doc.html
+    assert "see" in doc.html and "p. 3" in doc.html
+    assert "a.b@smith2020.org" in doc.html
+
+
+def test_unknown_key_is_error_with_line(tmp_path: Path) -> None:
+    doc = render_markdown("Intro.\n\nText [@nope] here.\n", _ctx(tmp_path))
+    errors = [d for d in doc.diagnostics if d.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].line == 12 and errors[0].field == "citation"
+    assert "nope" in errors[0].message
+    assert 'class="citation-unknown"' in doc.html
+
+
+def test_nocite_adds_references(tmp_path: Path) -> None:
+    doc = render_markdown("No cites.\n", _ctx(tmp_path, nocite=("unused",)))
+    assert [r.key for r in doc.references] == ["unused"]
+    doc = render_markdown("No cites.\n", _ctx(tmp_path, nocite=("*",)))
+    assert len(doc.references) == 3
+
+
+def test_citations_in_captions_and_table_cells(tmp_path: Path) -> None:
+    (tmp_path / "f.png").write_bytes(b"png")
+    text = "![Made with [@smith2020].](f.png)\n\n| a |\n|---|\n| [@lee:2021] |\n"
+    doc = render_markdown(text, _ctx(tmp_path))
+    assert not doc.diagnostics
+    fig = re.search(r"<figcaption>.*?</figcaption>", doc.html, re.S)
+    assert fig and 'href="#ref-smith2020"' in fig.group(0)
+    assert re.search(r'<td>.*href="#ref-lee:2021".*</td>', doc.html)
+    assert doc.local_links == ("f.png",)
+
+
+def test_footnotes_both_kinds_link_both_ways(tmp_path: Path) -> None:
+    text = "A[^n] and B^[inline *note*] and C\\footnote{latex note}.\n\n[^n]: Named note.\n"
+    doc = render_markdown(text, _ctx(tmp_path, bibliography=None))
+    for n in (1, 2, 3):
+        assert f'href="#fn{n}"' in doc.html and f'id="fnref{n}"' in doc.html
+        assert f'id="fn{n}"' in doc.html and f'href="#fnref{n}"' in doc.html
+    assert "<em>note</em>" in doc.html and "latex note" in doc.html
+
+
+def test_id_prefix_applies_to_headings_and_footnotes(tmp_path: Path) -> None:
+    doc = render_markdown("# A\n\nx[^1]\n\n[^1]: y\n", _ctx(tmp_path, id_prefix="abs-"))
+    assert 'id="abs-a"' in doc.html
+    assert 'href="#fn-abs-1"' in doc.html
+
+
+def test_missing_image_and_link_are_warnings_with_lines(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").write_text("x\n")
+    text = "Intro\n\n![Cap](missing.png)\n\nSee [data](data.csv), [gone](gone.pdf#p2), [web](https://x.org).\n"
+    doc = render_markdown(text, _ctx(tmp_path))
+    found = {(d.field, d.line, d.severity) for d in doc.diagnostics}
+    assert found == {("image", 12, "warning"), ("link", 14, "warning")}
+    assert set(doc.local_links) == {"missing.png", "data.csv", "gone.pdf"}
+
+
+def test_crlf_input(tmp_path: Path) -> None:
+    doc = render_markdown("# T\r\n\r\nline one\r\nline $x$ two [@smith2020]\r\n", _ctx(tmp_path))
+    assert "\r" not in doc.html
+    assert "<math" in doc.html and not doc.diagnostics
+
+
+def test_first_section_and_toc(tmp_path: Path) -> None:
+    text = (
+        "# Summary\n\nThe *abstract* $x$.\n\n## Detail\n\nMore.\n\n# Statement of need\n\nNeed.\n"
+    )
+    doc = render_markdown(text, _ctx(tmp_path))
+    assert doc.first_section_title == "Summary"
+    assert doc.first_section_html is not None
+    assert "<em>abstract</em>" in doc.first_section_html and "More." in doc.first_section_html
+    assert "Need." not in doc.first_section_html
+    assert "<h2" not in doc.first_section_html.split("Detail")[0]
+    assert [(t.level, t.id) for t in doc.toc] == [
+        (2, "summary"),
+        (3, "detail"),
+        (2, "statement-of-need"),
+    ]
+    assert doc.has_math
+
+
+def test_code_is_highlighted_with_classes(tmp_path: Path) -> None:
+    doc = render_markdown("```python\nimport os\n```\n\n```nosuchlang\n<b>\n```\n", _ctx(tmp_path))
+    assert '<span class="kn">import</span>' in doc.html
+    assert "style=" not in doc.html
+    assert "&lt;b&gt;" in doc.html
+
+
+def test_documents_do_not_share_state(tmp_path: Path) -> None:
+    text = "# Intro\n\n![a \\label{fig:a}](a.png)\n\n\\autoref{fig:a} [@smith2020]\n"
+    first = render_markdown(text, _ctx(tmp_path))
+    second = render_markdown(text, _ctx(tmp_path))
+    assert first.html == second.html
+    assert make_parser() is make_parser()
+
+
+def test_render_inline_has_no_paragraph_and_is_sanitized() -> None:
+    out = render_inline("A *title* with $x^2$ <script>alert(1)</script><b onclick=x>b</b>")
+    assert not out.startswith("<p>")
+    assert "<em>title</em>" in out and "<math" in out
+    assert "script" not in out and "onclick" not in out and "<b>b</b>" in out

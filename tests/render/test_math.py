@@ -1,0 +1,69 @@
+"""Math: every delimiter papers use becomes MathML; bad TeX degrades with a warning."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.render.doc import RenderContext
+from sitegen.render.markdown import render_markdown
+from sitegen.render.math import tex_to_html
+
+
+def _render(text: str):  # type: ignore[no-untyped-def]
+    return render_markdown(text, RenderContext(path="m.md", first_line=3))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "a $x_1^2$ b",
+        "a $$\\sum_i x_i$$ b",
+        "a \\(x\\) b",
+        "a \\[x = 1\\] b",
+        "$$\n\\frac{a}{b}\n$$",
+        "\\begin{equation}\nE = mc^2\n\\end{equation}",
+        "\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}",
+        "text, \\begin{eqnarray}\na &=& b\n\\end{eqnarray}\nmore",
+    ],
+)
+def test_delimiters_become_mathml(source: str) -> None:
+    doc = _render(source)
+    assert "<math" in doc.html, doc.html
+    for raw in ("$", "\\begin{", "\\[", "\\("):
+        assert raw not in doc.html
+    assert doc.has_math and not doc.diagnostics
+
+
+def test_emphasis_characters_inside_math_are_not_markdown() -> None:
+    doc = _render("$a_1 * b_2 * c$")
+    assert "<em>" not in doc.html and "<math" in doc.html
+
+
+def test_display_math_marked_as_block() -> None:
+    doc = _render("$$x$$")
+    assert 'display="block"' in doc.html
+
+
+def test_unconvertible_formula_degrades_with_warning_and_line() -> None:
+    doc = _render("one\n\nbad $\\frac{1}{$ here")
+    assert '<code class="math-error">\\frac{1}{</code>' in doc.html
+    (diag,) = doc.diagnostics
+    assert diag.severity == "warning" and diag.field == "math" and diag.line == 5
+
+
+def test_unknown_command_is_warned_not_fatal() -> None:
+    result = tex_to_html(r"\foobar x", display=False)
+    assert result.error and "\\foobar" in result.error
+    assert result.html.startswith("<math")
+
+
+def test_labels_and_tags_do_not_leak_into_output() -> None:
+    result = tex_to_html(r"x = 1 \label{eq:x} \nonumber", display=True, env="equation")
+    assert result.error is None and "label" not in result.html
+
+
+def test_starred_environment_is_unnumbered() -> None:
+    doc = _render(
+        "\\begin{equation*}\nx\n\\end{equation*}\n\n\\begin{equation}\ny\n\\end{equation}"
+    )
+    assert doc.html.count('class="eqno"') == 1 and "(1)" in doc.html
