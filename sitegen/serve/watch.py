@@ -1,0 +1,260 @@
+"""Watch the journal, rebuild into a temporary folder, publish each result to the server.
+
+Builds go to ``<tmp>/sitegen-serve-*/build-N``, never under the watched source, so writing
+output can't trigger another build (the loop Lektor's ``WatchFilter`` guards against). A
+failed build leaves the last good one served and its diagnostics shown in the overlay.
+
+Every rebuild is a full ``pipeline.build`` for now. The changed paths are collected per
+batch and logged so the pipeline's build cache can take them later and re-render only the
+changed paper and the listings that show it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import watchfiles
+
+from sitegen.errors import ContentError, Diagnostic, UsageError
+from sitegen.serve.server import ServeState
+from sitegen.serve.sources import DirSource
+
+log = logging.getLogger(__name__)
+
+WATCHED_DIRS = ("content", "themes", "templates")
+CONFIG_FILES = ("sitegen.yaml",)
+IGNORED_PARTS = frozenset(
+    {".git", ".hg", ".svn", ".sitegen", "__pycache__", "node_modules", ".venv", ".idea"}
+)
+DEBOUNCE_SECONDS = 0.15
+"""Quiet time after the last change before building: an editor's save is several events."""
+
+
+def is_editor_temp(name: str) -> bool:
+    """Swap, backup and lock files editors write next to the file being saved."""
+    return (
+        name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload"))
+        or name.startswith((".#", ".goutputstream-"))
+        or (name.startswith("#") and name.endswith("#"))
+        or name in ("4913", ".DS_Store", "Thumbs.db")
+    )
+
+
+class SourceFilter:
+    """A watchfiles filter: the journal's inputs only, never output or tool folders."""
+
+    def __init__(self, source: Path, ignore: Sequence[Path] = ()) -> None:
+        self.source = source.resolve()
+        self.ignore = tuple(p.resolve() for p in ignore)
+
+    def __call__(self, _change: watchfiles.Change, path: str) -> bool:
+        return self.accepts(Path(path))
+
+    def accepts(self, path: Path) -> bool:
+        if any(path == ig or ig in path.parents for ig in self.ignore):
+            return False
+        try:
+            rel = path.relative_to(self.source)
+        except ValueError:
+            return False
+        parts = rel.parts
+        if not parts or any(p in IGNORED_PARTS for p in parts) or is_editor_temp(parts[-1]):
+            return False
+        return parts[0] in WATCHED_DIRS or (len(parts) == 1 and parts[0] in CONFIG_FILES)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What one (re)build did, for the terminal."""
+
+    ok: bool
+    version: int
+    changed: tuple[str, ...]
+    """Source paths (relative to SRC) whose change triggered this build; empty for the first."""
+    seconds: float
+    root: str | None = None
+    papers: int = 0
+    pages: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Errors of a failed build, or warnings of a good one."""
+    message: str | None = None
+    """A failure that came with no diagnostics (a crash in a stage)."""
+
+    def error_lines(self) -> list[str]:
+        lines = [d.format() for d in self.diagnostics if d.severity == "error"]
+        if self.message and not lines:
+            lines.append(self.message)
+        return lines
+
+
+class LiveSite:
+    """Builds ``source`` into a private temp folder and keeps ``state`` pointing at the result."""
+
+    def __init__(
+        self,
+        source: Path,
+        state: ServeState,
+        *,
+        on_build: Callable[[BuildReport], None] | None = None,
+        workdir: Path | None = None,
+    ) -> None:
+        self.source = source.resolve()
+        self.state = state
+        self.on_build = on_build
+        self.workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-", dir=workdir)).resolve()
+        if self.workdir == self.source or self.source in self.workdir.parents:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise UsageError(
+                f"the temporary folder {self.workdir} is inside the journal; set TMPDIR elsewhere"
+            )
+        self._count = 0
+        self._served: list[Path] = []
+        self._changes: queue.Queue[set[str]] = queue.Queue()
+        self._stop = threading.Event()
+        self._ready_flags: list[threading.Event] = []
+        self._threads: list[threading.Thread] = []
+
+    # -- building ----------------------------------------------------------------------
+
+    def build_once(self, changed: Iterable[str] = ()) -> BuildReport:
+        """One full build into a fresh folder; publish it, or publish its errors."""
+        changed = tuple(sorted(changed))
+        if changed:
+            log.info("rebuilding after changes to: %s", ", ".join(changed))
+        self._count += 1
+        out = self.workdir / f"build-{self._count}"
+        started = time.perf_counter()
+        try:
+            from sitegen.pipeline import BuildOptions, build
+
+            result = build(BuildOptions(source=self.source, output=out))
+        except ContentError as exc:
+            diags = tuple(exc.diagnostics)
+            report = BuildReport(
+                False,
+                0,
+                changed,
+                time.perf_counter() - started,
+                diagnostics=diags,
+                message=exc.message,
+            )
+        except Exception as exc:  # a crash must not stop the server; it is shown, not hidden
+            log.debug("build crashed:\n%s", traceback.format_exc())
+            message = f"build failed: {type(exc).__name__}: {exc}"
+            report = BuildReport(False, 0, changed, time.perf_counter() - started, message=message)
+        else:
+            version = self.state.publish(DirSource(out), result.root)
+            self._served.append(out)
+            self._retire_old_builds()
+            report = BuildReport(
+                True,
+                version,
+                changed,
+                result.seconds,
+                root=result.root,
+                papers=result.papers,
+                pages=result.pages,
+                diagnostics=tuple(result.warnings),
+            )
+        if not report.ok:
+            version = self.state.fail(report.error_lines())
+            report = BuildReport(
+                False,
+                version,
+                changed,
+                report.seconds,
+                diagnostics=report.diagnostics,
+                message=report.message,
+            )
+        if self.on_build is not None:
+            self.on_build(report)
+        return report
+
+    def _retire_old_builds(self) -> None:
+        """Keep the current and the previous build (requests may still be reading it)."""
+        while len(self._served) > 2:
+            shutil.rmtree(self._served.pop(0), ignore_errors=True)
+
+    # -- watching ----------------------------------------------------------------------
+
+    def start(self) -> LiveSite:
+        """Start watching and rebuilding in background threads."""
+        filt = SourceFilter(self.source, ignore=[self.workdir])
+        dirs = [self.source / d for d in WATCHED_DIRS if (self.source / d).is_dir()]
+        pumps = [(dirs, True), ([self.source], False)] if dirs else [([self.source], False)]
+        ready = [threading.Event() for _ in pumps]
+        for (paths, recursive), flag in zip(pumps, ready, strict=True):
+            thread = threading.Thread(
+                target=self._pump,
+                args=(paths, recursive, filt, flag),
+                name="sitegen-serve-watch",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        loop = threading.Thread(target=self._loop, name="sitegen-serve-build", daemon=True)
+        loop.start()
+        self._threads.append(loop)
+        self._ready_flags = ready
+        return self
+
+    def wait_ready(self, timeout: float) -> bool:
+        """True once every watcher is set up, so a change made now will be seen."""
+        deadline = time.monotonic() + timeout
+        return all(f.wait(max(0.0, deadline - time.monotonic())) for f in self._ready_flags)
+
+    def _pump(
+        self, paths: list[Path], recursive: bool, filt: SourceFilter, ready: threading.Event
+    ) -> None:
+        for changes in watchfiles.watch(
+            *paths,
+            watch_filter=filt,
+            recursive=recursive,
+            stop_event=self._stop,
+            debounce=50,
+            step=20,
+            rust_timeout=100,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        ):
+            ready.set()
+            if changes:
+                self._changes.put({_display(self.source, p) for _, p in changes})
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                changed = set(self._changes.get(timeout=0.1))
+            except queue.Empty:
+                continue
+            while True:  # debounce: keep collecting until the source is quiet
+                try:
+                    changed |= self._changes.get(timeout=DEBOUNCE_SECONDS)
+                except queue.Empty:
+                    break
+            if not self._stop.is_set():
+                self.build_once(changed)
+
+    def stop(self) -> None:
+        """Stop the threads and delete the temporary builds."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _display(source: Path, path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(source).as_posix()
+    except ValueError:
+        return path
