@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import MutableMapping
+from typing import Any
 
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -78,8 +80,8 @@ def render_ref(doc: DocState, name: str, style: str, *, prefix: str = "", suffix
     return f'{pre}<a class="xref" href="#{anchor}">{html.escape(text)}</a>{post}'
 
 
-def render_crossref(token: Token, env: dict[str, object]) -> str:
-    doc = doc_state(env)  # type: ignore[arg-type]
+def render_crossref(token: Token, env: MutableMapping[str, Any]) -> str:
+    doc = doc_state(env)
     parts = []
     for name in token.meta["labels"]:
         if name not in doc.labels:

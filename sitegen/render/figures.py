@@ -169,7 +169,8 @@ def table_captions(state: StateCore) -> None:
         table_open = tokens[i]
         anchor = doc.unique_id(names[0] if names else f"tbl-{number}")
         table_open.attrSet("id", anchor)
-        line = tokens[para].map[0] if tokens[para].map else None
+        para_map = tokens[para].map
+        line = para_map[0] if para_map else None
         for name in names:
             doc.add_label(name, Label("table", number, anchor, plain_text(kids)), line)
         label = Token("html_inline", "", 0)

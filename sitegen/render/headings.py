@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from sitegen.render.attributes import split_trailing
 from sitegen.render.doc import TocEntry
@@ -61,7 +62,7 @@ def headings(state: StateCore) -> None:
         tok.meta = {"level": level, "text": text, "labels": labels}
 
 
-def table_of_contents(tokens: list) -> tuple[TocEntry, ...]:
+def table_of_contents(tokens: list[Token]) -> tuple[TocEntry, ...]:
     """``<h2>``/``<h3>`` entries in document order (after the level shift)."""
     return tuple(
         TocEntry(int(t.tag[1]), str(t.attrGet("id")), t.meta.get("text", ""))

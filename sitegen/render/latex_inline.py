@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 _CMD = re.compile(r"\\([A-Za-z]+)\s*")
 _DROP = frozenset(
@@ -59,7 +60,7 @@ def _footnote(state: StateInline, content: str) -> None:
     notes.setdefault("refs", {})
     refs = notes.setdefault("list", {})
     note_id = len(refs)
-    tokens: list = []
+    tokens: list[Token] = []
     refs[note_id] = {"content": content, "tokens": tokens}
     state.md.inline.parse(content, state.md, state.env, tokens)
     token = state.push("footnote_ref", "", 0)
@@ -111,7 +112,7 @@ def latex_command_rule(state: StateInline, silent: bool) -> bool:
 
 def _parse_into(state: StateInline, text: str) -> None:
     """Parse ``text`` as inline markdown and append its tokens to the current run."""
-    tokens: list = []
+    tokens: list[Token] = []
     state.md.inline.parse(text, state.md, state.env, tokens)
     state.tokens.extend(tokens)
     state.tokens_meta.extend([None] * len(tokens))

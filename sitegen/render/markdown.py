@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -45,6 +46,7 @@ from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, t
 from sitegen.render.sanitize import sanitize_html
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+_RAW_TARGET = re.compile(r"""\b(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
 def _inline_with_lines(state: StateCore) -> None:
@@ -53,6 +55,8 @@ def _inline_with_lines(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "inline":
             doc.base_line = token.map[0] if token.map else doc.base_line
+            if token.children is None:
+                token.children = []
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
@@ -80,8 +84,15 @@ def _is_local(target: str) -> bool:
 def _check_targets(state: StateCore) -> None:
     """Core rule: record relative link/image targets and warn about missing ones."""
     doc = doc_state(state.env)
-    exists = doc.ctx.file_exists
     for block in state.tokens:
+        if block.type == "html_block":
+            for fld, target in _RAW_TARGET.findall(block.content):
+                _check_target(
+                    doc,
+                    target,
+                    "image" if fld.lower() == "src" else "link",
+                    block.map[0] if block.map else None,
+                )
         if not block.children:
             continue
         line = block.map[0] if block.map else None
@@ -92,21 +103,31 @@ def _check_targets(state: StateCore) -> None:
             if tok.type in ("math_inline", "math_display") and line is not None:
                 line += tok.content.count("\n")
             if tok.type == "image":
-                target, fld = str(tok.attrGet("src") or ""), "image"
+                _check_target(
+                    doc, str(tok.attrGet("src") or ""), "image", tok.map[0] if tok.map else line
+                )
             elif tok.type == "link_open":
-                target, fld = str(tok.attrGet("href") or ""), "link"
-            else:
-                continue
-            if not _is_local(target):
-                continue
-            path = posixpath.normpath(unquote(target.split("#", 1)[0].split("?", 1)[0]))
-            if path in (".", ""):
-                continue
-            if path not in doc.local_links:
-                doc.local_links.append(path)
-            if exists is not None and not exists(path):
-                where = tok.map[0] if tok.map else line
-                doc.warn(where, fld, f"'{path}' does not exist beside {doc.ctx.path}")
+                _check_target(doc, str(tok.attrGet("href") or ""), "link", line)
+            elif tok.type == "html_inline":
+                for fld, target in _RAW_TARGET.findall(tok.content):
+                    _check_target(doc, target, "image" if fld.lower() == "src" else "link", line)
+
+
+def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> None:
+    """Record a relative target; warn (with its line) when the file is not there."""
+    target = html.unescape(target)
+    if not _is_local(target):
+        return
+    path = posixpath.normpath(unquote(target.split("#", 1)[0].split("?", 1)[0]))
+    if path in (".", "") or path.startswith("../"):
+        if path.startswith("../"):
+            doc.warn(line, fld, f"'{path}' points outside the paper's folder")
+        return
+    if path not in doc.local_links:
+        doc.local_links.append(path)
+    exists = doc.ctx.file_exists
+    if exists is not None and not exists(path):
+        doc.warn(line, fld, f"'{path}' does not exist beside {doc.ctx.path}")
 
 
 def _flatten(tokens: Sequence[Token]) -> list[Token]:
@@ -245,7 +266,9 @@ def render_inline(text: str) -> str:
     env: dict[str, Any] = {ENV_KEY: doc}
     tokens = md.parseInline(_normalise_newlines(text).strip(), env)
     children = [t for t in (tokens[0].children or []) if t.type != "footnote_ref"] if tokens else []
-    return sanitize_html(md.renderer.renderInline(children, md.options, env))
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    return sanitize_html(renderer.renderInline(children, md.options, env))
 
 
 __all__ = ["make_parser", "plain_text", "render_inline", "render_markdown"]

@@ -8,6 +8,7 @@ nothing leaks from one document into the next.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,13 +85,13 @@ class DocState:
         self.labels[name] = label
 
 
-def doc_state(env: dict[str, Any]) -> DocState:
+def doc_state(env: MutableMapping[str, Any]) -> DocState:
     """The state of the document being rendered (set up by ``render_markdown``)."""
     state = env[ENV_KEY]
     assert isinstance(state, DocState)
     return state
 
 
-def inline_line(env: dict[str, Any], src: str, pos: int) -> int:
+def inline_line(env: MutableMapping[str, Any], src: str, pos: int) -> int:
     """0-based text line of ``pos`` inside the inline run being parsed."""
     return doc_state(env).base_line + src.count("\n", 0, pos)

@@ -142,3 +142,11 @@ def test_render_inline_has_no_paragraph_and_is_sanitized() -> None:
     assert not out.startswith("<p>")
     assert "<em>title</em>" in out and "<math" in out
     assert "script" not in out and "onclick" not in out and "<b>b</b>" in out
+
+
+def test_raw_html_targets_are_checked(tmp_path: Path) -> None:
+    text = 'Intro\n\n<img src="raw.png" alt="r">\n\nSee <a href="../outside.txt">x</a>.\n'
+    doc = render_markdown(text, _ctx(tmp_path))
+    found = {(d.field, d.line) for d in doc.diagnostics}
+    assert found == {("image", 12), ("link", 14)}
+    assert doc.local_links == ("raw.png",)
