@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -225,3 +226,80 @@ def test_scaffold_builds(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (target / "public" / "index.html").is_file()
     assert (target / "public" / "papers" / "welcome" / "index.html").is_file()
+
+
+def run_github_steps(target: Path, tmp_path: Path) -> tuple[dict[str, str], str]:
+    """Run the workflow's ``run:`` steps with bash the way a runner does, in order.
+
+    The install step is skipped (this checkout is installed already) and so are steps
+    guarded by ``if:`` (the deploy, which only runs on main). ``$GITHUB_ENV`` lines feed
+    the environment of later steps, as on GitHub.
+    """
+    wf = yaml.safe_load((target / ".github/workflows/publish.yml").read_text())
+    (job,) = wf["jobs"].values()
+    files = {
+        k: tmp_path / k.lower() for k in ("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")
+    }
+    for f in files.values():
+        f.write_text("")
+    env = {**os.environ, **{k: str(v) for k, v in wf.get("env", {}).items()}}
+    env.update({k: str(v) for k, v in files.items()})
+    env.pop("SOURCE_DATE_EPOCH", None)
+    for step in job["steps"]:
+        if "run" not in step or "if" in step or "pip install" in step["run"]:
+            continue
+        proc = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+            cwd=target,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, f"{step.get('name')}: {proc.stderr}"
+        for line in files["GITHUB_ENV"].read_text().splitlines():
+            key, _, value = line.partition("=")
+            env[key] = value
+    outputs = dict(
+        line.partition("=")[::2] for line in files["GITHUB_OUTPUT"].read_text().splitlines()
+    )
+    return outputs, files["GITHUB_STEP_SUMMARY"].read_text()
+
+
+def git_commit(target: Path, when: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+    }
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "journal"]):
+        subprocess.run(["git", *argv], cwd=target, env=env, check=True, capture_output=True)
+
+
+def test_github_steps_build_and_summarise(tmp_path: Path) -> None:
+    target = scaffold(tmp_path)
+    git_commit(target, "2024-05-01T12:00:00Z")
+    outputs, summary = run_github_steps(target, tmp_path)
+    result = json.loads((target / "build.json").read_text())
+    assert result["ok"] is True
+    assert outputs["root"] == result["root"]
+    assert f"`{result['root']}`" in summary
+    assert f"| {result['papers']} | {result['pages']} | {result['files']} |" in summary
+    assert (target / "site.car").is_file() and (target / "public" / "index.html").is_file()
+
+
+def test_same_commit_gives_same_root_anywhere(tmp_path: Path) -> None:
+    """CI builds are reproducible: a clone elsewhere, built later, has the same root CID."""
+    first = scaffold(tmp_path)
+    git_commit(first, "2024-05-01T12:00:00Z")
+    (tmp_path / "one").mkdir()
+    first_outputs, _ = run_github_steps(first, tmp_path / "one")
+    clone = tmp_path / "elsewhere" / "clone"
+    subprocess.run(["git", "clone", "-q", str(first), str(clone)], check=True)
+    (tmp_path / "two").mkdir()
+    clone_outputs, _ = run_github_steps(clone, tmp_path / "two")
+    assert clone_outputs["root"] == first_outputs["root"]
