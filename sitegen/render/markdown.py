@@ -245,7 +245,7 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     first_html = None
     if title is not None and raw.count(marker) == 2:
         before, section, after = raw.split(marker)
-        first_html = sanitize_html(section).strip()
+        first_html = sanitize_html(section, drop_ids=True).strip()  # ids stay unique per page
         raw = before + section + after
     return RenderedDoc(
         html=sanitize_html(raw),

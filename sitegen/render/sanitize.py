@@ -272,8 +272,9 @@ def _allowed_attr(tag: str, name: str) -> bool:
 class _Sanitizer(HTMLParser):
     """Streams allowed markup to ``out``; keeps an open-tag stack to balance tags."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, drop_ids: bool = False) -> None:
         super().__init__(convert_charrefs=False)
+        self.drop_ids = drop_ids
         self.out: list[str] = []
         self.stack: list[str] = []
         self.skip_depth = 0
@@ -283,7 +284,7 @@ class _Sanitizer(HTMLParser):
         parts: list[str] = []
         for raw_name, value in attrs:
             name = raw_name.lower()
-            if not _allowed_attr(tag, name):
+            if not _allowed_attr(tag, name) or (self.drop_ids and name == "id"):
                 continue
             val = "" if value is None else value
             if name in _URL_ATTRS and not safe_url(val, allow_data_image=tag == "img"):
@@ -365,8 +366,11 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out)
 
 
-def sanitize_html(fragment: str) -> str:
-    """Return ``fragment`` with only allow-listed tags, attributes and URLs, tags balanced."""
-    parser = _Sanitizer()
+def sanitize_html(fragment: str, *, drop_ids: bool = False) -> str:
+    """Return ``fragment`` with only allow-listed tags, attributes and URLs, tags balanced.
+
+    ``drop_ids`` removes ``id`` attributes, for a copy of markup shown twice on one page.
+    """
+    parser = _Sanitizer(drop_ids=drop_ids)
     parser.feed(fragment)
     return parser.close_all()

@@ -113,6 +113,7 @@ def test_first_section_and_toc(tmp_path: Path) -> None:
     assert doc.first_section_html is not None
     assert "<em>abstract</em>" in doc.first_section_html and "More." in doc.first_section_html
     assert "Need." not in doc.first_section_html
+    assert "id=" not in doc.first_section_html
     assert "<h2" not in doc.first_section_html.split("Detail")[0]
     assert [(t.level, t.id) for t in doc.toc] == [
         (2, "summary"),
