@@ -175,9 +175,11 @@ def prepare(opts: BuildOptions) -> Prepared:
 
 
 def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
-    problems = [d.as_error() for d in diags] if strict else errors_in(diags)
-    if problems:
-        raise ContentError(f"{len(problems)} error(s); nothing was written", problems)
+    """Raise with every diagnostic (warnings too, so ``check`` shows them) if any is fatal."""
+    shown = [d.as_error() for d in diags] if strict else list(diags)
+    errors = errors_in(shown)
+    if errors:
+        raise ContentError(f"{len(errors)} error(s); nothing was written", shown)
 
 
 # -- stages ----------------------------------------------------------------------------
@@ -234,6 +236,11 @@ def render_papers(
     for paper_render, found in results:
         renders[paper_render.slug] = paper_render
         diags += found
+    if config.unknown_citations == "warning":
+        diags = [
+            replace(d, severity="warning") if d.field == "citation" and d.severity == "error" else d
+            for d in diags
+        ]
     return renders, diags
 
 

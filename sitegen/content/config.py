@@ -46,6 +46,10 @@ class JournalConfig:
     theme: str = "default"
     citation_style: str = "author-year"
     """``author-year`` or ``numeric``."""
+    unknown_citations: str = "error"
+    """``error`` (default) or ``warning``: how a ``[@key]`` missing from the paper's
+    bibliography is reported. ``warning`` suits back catalogues of already-published papers,
+    which must build as they were published (pandoc itself only warns)."""
     cid_profile: str = "unixfs-v1-2025"
     gateways: tuple[str, ...] = ("dweb.link", "w3s.link", "4everland.io")
     """Subdomain gateways offered as "open via" links (host names)."""
@@ -65,6 +69,7 @@ CONFIG_KEYS: tuple[str, ...] = (
     "license",
     "theme",
     "citation_style",
+    "unknown_citations",
     "cid_profile",
     "gateways",
     "attestations",
@@ -74,6 +79,7 @@ CONFIG_KEYS: tuple[str, ...] = (
 
 CITATION_STYLES = ("author-year", "numeric")
 CID_PROFILES = ("unixfs-v1-2025", "unixfs-v0-2015")
+SEVERITIES = ("error", "warning")
 
 
 def load_config(root: Path) -> tuple[JournalConfig | None, list[Diagnostic]]:
@@ -143,7 +149,11 @@ def _build(rep: Reporter, raw: LineDict, root: Path, display: str) -> JournalCon
         value = checked(rep, check, raw.get(key), at(key), key)
         if value is not None:
             values[key] = value
-    for key, allowed in (("citation_style", CITATION_STYLES), ("cid_profile", CID_PROFILES)):
+    for key, allowed in (
+        ("citation_style", CITATION_STYLES),
+        ("cid_profile", CID_PROFILES),
+        ("unknown_citations", SEVERITIES),
+    ):
         value = as_text(rep, raw.get(key), at(key), key)
         if value is None:
             continue
