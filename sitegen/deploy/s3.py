@@ -218,20 +218,37 @@ class S3Deployer:
                         ContentMD5=_b64md5(chunk),
                     )
                     parts.append({"ETag": resp["ETag"], "PartNumber": number})
-            self._call(
-                f"COMPLETE {local.path}",
-                self.client.complete_multipart_upload,
-                Bucket=self.bucket,
-                Key=key,
-                UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
-            )
+            self._complete(local, key, upload_id, parts)
         except BaseException:
             try:
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
             except (ClientError, BotoCoreError):
                 log.info("could not abort multipart upload of %s", local.path)
             raise
+
+    def _complete(self, local: LocalFile, key: str, upload_id: str, parts: list[Any]) -> None:
+        """Complete a multipart upload; a retried completion whose first answer was lost
+        gets NoSuchUpload, so then check that the object is there as ours."""
+        try:
+            with_retries(
+                lambda: self.client.complete_multipart_upload(
+                    Bucket=self.bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": parts},
+                ),
+                self.retry,
+                f"COMPLETE {local.path}",
+            )
+        except ClientError as exc:
+            if code_of(exc) == "NoSuchUpload":
+                got = self.head(local.path)
+                expected = f"-{len(parts)}"
+                if got.size == local.size and (got.etag or "").endswith(expected):
+                    return
+            raise to_network_error(exc, bucket=self.bucket, endpoint=self.endpoint) from None
+        except BotoCoreError as exc:
+            raise to_network_error(exc, bucket=self.bucket, endpoint=self.endpoint) from None
 
     def put_bytes(self, path: str, data: bytes, content_type: str, **extra: Any) -> dict[str, Any]:
         """One small object (the manifest, or a CAR below the multipart threshold)."""

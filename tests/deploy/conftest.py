@@ -6,6 +6,7 @@ Everything talks real HTTP on 127.0.0.1: boto3 -> (optional proxy) -> moto.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ def moto_endpoint() -> Iterator[str]:
     """moto's S3 server on a free loopback port for the whole session."""
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

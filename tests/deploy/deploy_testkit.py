@@ -145,11 +145,15 @@ class _Handler(socketserver.StreamRequestHandler):
             return
         out = [f"HTTP/1.1 {resp.status} {resp.reason}"]
         for name, value in resp.getheaders():
-            if name.lower() not in ("connection", "transfer-encoding", "content-length"):
+            skip = ("connection", "transfer-encoding") + (
+                () if method == "HEAD" else ("content-length",)
+            )
+            if name.lower() not in skip:
                 out.append(f"{name}: {value}")
         if plan.inject and resp.status < 300:
             out.extend(f"{k}: {v}" for k, v in plan.inject(method, target).items())
-        out.append(f"Content-Length: {len(data)}")
+        if method != "HEAD":
+            out.append(f"Content-Length: {len(data)}")
         out.append("Connection: close")
         self.wfile.write(("\r\n".join(out) + "\r\n\r\n").encode("latin-1") + data)
 
@@ -169,7 +173,10 @@ class ProxyServer(socketserver.ThreadingTCPServer):
 def set_moto_auth(endpoint: str, count: str) -> None:
     """Turn moto's IAM checking on ("0") or off ("inf") through its own API."""
     req = urllib.request.Request(
-        f"{endpoint}/moto-api/reset-auth", data=count.encode(), method="POST"
+        f"{endpoint}/moto-api/reset-auth",
+        data=count.encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},  # a form type would make Flask eat the body
     )
     with urllib.request.urlopen(req, timeout=10) as resp:
         resp.read()
