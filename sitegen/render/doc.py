@@ -57,6 +57,8 @@ class RenderContext:
     """Tells whether a relative link/image target exists beside the source; None skips checks."""
     nocite: tuple[str, ...] = ()
     """Keys listed in the bibliography though not cited (``nocite:``; ``@*`` = all)."""
+    link_prefix: str = ""
+    """Put before relative file links in the output (``source/`` on paper pages)."""
     id_prefix: str = ""
     """Prefix for generated ids, so an abstract and a body on one page never collide."""
 

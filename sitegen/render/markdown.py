@@ -245,10 +245,10 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     first_html = None
     if title is not None and raw.count(marker) == 2:
         before, section, after = raw.split(marker)
-        first_html = sanitize_html(section, drop_ids=True).strip()  # ids stay unique per page
+        first_html = sanitize_html(section, drop_ids=True, url_prefix=ctx.link_prefix).strip()  # ids stay unique per page
         raw = before + section + after
     return RenderedDoc(
-        html=sanitize_html(raw),
+        html=sanitize_html(raw, url_prefix=ctx.link_prefix),
         toc=table_of_contents(tokens),
         references=processor.references(),
         first_section_title=title,

@@ -14,6 +14,8 @@ from sitegen.errors import Diagnostic
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
 
+SOURCE_PREFIX = "source/"
+"""Paper pages link figures and data inside the published research object."""
 _TAG = re.compile(r"<[^>]+>")
 _MATH = re.compile(r"<math\b.*?</math>", re.S)
 _SPACE = re.compile(r"\s+")
@@ -57,6 +59,7 @@ def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic
             citation_style=style,
             file_exists=exists,
             nocite=paper.nocite,
+            link_prefix=SOURCE_PREFIX,
         ),
     )
     diags += body.diagnostics
@@ -70,6 +73,7 @@ def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic
                 citation_style=style,
                 file_exists=exists,
                 id_prefix="abstract-",
+                link_prefix=SOURCE_PREFIX,
             ),
         )
         diags += abstract.diagnostics

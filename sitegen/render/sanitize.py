@@ -272,9 +272,10 @@ def _allowed_attr(tag: str, name: str) -> bool:
 class _Sanitizer(HTMLParser):
     """Streams allowed markup to ``out``; keeps an open-tag stack to balance tags."""
 
-    def __init__(self, *, drop_ids: bool = False) -> None:
+    def __init__(self, *, drop_ids: bool = False, url_prefix: str = "") -> None:
         super().__init__(convert_charrefs=False)
         self.drop_ids = drop_ids
+        self.url_prefix = url_prefix
         self.out: list[str] = []
         self.stack: list[str] = []
         self.skip_depth = 0
@@ -289,6 +290,8 @@ class _Sanitizer(HTMLParser):
             val = "" if value is None else value
             if name in _URL_ATTRS and not safe_url(val, allow_data_image=tag == "img"):
                 continue
+            if name in _URL_ATTRS and self.url_prefix and _is_relative_file(val):
+                val = self.url_prefix + val
             if name == "style" and not _SAFE_STYLE.match(val):
                 continue
             parts.append(f' {name}="{html.escape(val, quote=True)}"')
@@ -366,11 +369,18 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out)
 
 
-def sanitize_html(fragment: str, *, drop_ids: bool = False) -> str:
+def _is_relative_file(url: str) -> bool:
+    """A link to a file beside the source (``fig.png``), not ``#x``, ``/x``, ``?x`` or ``s:x``."""
+    return bool(url) and not url.startswith(("#", "/", "?")) and _SCHEME.match(url) is None
+
+
+def sanitize_html(fragment: str, *, drop_ids: bool = False, url_prefix: str = "") -> str:
     """Return ``fragment`` with only allow-listed tags, attributes and URLs, tags balanced.
 
     ``drop_ids`` removes ``id`` attributes, for a copy of markup shown twice on one page.
+    ``url_prefix`` is put before relative file links: a paper page links its figures and
+    data inside ``source/``, where the research object is published.
     """
-    parser = _Sanitizer(drop_ids=drop_ids)
+    parser = _Sanitizer(drop_ids=drop_ids, url_prefix=url_prefix)
     parser.feed(fragment)
     return parser.close_all()

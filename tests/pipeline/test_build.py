@@ -114,3 +114,23 @@ def test_check_writes_nothing(demo: Path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["ok"] is True and doc["errors"] == []
     assert not (demo / "public").exists()
+
+
+def test_every_relative_link_resolves(demo: Path):
+    """A small crawler over the built files: every in-site href/src points at something."""
+    import re
+    from urllib.parse import unquote
+
+    assert main(["build", "-s", str(demo)]) == 0
+    public = demo / "public"
+    broken = []
+    for html in public.rglob("*.html"):
+        if html.name == "404.html":
+            continue  # served at arbitrary depths; checked by the gateway tests
+        for url in re.findall(r'\b(?:src|href)="([^"]*)"', html.read_text()):
+            if not url or url.startswith(("#", "mailto:")) or re.match(r"^[a-z][a-z0-9+.-]*:", url):
+                continue
+            target = (html.parent / unquote(url.split("#")[0].split("?")[0])).resolve()
+            if not (target.is_file() or target.is_dir()):
+                broken.append((html.relative_to(public).as_posix(), url))
+    assert broken == []
