@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.attest.abi import AbiError, SchemaField, parse_schema
-from sitegen.attest.chains import BUILTIN_CHAINS, Chain, chain_by_name
+from sitegen.attest.chains import Chain, all_chains, chain_by_name
 from sitegen.attest.eas import ZERO_ADDRESS, checksum_address, is_address, schema_uid
 from sitegen.errors import Diagnostic
 
@@ -52,7 +52,7 @@ class SchemaConfig:
     """The EAS schema string, e.g. ``bytes32 contentHash,string cid,string decision``."""
     cid_field: str = "cid"
     """Field whose value must equal the paper's bundle CID."""
-    decision_field: str = "decision"
+    decision_field: str | None = "decision"
     """Field shown as the decision on the badge (accept, minor-revision, replicated...)."""
     uid: str | None = None
     """Schema UID; computed from the definition, a configured one must match."""
@@ -148,6 +148,8 @@ def _schema(s: dict[str, Any], path: str, out: list[Diagnostic]) -> SchemaConfig
         name = s.get(key, default)
         if key == "hash_field" and name is None and "contentHash" in by_name:
             name = "contentHash" if by_name["contentHash"].type == "bytes32" else None
+        if key == "decision_field" and key not in s and name not in by_name:
+            name = None  # optional: a schema without a decision shows none
         if name is None:
             picked[key] = None
             continue
@@ -167,7 +169,7 @@ def _schema(s: dict[str, Any], path: str, out: list[Diagnostic]) -> SchemaConfig
     return SchemaConfig(
         definition=definition,
         cid_field=picked["cid_field"] or "cid",
-        decision_field=picked["decision_field"] or "decision",
+        decision_field=picked["decision_field"],
         uid=uid,
         hash_field=picked["hash_field"],
         comment_field=picked["comment_field"],
@@ -269,7 +271,7 @@ def parse_attestations(raw: object, path: str) -> tuple[AttestationConfig, list[
         chain = _chain(str(name), c, path, out)
         if chain:
             chains.append(chain)
-    known = {c.name for c in (*chains, *BUILTIN_CHAINS)}
+    known = {c.name for c in all_chains(chains)}
     rpc: list[tuple[str, str]] = []
     raw_rpc = raw.get("rpc") or {}
     if not isinstance(raw_rpc, dict):
@@ -285,9 +287,11 @@ def parse_attestations(raw: object, path: str) -> tuple[AttestationConfig, list[
             out.append(_diag(path, raw_rpc, name, f"rpc URL for {name!r} must be http(s)"))
         else:
             rpc.append((chain.name, str(url)))
-    chain_name = raw.get("chain", "sepolia")
-    resolved = chain_by_name(str(chain_name), chains)
-    if resolved is None:
+    chain_name = raw.get("chain")
+    resolved = chain_by_name(str(chain_name or "sepolia"), chains)
+    if chain_name is None and resolved is None:
+        resolved = all_chains(chains)[0]  # sepolia shadowed by a custom chain: use that
+    elif resolved is None:
         hint = difflib.get_close_matches(str(chain_name), sorted(known), n=1)
         tip = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(sorted(known))}"
         out.append(_diag(path, raw, "chain", f"unknown chain {chain_name!r}{tip}"))

@@ -97,6 +97,8 @@ def paper_values(
             f"the schema {schema.definition!r} has no comment field; "
             "add one (e.g. 'string comment') and set comment_field"
         )
+    if not schema.decision_field:
+        raise UsageError(f"the schema {schema.definition!r} has no decision field")
     digest = cid_digest(cid)
     values: list[Any] = []
     for f in schema.fields:

@@ -102,6 +102,7 @@ def run_sign(args: argparse.Namespace) -> int:
     if chain is None:
         raise UsageError(f"unknown chain {args.chain or att.chain!r}")
     cid = args.cid or _bundle_cid(paper_dir, cfg.cid_profile)
+    values = paper_values(schema, cid=cid, decision=args.decision, comment=args.comment)
     if args.key_env:
         key = key_from_env(args.key_env)
     else:
@@ -110,7 +111,6 @@ def run_sign(args: argparse.Namespace) -> int:
         if password is None:
             password = getpass.getpass("keystore password: ")
         key = key_from_keystore(store, password)
-    values = paper_values(schema, cid=cid, decision=args.decision, comment=args.comment)
     request = SignRequest(
         chain=chain,
         schema=schema,
@@ -182,7 +182,8 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(out, indent=2))
     else:
-        print(f"{state}: {badge.reason if badge else reasons[0]}")
+        reason = badge.reason if badge else reasons[0]
+        print(reason if reason.startswith(state) else f"{state}: {reason}")
         for label in ("uid", "attester", "schema", "cid", "decision"):
             if out[label]:
                 print(f"  {label:9} {out[label]}")
