@@ -25,7 +25,7 @@ _SCRIPT = """<script data-sitegen-serve>
 _OVERLAY = """<div id="sitegen-overlay" role="alert" style="position:fixed;inset:0;z-index:2147483647;
 overflow:auto;background:rgba(20,20,20,.94);color:#fdd;font:14px/1.5 monospace;padding:2em">
 <h2 style="color:#f88;margin-top:0">sitegen: the last build failed</h2>
-<p style="color:#ccc">Still serving the last good build. Fix the file and this page reloads.</p>
+<p style="color:#ccc">Below is the last good build, if there is one. Fix the file and this page reloads.</p>
 <pre style="white-space:pre-wrap">%(lines)s</pre>
 <button type="button" onclick="this.parentNode.remove()">dismiss</button>
 </div>"""
