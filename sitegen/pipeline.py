@@ -27,6 +27,7 @@ from sitegen.render.model import PaperEntry, PaperRender, Site, build_site_model
 from sitegen.render.pages import render_site
 from sitegen.render.paper import render_page_body, render_paper
 from sitegen.render.theme import make_environment, resolve_theme, static_files
+from sitegen.search import index_search
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def build(opts: BuildOptions) -> BuildResult:
     staged = stage_dir(out)
     try:
         files = write_tree(prepared.tree, staged)
+        search_diags = index_search(staged, prepared.config)
         root = address(staged, prepared.config, car=opts.car)
         swap_in(staged, out)
     except BaseException:
@@ -109,7 +111,7 @@ def build(opts: BuildOptions) -> BuildResult:
         root=root,
         out=str(out),
         seconds=time.perf_counter() - started,
-        warnings=warnings_in(prepared.diagnostics),
+        warnings=warnings_in(prepared.diagnostics) + warnings_in(search_diags),
         errors=[],
     )
 
