@@ -98,15 +98,20 @@ def _output_dir(source: Path) -> Path:
     return source / "public"
 
 
-def _pick_target(targets: dict[str, Any], name: str, source: Path) -> Any:
-    from sitegen.deploy.config import did_you_mean
+def _pick_target(targets: dict[str, Any], name: str) -> Any:
+    from sitegen.deploy.config import did_you_mean, target_from_url
 
     if name in targets:
         return targets[name]
+    adhoc = target_from_url(name)
+    if adhoc is not None:
+        return adhoc
     known = sorted(targets)
     hint = did_you_mean(name, known)
     listing = f"; targets: {', '.join(known)}" if known else "; sitegen.yaml has no deploy: section"
-    raise UsageError(f"unknown deploy target '{name}'{hint}{listing}")
+    raise UsageError(
+        f"unknown deploy target '{name}'{hint}{listing} (or give PROVIDER://bucket/prefix)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1 or args.max_deletes < 0:
         raise UsageError("--concurrency must be >= 1 and --max-deletes >= 0")
     targets, profile, gateways = _load_targets(source)
-    target = _pick_target(targets, args.target, source)
+    target = _pick_target(targets, args.target)
     if args.build:
         from sitegen.pipeline import BuildOptions, build
 

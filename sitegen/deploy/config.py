@@ -183,3 +183,22 @@ def _parse_target(
         ),
         diags,
     )
+
+
+def target_from_url(url: str) -> DeployTarget | None:
+    """An ad-hoc target from ``PROVIDER://bucket/prefix`` (``s3://my-bucket/site``).
+
+    The URL scheme picks the provider preset, as Lektor's publisher registry does; None
+    when ``url`` is not such a URL. The endpoint comes from the preset (or, for ``s3``,
+    from boto3's ``AWS_ENDPOINT_URL`` handling).
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in PROVIDERS:
+        return None
+    bucket, _, prefix = rest.partition("/")
+    if not _BUCKET_RE.match(bucket):
+        return None
+    prefix = prefix.strip("/")
+    return DeployTarget(
+        name=url, provider=scheme, bucket=bucket, prefix=f"{prefix}/" if prefix else ""
+    )

@@ -99,3 +99,19 @@ def test_car_mode_only_where_supported_and_shapes() -> None:
         "deploy:\n  t:\n    provider: s3\n    bucket: b1\n    domain: not a domain\n"
     )
     assert targets == {} and [d.field for d in diags] == ["deploy.t.domain"]
+
+
+def test_target_from_url_scheme_picks_the_provider() -> None:
+    from sitegen.deploy.config import target_from_url
+
+    t = target_from_url("filebase://my-journal/site/v2/")
+    assert t is not None
+    assert (t.provider, t.bucket, t.prefix, t.mode) == (
+        "filebase",
+        "my-journal",
+        "site/v2/",
+        "files",
+    )
+    assert target_from_url("s3://b1").prefix == ""  # type: ignore[union-attr]
+    assert target_from_url("production") is None
+    assert target_from_url("ftp://b1/x") is None

@@ -162,3 +162,56 @@ def test_prefix_multipart_and_fallback_without_manifest(
     fourth = deploy_site(target, out, client, opts)
     assert [u.file.path for u in fourth.planned] == ["index.html"]
     assert_bucket_equals_folder(s3, bucket, out, prefix="journal/")
+
+
+def test_build_flag_builds_then_deploys_the_real_site(
+    tmp_path: Path,
+    moto_endpoint: str,
+    s3: Any,
+    bucket: str,
+    repo_root: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import shutil
+
+    from sitegen.deploy.publish import site_root
+
+    src = tmp_path / "journal"
+    shutil.copytree(repo_root / "tests" / "fixtures" / "journals" / "minimal", src)
+    with (src / "sitegen.yaml").open("a") as fh:
+        fh.write(
+            f"deploy:\n  local:\n    provider: s3\n    endpoint: {moto_endpoint}\n"
+            f"    bucket: {bucket}\n    prefix: site\n"
+        )
+    report = deploy_json(src, "--build", capsys=capsys)
+    out = src / "public"
+    assert (out / "cids.json").is_file()
+    assert report["root"] == site_root(out, "unixfs-v1-2025")
+    assert report["uploaded"] == len(folder_contents(out)) > 3
+    assert_bucket_equals_folder(s3, bucket, out, prefix="site/")
+
+
+def test_unknown_target_is_a_usage_error_with_a_hint(
+    tmp_path: Path, moto_endpoint: str, bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_site(tmp_path, papers=1)
+    write_config(tmp_path, moto_endpoint, bucket)
+    assert main(["deploy", "lcoal", "-s", str(tmp_path)]) == 2
+    assert "unknown deploy target 'lcoal' (did you mean 'local'?)" in capsys.readouterr().err
+
+
+def test_url_target_deploys_with_endpoint_from_environment(
+    tmp_path: Path,
+    moto_endpoint: str,
+    s3: Any,
+    bucket: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = make_site(tmp_path, papers=1)
+    (tmp_path / "sitegen.yaml").write_text("title: No targets\n")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    code = main(["deploy", f"s3://{bucket}/pre", "-s", str(tmp_path), "--json"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["uploaded"] == 5
+    assert_bucket_equals_folder(s3, bucket, out, prefix="pre/")
