@@ -17,7 +17,7 @@ from typing import Any
 from sitegen.errors import ContentError, Diagnostic, UsageError, VerificationError, errors_in
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("deploy", help="publish the build to a target from sitegen.yaml")
     p.add_argument("target", metavar="TARGET")
     p.add_argument("-s", "--source", default=".", metavar="SRC")
