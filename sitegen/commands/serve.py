@@ -62,24 +62,25 @@ def run(args: argparse.Namespace) -> int:
                 )
 
         live = LiveSite(source, state, on_build=report)
-        live.start()
-        live.build_once()
+    server = None
     try:
-        server = PreviewServer(state, host=args.host, port=args.port)
-    except OSError as exc:
         if live is not None:
-            live.stop()
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    server.start()
-    print(f"serving at {server.site_url}  (Ctrl-C to stop)", flush=True)
-    if args.open:
-        webbrowser.open(server.site_url)
-    try:
+            live.start()
+            live.build_once()
+        try:
+            server = PreviewServer(state, host=args.host, port=args.port)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+        server.start()
+        print(f"serving at {server.site_url}  (Ctrl-C to stop)", flush=True)
+        if args.open:
+            webbrowser.open(server.site_url)
         threading.Event().wait()
     except KeyboardInterrupt:
         print("stopping", file=sys.stderr)
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
         if live is not None:
             live.stop()
         if car is not None:
