@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serve_testkit import crawl, get
+from serve_testkit import crawl, get, wait_until
 
 from sitegen.ipfs.car import write_car
 from sitegen.ipfs.carfs import CarFS
@@ -130,3 +130,25 @@ def test_dir_source_of_a_build_matches_the_car(built_car) -> None:
         disk = DirSource(out)
         assert CarSource(car).listdir("") == disk.listdir("")
         assert car.read("index.html") == disk.read("index.html")
+
+
+def test_pages_of_an_earlier_root_follow_a_rebuild(journal: Path) -> None:
+    state = ServeState(gateway=True)
+    site = LiveSite(journal, state)
+    try:
+        site.start()
+        assert site.wait_ready(5)
+        old = site.build_once().root
+        with PreviewServer(state, port=0) as server:
+            paper = journal / "content" / "papers" / "second-look" / "paper.md"
+            paper.write_text(paper.read_text().replace("A Second Look", "A Third Look"))
+            wait_until(
+                lambda: get(server.url, "/").headers["location"] != f"/ipfs/{old}/", 8, "a new root"
+            )
+            new = get(server.url, "/").headers["location"].split("/")[2]
+            moved = get(server.url, f"/ipfs/{old}/papers/second-look/?x=1")
+            assert moved.status == 302
+            assert moved.headers["location"] == f"/ipfs/{new}/papers/second-look/?x=1"
+            assert "A Third Look" in get(server.url, f"/ipfs/{new}/papers/second-look/").text
+    finally:
+        site.stop()
