@@ -109,8 +109,10 @@ def _unknown_keys(
 
 def _line(node: Any, key: str | int | None = None) -> int | None:
     if key is not None and hasattr(node, "line_of"):
-        return node.line_of(key)
-    return getattr(node, "line", None)
+        line = node.line_of(key)
+    else:
+        line = getattr(node, "line", None)
+    return line if isinstance(line, int) else None
 
 
 def _diag(path: str, node: Any, key: str | int | None, message: str) -> Diagnostic:
@@ -183,7 +185,7 @@ def _schema(s: dict[str, Any], path: str, out: list[Diagnostic]) -> SchemaConfig
 def _attester(a: dict[str, Any], path: str, out: list[Diagnostic]) -> Attester | None:
     _unknown_keys(a, _ATTESTER_KEYS, path, "in attester: ", out)
     address = a.get("address")
-    if not is_address(address):
+    if not isinstance(address, str) or not is_address(address):
         out.append(_diag(path, a, "address", f"address {address!r} is not a 0x… 20-byte address"))
         return None
     name = a.get("name")
@@ -214,7 +216,7 @@ def _chain(name: str, c: Any, path: str, out: list[Diagnostic]) -> Chain | None:
     if explorer is not None and "{uid}" not in str(explorer):
         out.append(_diag(path, c, "explorer", "explorer must contain {uid}"))
         explorer = None
-    if not ok:
+    if not ok or not isinstance(chain_id, int) or not isinstance(eas, str):
         return None
     reg = c.get("registry")
     return Chain(
@@ -222,7 +224,7 @@ def _chain(name: str, c: Any, path: str, out: list[Diagnostic]) -> Chain | None:
         title=str(c.get("title", name)),
         chain_id=chain_id,
         eas=checksum_address(eas),
-        registry=checksum_address(reg) if is_address(reg) else None,
+        registry=checksum_address(reg) if isinstance(reg, str) and is_address(reg) else None,
         version=str(c.get("version", "1.3.0")),
         service=str(c.get("service", "EAS")),
         explorer=str(explorer) if explorer else None,

@@ -91,7 +91,8 @@ def parse_signed(doc: Any) -> SignedOffchain:
     """Normalise any accepted shape; raises FormatError naming the first bad key."""
     if not isinstance(doc, dict):
         raise FormatError("an attestation file must hold a JSON object")
-    sig = doc.get("sig") if isinstance(doc.get("sig"), dict) else doc
+    inner = doc.get("sig")
+    sig: dict[str, Any] = inner if isinstance(inner, dict) else doc
     signer = doc.get("signer") if sig is not doc else None
     if signer is not None:
         try:
@@ -133,7 +134,8 @@ def parse_signed(doc: Any) -> SignedOffchain:
         data=_hex(message.get("data", "0x"), "data"),
         salt=salt,
     )
-    sigpart = sig.get("signature") if isinstance(sig.get("signature"), dict) else sig
+    rsv = sig.get("signature")
+    sigpart: dict[str, Any] = rsv if isinstance(rsv, dict) else sig
     uid = _get(sig, "uid")
     _hex(uid, "uid", 32)
     contract = _get(domain, "verifyingContract")

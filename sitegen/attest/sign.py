@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from Crypto.Cipher import AES
+from Crypto.Hash import SHA256
 from Crypto.Protocol.KDF import PBKDF2, scrypt
 
 from sitegen.attest.abi import encode
@@ -50,6 +51,13 @@ def key_from_env(var: str, env: dict[str, str] | None = None) -> bytes:
     return bytes.fromhex(text)
 
 
+def _bytes(value: object) -> bytes:
+    """pycryptodome's KDFs are typed as possibly returning a tuple of keys; we ask for one."""
+    if not isinstance(value, bytes):
+        raise SigningKeyError("keystore key derivation returned no key")
+    return value
+
+
 def key_from_keystore(keystore: dict[str, Any], password: str) -> bytes:
     """Decrypt a Web3 Secret Storage (v3) keystore: scrypt or pbkdf2, AES-128-CTR, Keccak MAC."""
     crypto = keystore.get("crypto") or keystore.get("Crypto")
@@ -58,20 +66,14 @@ def key_from_keystore(keystore: dict[str, Any], password: str) -> bytes:
     try:
         params = crypto["kdfparams"]
         salt = bytes.fromhex(params["salt"])
+        secret = password.encode("utf-8")
         if crypto["kdf"] == "scrypt":
-            derived = scrypt(
-                password.encode(),
-                salt,
-                params["dklen"],
-                N=params["n"],
-                r=params["r"],
-                p=params["p"],
+            derived = _bytes(
+                scrypt(secret, salt, params["dklen"], N=params["n"], r=params["r"], p=params["p"])  # type: ignore[arg-type]
             )
         elif crypto["kdf"] == "pbkdf2" and params.get("prf", "hmac-sha256") == "hmac-sha256":
-            from Crypto.Hash import SHA256
-
-            derived = PBKDF2(
-                password.encode(), salt, params["dklen"], params["c"], hmac_hash_module=SHA256
+            derived = _bytes(
+                PBKDF2(secret, salt, params["dklen"], params["c"], hmac_hash_module=SHA256)  # type: ignore[arg-type]
             )
         else:
             raise SigningKeyError(f"unsupported keystore kdf {crypto['kdf']!r}")

@@ -14,7 +14,7 @@ from typing import Any
 from sitegen.errors import ContentError, UsageError, errors_in
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("attest", help="sign or verify attestations")
     asub = p.add_subparsers(dest="attest_command", metavar="ACTION", required=True)
     s = asub.add_parser("sign", help="sign an offchain attestation over a paper's bundle CID")
