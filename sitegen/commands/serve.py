@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import webbrowser
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
         live = LiveSite(source, state, on_build=report)
     server = None
+    previous = _stop_on_sigterm()
     try:
         if live is not None:
             live.start()
@@ -85,4 +87,17 @@ def run(args: argparse.Namespace) -> int:
             live.stop()
         if car is not None:
             car.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stop_on_sigterm() -> signal.Handlers | None:
+    """Treat SIGTERM (``kill``, service managers) like Ctrl-C, so temp builds are removed."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from serve_testkit import get
 
 from sitegen.pipeline import BuildOptions, build
@@ -16,9 +18,11 @@ from sitegen.pipeline import BuildOptions, build
 URL = re.compile(r"serving at (http://127\.0\.0\.1:(\d+)/\S*)")
 
 
-def start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
+def start(*args: str, tmpdir: Path | None = None) -> tuple[subprocess.Popen[str], str, str]:
+    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "serve", "--port", "0", *args],
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -33,24 +37,32 @@ def start(*args: str) -> tuple[subprocess.Popen[str], str, str]:
     raise AssertionError(f"no URL printed: {seen} {proc.stderr.read() if proc.stderr else ''}")
 
 
-def interrupt(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    proc.send_signal(signal.SIGINT)
+def interrupt(proc: subprocess.Popen[str], sig: int = signal.SIGINT) -> tuple[int, str]:
+    proc.send_signal(sig)
     _out, err = proc.communicate(timeout=10)
     return proc.returncode, err
 
 
-def test_serve_prints_its_url_serves_and_stops_on_ctrl_c(journal: Path) -> None:
-    proc, site_url, origin = start("-s", str(journal))
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_serve_prints_its_url_serves_and_stops_cleanly(
+    journal: Path, tmp_path: Path, sig: int
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc, site_url, origin = start("-s", str(journal), tmpdir=tmp)
     try:
+        assert [p.name[:14] for p in tmp.iterdir()] == ["sitegen-serve-"]
         assert site_url == origin
         page = get(origin, "/")
         assert page.status == 200 and "The Minimal Journal" in page.text
         assert "/__sitegen/events" in page.text
     finally:
-        code, err = interrupt(proc)
+        code, err = interrupt(proc, sig)
     assert code == 0, err
     assert "stopping" in err
-    assert not (journal / "public").exists()  # never built into the source
+    assert (
+        list(tmp.iterdir()) == []
+    )  # temporary builds removed    assert not (journal / "public").exists()  # never built into the source
 
 
 def test_serve_gateway_and_car(journal: Path, tmp_path: Path) -> None:
