@@ -60,9 +60,8 @@ def test_serve_prints_its_url_serves_and_stops_cleanly(
         code, err = interrupt(proc, sig)
     assert code == 0, err
     assert "stopping" in err
-    assert (
-        list(tmp.iterdir()) == []
-    )  # temporary builds removed    assert not (journal / "public").exists()  # never built into the source
+    assert list(tmp.iterdir()) == []  # temporary builds removed
+    assert not (journal / "public").exists()  # never built into the source
 
 
 def test_serve_gateway_and_car(journal: Path, tmp_path: Path) -> None:
