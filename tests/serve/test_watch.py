@@ -145,3 +145,13 @@ def test_the_filter_takes_inputs_and_ignores_output_and_tools(tmp_path: Path) ->
     ):
         assert not filt(added, str(src / no)), no
     assert not filt(added, str(tmp_path / "elsewhere.md"))
+
+
+def test_editing_the_config_rebuilds(live: Live, journal: Path) -> None:
+    config = journal / "sitegen.yaml"
+    tmp = journal / "sitegen.yaml.new"  # saved the way many editors do: write, then rename
+    tmp.write_text(config.read_text().replace("The Minimal Journal", "The Renamed Journal"))
+    tmp.replace(config)
+    wait_until(lambda: "The Renamed Journal" in get(live.url, "/").text, 8, "the new title")
+    assert any("sitegen.yaml" in r.changed for r in live.reports)
+    assert not any("sitegen.yaml.new" in r.changed for r in live.reports)
