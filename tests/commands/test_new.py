@@ -303,3 +303,65 @@ def test_same_commit_gives_same_root_anywhere(tmp_path: Path) -> None:
     (tmp_path / "two").mkdir()
     clone_outputs, _ = run_github_steps(clone, tmp_path / "two")
     assert clone_outputs["root"] == first_outputs["root"]
+
+
+def faked_clock_env(when: str) -> dict[str, str]:
+    """Environment that makes a child process (and its children) see the clock at ``when``.
+
+    libfaketime preloads a shim over the C library's clock calls, so Python's
+    ``time.time()``, ``datetime.now()`` and the Pagefind binary all see the fake time.
+    """
+    import libfaketime
+
+    _, env = libfaketime.get_reload_information()
+    return {**env, "FAKETIME": f"@{when}"}
+
+
+def test_same_commit_same_root_in_other_folders_years_later(tmp_path: Path) -> None:
+    """Without SOURCE_DATE_EPOCH the build time comes from the last commit: two clones of one
+    commit, in different folders, with different file times and time zones, built on clocks
+    seven years apart, give the same root CID and the same bytes."""
+    origin = scaffold(tmp_path)
+    git_commit(origin, "2024-05-01T12:00:00Z")
+    runs = [
+        (tmp_path / "a" / "first", {"TZ": "UTC"}, None),
+        (
+            tmp_path / "b" / "much" / "later" / "second",
+            {"TZ": "Pacific/Kiritimati", **faked_clock_env("2031-03-04 05:06:07")},
+            946684800,  # every source file last touched in 2000
+        ),
+    ]
+    results = []
+    for clone, extra, mtime in runs:
+        subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True)
+        if mtime is not None:
+            for path in clone.rglob("*"):
+                if ".git" not in path.parts:
+                    os.utime(path, (mtime, mtime))
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | extra
+        if "FAKETIME" in extra:  # the shim works: this child lives in 2031
+            clock = subprocess.run(
+                [sys.executable, "-c", "import datetime; print(datetime.datetime.now().year)"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            assert clock.stdout.strip() == "2031"
+        proc = subprocess.run(
+            [sys.executable, "-m", "sitegen", "build", "--json"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        results.append((json.loads(proc.stdout)["root"], clone / "public"))
+    (first_root, first_out), (second_root, second_out) = results
+    assert first_root == second_root
+    # The feed carries the build time, and it is the commit's, not either clock's.
+    assert "2024-05-01T12:00:00Z" in (second_out / "feed.xml").read_text()
+    assert tree(first_out) == tree(second_out)
+    for rel in tree(first_out):
+        assert (first_out / rel).read_bytes() == (second_out / rel).read_bytes(), rel
