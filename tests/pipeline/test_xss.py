@@ -31,6 +31,14 @@ Template text {{ 7*7 }} and {% if true %}yes{% endif %}.
 """
 
 
+def _theme_script(attrs: dict[str, str | None]) -> bool:
+    """The theme's own scripts (search UI) and JSON-LD data blocks; nothing from content."""
+    if attrs.get("type") == "application/ld+json":
+        return True
+    src = (attrs.get("src") or "").lstrip("./")
+    return src.startswith(("assets/", "pagefind/"))
+
+
 class ActiveContent(HTMLParser):
     """Collects what a browser would execute: scripts, handlers, javascript: URLs, frames."""
 
@@ -40,7 +48,7 @@ class ActiveContent(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attrs_d = dict(attrs)
-        if tag == "script" and attrs_d.get("type") != "application/ld+json":
+        if tag == "script" and not _theme_script(attrs_d):
             self.found.append(f"<script> {attrs_d}")
         if tag in ("iframe", "object", "embed", "frame"):
             self.found.append(f"<{tag}>")
