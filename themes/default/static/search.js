@@ -34,6 +34,15 @@
       resetStyles: false,
       autofocus: !query
     });
+    var input = mount.querySelector(".pagefind-ui__search-input");
+    if (input) { /* a visible label, not only a placeholder */
+      input.id = "search-query";
+      var label = document.createElement("label");
+      label.className = "search-label";
+      label.htmlFor = "search-query";
+      label.textContent = "Search titles, authors, abstracts and full text";
+      input.closest("form").insertAdjacentElement("beforebegin", label);
+    }
     if (query) { ui.triggerSearch(query); }
   };
   document.body.appendChild(script);
