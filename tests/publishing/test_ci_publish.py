@@ -32,6 +32,7 @@ from sitegen.cli import main
 from sitegen.deploy.headers import content_headers
 
 MANIFEST = ".sitegen-manifest.json"
+DOMAIN = "journal.example.org"
 
 
 def scaffold_origin(tmp_path: Path, ci: str, endpoint: str, bucket: str) -> Path:
@@ -44,7 +45,9 @@ def scaffold_origin(tmp_path: Path, ci: str, endpoint: str, bucket: str) -> Path
     text, n_provider = re.subn(
         r"(?m)^    provider: .*$", f"    provider: s3\n    endpoint: {endpoint}", config.read_text()
     )
-    text, n_bucket = re.subn(r"(?m)^    bucket: .*$", f"    bucket: {bucket}", text)
+    text, n_bucket = re.subn(
+        r"(?m)^    bucket: .*$", f"    bucket: {bucket}\n    domain: {DOMAIN}", text
+    )
     assert (n_provider, n_bucket) == (1, 1)
     config.write_text(text)
     when = "2024-05-01T12:00:00Z"
@@ -148,7 +151,9 @@ def test_github_workflow_publishes_on_push_to_main(
     assert root.startswith("bafy")
     assert push.outputs["root"] == root == pr.outputs["root"]  # same commit, same root
     assert f"Root CID: `{root}`" in push.summary
-    assert "## Deployed to `production`" in push.summary
+    deploy_summary = push.summary.split("## Deployed to `production`", 1)[1]
+    assert f"Root CID: `{root}`" in deploy_summary
+    assert f'_dnslink.{DOMAIN}  TXT  "dnslink=/ipfs/{root}"' in deploy_summary
     assert f"https://dweb.link/ipfs/{root}/" in push.summary
 
     deployed = json.loads((work / "deploy.json").read_text())
@@ -200,6 +205,7 @@ def test_gitlab_pipeline_publishes_on_the_default_branch(
         restored=restored,
     )
     assert f"deploying root CID {root}" in out and f"root {root}" in out
+    assert f'DNSLink: _dnslink.{DOMAIN}  TXT  "dnslink=/ipfs/{root}"' in out
     assert_bucket_is_the_build(s3, bucket, work / "public", root)
     log = [json.loads(line) for line in (work / ".sitegen/deploys.jsonl").read_text().splitlines()]
     head = subprocess.run(
