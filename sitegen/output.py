@@ -24,9 +24,16 @@ def stage_dir(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
 
 
-def write_tree(tree: OutputTree, dest: Path) -> int:
-    """Write every entry of ``tree`` under ``dest``; return the number of files."""
+def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -> int:
+    """Write every entry of ``tree`` under ``dest``; return the number of files.
+
+    A ``Path`` entry inside ``link_from`` (the previous OUT, which sitegen never modifies
+    in place: it only replaces it whole) is hard-linked instead of copied, so a rebuild
+    stages unchanged files for the price of a link. Anything else is copied: a link to a
+    source file would let later edits of that file leak into OUT.
+    """
     made: set[Path] = set()
+    prefix = f"{link_from}{os.sep}" if link_from is not None else None
     for rel in sorted(tree):
         target = dest / _safe_rel(rel)
         parent = target.parent
@@ -35,7 +42,10 @@ def write_tree(tree: OutputTree, dest: Path) -> int:
             made.add(parent)
         content = tree[rel]
         if isinstance(content, Path):
-            _copy_file(content, target)
+            if prefix is not None and str(content).startswith(prefix):
+                _link_file(content, target)
+            else:
+                _copy_file(content, target)
         else:
             target.write_bytes(content)
     return len(tree)
@@ -44,6 +54,13 @@ def write_tree(tree: OutputTree, dest: Path) -> int:
 def _copy_file(src: Path, dst: Path) -> None:
     """Copy bytes; a hard link would be cheaper but lets edits to the source leak into OUT."""
     shutil.copyfile(src, dst)
+
+
+def _link_file(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def _safe_rel(rel: str) -> PurePosixPath:

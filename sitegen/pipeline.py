@@ -13,20 +13,34 @@ import logging
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+from sitegen.cache.address import address_nodes, node_of_bytes
+from sitegen.cache.incremental import (
+    build_fingerprint,
+    previous_output,
+    remember_build,
+    unchanged_result,
+)
+from sitegen.cache.pages import MemoRenderer
+from sitegen.cache.store import BuildCache, FileDigests, code_fingerprint, sha256_hex
 from sitegen.content.config import JournalConfig, load_config
-from sitegen.content.journal import load_journal
-from sitegen.content.model import Journal, Paper
+from sitegen.content.discover import discover
+from sitegen.content.journal import load_issues, load_page, paper_order
+from sitegen.content.model import IssueInfo, Journal, Page, Paper
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
+from sitegen.ipfs.files import Node, import_stream
+from sitegen.ipfs.profiles import Profile, get_profile
+from sitegen.ipfs.site import CIDS_JSON
 from sitegen.output import discard, stage_dir, swap_in, write_tree
-from sitegen.render.model import PaperEntry, PaperRender, Site, build_site_model
+from sitegen.render.model import PaperEntry, Site, build_site_model
 from sitegen.render.pages import render_site
-from sitegen.render.paper import render_page_body, render_paper
-from sitegen.render.theme import make_environment, resolve_theme, static_files
+from sitegen.render.paper import PaperWork, process_paper, render_page_body, source_files
+from sitegen.render.theme import Theme, make_environment, resolve_theme, static_files
 from sitegen.search import index_search
 
 log = logging.getLogger(__name__)
@@ -42,8 +56,11 @@ class BuildOptions:
     """Default: ``public/`` inside ``source``."""
     strict: bool = False
     jobs: int | None = None
+    """Worker processes for the per-paper stage; None = one per core."""
     car: Path | None = None
     online: bool = False
+    cache: bool = True
+    """Use and update ``SRC/.sitegen/cache/``; False builds everything from scratch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +97,10 @@ class Prepared:
     site: Site
     tree: dict[str, bytes | Path]
     diagnostics: list[Diagnostic]
+    nodes: dict[str, Node] = field(default_factory=dict)
+    """Site path -> UnixFS node for files whose CID is already known (cache, workers)."""
+    paper_keys: dict[str, str] = field(default_factory=dict)
+    page_keys: dict[str, str] = field(default_factory=dict)
 
 
 def output_dir(opts: BuildOptions) -> Path:
@@ -89,21 +110,43 @@ def output_dir(opts: BuildOptions) -> Path:
 
 
 def build(opts: BuildOptions) -> BuildResult:
-    """Build the journal in ``opts.source`` into OUT, atomically; raise ContentError on errors."""
+    """Build the journal in ``opts.source`` into OUT, atomically; raise ContentError on errors.
+
+    With the cache, a build whose inputs did not change returns the last result at once,
+    and any other build re-renders only what changed, hard-linking the rest from the
+    previous OUT into the staging folder; the swap stays atomic either way.
+    """
     started = time.perf_counter()
-    prepared = prepare(opts)
+    source = opts.source.resolve()
     out = output_dir(opts)
+    cache = BuildCache(source) if opts.cache else None
+    fingerprint = ""
+    if cache is not None:
+        fingerprint = build_fingerprint(source, out, _option_items(opts))
+        done = unchanged_result(cache, fingerprint, out)
+        if isinstance(done, BuildResult):
+            return replace(done, seconds=time.perf_counter() - started)
+    previous = previous_output(cache)
+    prepared = _prepare(opts, cache, previous)
     staged = stage_dir(out)
     try:
-        files = write_tree(prepared.tree, staged)
+        files = write_tree(prepared.tree, staged, link_from=previous)
         search_diags = index_search(staged, prepared.config)
-        root = address(staged, prepared.config, car=opts.car)
+        if opts.car is None and _only_tree(staged, prepared.tree):
+            profile = get_profile(prepared.config.cid_profile)
+            nodes = complete_nodes(prepared, profile)
+            addressed = address_nodes(nodes, profile)
+            (staged / CIDS_JSON).write_bytes(addressed.cids_json)
+            root = addressed.root
+        else:
+            nodes = {}
+            root = address(staged, prepared.config, car=opts.car)
         swap_in(staged, out)
     except BaseException:
         discard(staged)
         raise
     pages = sum(1 for p in prepared.tree if p.endswith(".html"))
-    return BuildResult(
+    result = BuildResult(
         ok=True,
         papers=len(prepared.site.papers),
         pages=pages,
@@ -114,6 +157,43 @@ def build(opts: BuildOptions) -> BuildResult:
         warnings=warnings_in(prepared.diagnostics) + warnings_in(search_diags),
         errors=[],
     )
+    if cache is not None:
+        remember_build(
+            cache,
+            fingerprint=fingerprint,
+            out=out,
+            paper_keys=prepared.paper_keys,
+            page_keys=prepared.page_keys,
+            nodes=nodes,
+            result=result,
+            badges=any(e.badges for e in prepared.site.papers) or opts.online,
+        )
+    return result
+
+
+def _option_items(opts: BuildOptions) -> dict[str, object]:
+    return {"strict": opts.strict, "car": str(opts.car), "online": opts.online}
+
+
+def _only_tree(staged: Path, tree: Mapping[str, object]) -> bool:
+    """True when nothing but ``tree`` was written (a search indexer may add files)."""
+    tops = {p.split("/", 1)[0] for p in tree}
+    return all(name in tops for name in os.listdir(staged))
+
+
+def complete_nodes(prepared: Prepared, profile: Profile) -> dict[str, Node]:
+    """A UnixFS node for every file of the tree, hashing only those not known already."""
+    nodes: dict[str, Node] = {}
+    for path, content in prepared.tree.items():
+        known = prepared.nodes.get(path)
+        if known is not None:
+            nodes[path] = known
+        elif isinstance(content, Path):
+            with content.open("rb") as fh:
+                nodes[path] = import_stream(fh, profile)
+        else:
+            nodes[path] = node_of_bytes(content, profile)
+    return nodes
 
 
 def check(opts: BuildOptions) -> list[Diagnostic]:
@@ -127,6 +207,10 @@ def check(opts: BuildOptions) -> list[Diagnostic]:
 
 def prepare(opts: BuildOptions) -> Prepared:
     """load -> validate -> address bundles -> attest -> render; raise ContentError on errors."""
+    return _prepare(opts, None, None)
+
+
+def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None) -> Prepared:
     source = opts.source.resolve()
     diags: list[Diagnostic] = []
 
@@ -135,15 +219,15 @@ def prepare(opts: BuildOptions) -> Prepared:
     _stop_on_errors(diags, opts.strict)
     assert config is not None
 
-    journal, found = load_journal(config)
+    journal, works, keys, found = load_papers(config, cache, jobs=opts.jobs)
+    diags += found
+    papers = journal.papers
+    bundles = {w.slug: (w.bundle_cid, dict(w.file_cids)) for w in works.values() if w.paper}
+    badges, found = attest(papers, bundles, config, online=opts.online)
     diags += found
 
-    bundles = address_bundles(journal.papers, config)
-    badges, found = attest(journal.papers, bundles, config, online=opts.online)
-    diags += found
-
-    renders, found = render_papers(journal.papers, config, jobs=opts.jobs)
-    diags += found
+    renders = {slug: w.render for slug, w in works.items() if w.render is not None}
+    diags += _citation_policy([d for p in papers for d in works[p.slug].render_diagnostics], config)
     page_bodies, found = render_pages(journal, config)
     diags += found
     _stop_on_errors(diags, opts.strict)
@@ -152,11 +236,11 @@ def prepare(opts: BuildOptions) -> Prepared:
         PaperEntry(
             paper=paper,
             render=renders[paper.slug],
-            bundle_cid=bundles[paper.slug][0] if paper.slug in bundles else None,
-            file_cids=bundles[paper.slug][1] if paper.slug in bundles else {},
+            bundle_cid=bundles[paper.slug][0],
+            file_cids=bundles[paper.slug][1],
             badges=tuple(badges.get(paper.slug, ())),
         )
-        for paper in journal.papers
+        for paper in papers
     ]
     site = build_site_model(
         config, entries, journal.pages, journal.issues, updated=build_time(source, journal)
@@ -166,14 +250,50 @@ def prepare(opts: BuildOptions) -> Prepared:
     assets = static_files(theme)
     css = [p for p in assets if p.endswith(".css")]
     tree: dict[str, bytes | Path] = dict(assets)
-    tree.update(render_site(site, env, rendered_pages=page_bodies, css=css))
-    for paper in journal.papers:
-        tree.update(research_object_files(paper))
+    nodes: dict[str, Node] = {}
+    page_keys: dict[str, str] = {}
+    if cache is None:
+        tree.update(render_site(site, env, rendered_pages=page_bodies, css=css))
+    else:
+        renderer = MemoRenderer(
+            site,
+            env,
+            css,
+            site_key=site_key(config, theme, cache, site),
+            paper_keys=keys,
+            previous=cache.pages,
+            previous_out=previous,
+        )
+        tree.update(renderer.render_all(page_bodies))
+        nodes.update(renderer.reused)
+        page_keys = renderer.keys
+    for paper in papers:
+        work = works[paper.slug]
+        base = f"papers/{paper.slug}/"
+        reuse = (
+            previous is not None
+            and cache is not None
+            and cache.paper_keys.get(paper.slug) == keys[paper.slug]
+        )
+        for rel, path in source_files(paper.dir):
+            site_path = f"{base}source/{rel}"
+            tree[site_path] = previous / site_path if reuse and previous else path
+            if rel in work.source_nodes:
+                nodes[site_path] = work.source_nodes[rel]
         tree.update(attestation_files(paper))
-        tree.update(citation_files(paper, config))
+        for name, data in work.citations.items():
+            tree[base + name] = data
     if opts.strict:
         diags = [d.as_error() for d in diags]
-    return Prepared(config=config, site=site, tree=tree, diagnostics=diags)
+    return Prepared(
+        config=config,
+        site=site,
+        tree=tree,
+        diagnostics=diags,
+        nodes=nodes,
+        paper_keys=keys,
+        page_keys=page_keys,
+    )
 
 
 def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
@@ -187,28 +307,103 @@ def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
 # -- stages ----------------------------------------------------------------------------
 
 
-def address_bundles(
-    papers: Sequence[Paper], config: JournalConfig
-) -> dict[str, tuple[str, dict[str, str]]]:
-    """Each paper's bundle CID (its ``source/`` folder) and the CIDs of its files."""
-    from sitegen.ipfs.importer import add_path
-    from sitegen.ipfs.profiles import get_profile
+def load_papers(
+    config: JournalConfig, cache: BuildCache | None, *, jobs: int | None
+) -> tuple[Journal, dict[str, PaperWork], dict[str, str], list[Diagnostic]]:
+    """The journal, with every paper loaded, addressed and rendered (cached or in a pool).
 
-    profile = get_profile(config.cid_profile)
-    result = {}
-    for paper in papers:
-        added = add_path(paper.dir, profile, hidden=False, exclude=_not_in_bundle)
-        result[paper.slug] = (added.root, dict(added.files))
-    return result
+    Returns the journal, each paper's work, each paper folder's content key and the
+    content-stage diagnostics sorted as ``load_journal`` sorts them.
+    """
+    layout, diags = discover(config.root)
+    paper_part = paper_inputs_key(config)
+    digests = cache.files if cache is not None else FileDigests()
+    keys = {
+        folder.name: sha256_hex(paper_part, folder.name, digests.folder_digest(folder))
+        for folder in layout.paper_dirs
+    }
+    works: dict[str, PaperWork] = {}
+    todo: list[Path] = []
+    for folder in layout.paper_dirs:
+        cached = cache.get_paper(keys[folder.name]) if cache is not None else None
+        if cached is not None:
+            works[folder.name] = cached
+        else:
+            todo.append(folder)
+    for work in _process(todo, config, jobs):
+        works[work.slug] = work
+        if cache is not None:
+            cache.put_paper(keys[work.slug], work)
+    papers: list[Paper] = []
+    for folder in layout.paper_dirs:
+        work = works[folder.name]
+        diags.extend(work.load_diagnostics)
+        if work.paper is not None:
+            papers.append(work.paper)
+    pages: list[Page] = []
+    for path in layout.page_files:
+        page, page_diags = load_page(path)
+        diags.extend(page_diags)
+        if page is not None:
+            pages.append(page)
+    issues: tuple[IssueInfo, ...] = ()
+    if layout.issues_file is not None:
+        issues, issue_diags = load_issues(layout.issues_file)
+        diags.extend(issue_diags)
+    journal = Journal(
+        root=config.root,
+        papers=tuple(sorted(papers, key=paper_order)),
+        pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
+        issues=issues,
+    )
+    diags.sort(key=lambda d: (d.path, d.line or 0))
+    return journal, works, keys, diags
 
 
-def _not_in_bundle(rel: str) -> bool:
-    return rel == "attestations" or rel.startswith("attestations/")
+def _process(folders: Sequence[Path], config: JournalConfig, jobs: int | None) -> list[PaperWork]:
+    """``process_paper`` over ``folders``, in a process pool when it pays; input order kept."""
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(folders) // 4))
+    task = partial(process_paper, config=config)
+    if workers > 1 and len(folders) >= PARALLEL_THRESHOLD:
+        chunk = max(1, min(16, len(folders) // (workers * 8)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(task, folders, chunksize=chunk))
+    return [task(folder) for folder in folders]
+
+
+def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Diagnostic]:
+    """``unknown_citations: warning`` turns unknown citation keys into warnings."""
+    if config.unknown_citations != "warning":
+        return diags
+    return [
+        replace(d, severity="warning") if d.field == "citation" and d.severity == "error" else d
+        for d in diags
+    ]
+
+
+def paper_inputs_key(config: JournalConfig) -> str:
+    """What every paper's work depends on besides its folder: code, config, working folder.
+
+    The working folder is in it because diagnostics name files relative to it.
+    """
+    config_bytes = Path(config.path).read_bytes() if Path(config.path).is_file() else b""
+    return sha256_hex(code_fingerprint(), config_bytes, os.getcwd(), str(config.root))
+
+
+def site_key(config: JournalConfig, theme: Theme, cache: BuildCache, site: Site) -> str:
+    """What every memoised page depends on besides its own papers."""
+    theme_parts = [
+        f"{folder}:{cache.files.folder_digest(folder)}"
+        for folder in (*theme.template_dirs, *theme.static_dirs)
+        if folder.is_dir()
+    ]
+    nav = [(p.slug, p.title, p.menu, p.order) for p in site.pages]
+    return sha256_hex(paper_inputs_key(config), *theme_parts, repr(nav))
 
 
 def attest(
     papers: Sequence[Paper],
-    bundles: dict[str, tuple[str, dict[str, str]]],
+    bundles: Mapping[str, tuple[str | None, dict[str, str]]],
     config: JournalConfig,
     *,
     online: bool,
@@ -220,30 +415,6 @@ def attest(
         papers, cids, config.attestations, root=config.root, online=online, now=int(time.time())
     )
     return dict(badges), list(diags)
-
-
-def render_papers(
-    papers: Sequence[Paper], config: JournalConfig, *, jobs: int | None
-) -> tuple[dict[str, PaperRender], list[Diagnostic]]:
-    """Markdown, math and citations per paper; in a process pool when it pays."""
-    workers = jobs or os.cpu_count() or 1
-    style = config.citation_style
-    if workers > 1 and len(papers) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(render_paper, papers, [style] * len(papers), chunksize=8))
-    else:
-        results = [render_paper(p, style) for p in papers]
-    renders: dict[str, PaperRender] = {}
-    diags: list[Diagnostic] = []
-    for paper_render, found in results:
-        renders[paper_render.slug] = paper_render
-        diags += found
-    if config.unknown_citations == "warning":
-        diags = [
-            replace(d, severity="warning") if d.field == "citation" and d.severity == "error" else d
-            for d in diags
-        ]
-    return renders, diags
 
 
 def render_pages(
@@ -258,18 +429,6 @@ def render_pages(
     return bodies, diags
 
 
-def research_object_files(paper: Paper) -> dict[str, bytes | Path]:
-    """``papers/<slug>/source/``: the paper folder byte for byte, minus attestations and dot-files."""
-    files: dict[str, bytes | Path] = {}
-    for path in sorted(paper.dir.rglob("*")):
-        rel = path.relative_to(paper.dir).as_posix()
-        if _not_in_bundle(rel) or any(part.startswith(".") for part in rel.split("/")):
-            continue
-        if path.is_file() and not path.is_symlink():
-            files[f"papers/{paper.slug}/source/{rel}"] = path
-    return files
-
-
 def attestation_files(paper: Paper) -> dict[str, bytes | Path]:
     folder = paper.dir / "attestations"
     if not folder.is_dir():
@@ -279,18 +438,6 @@ def attestation_files(paper: Paper) -> dict[str, bytes | Path]:
         for p in sorted(folder.glob("*.json"))
         if p.is_file()
     }
-
-
-def citation_files(paper: Paper, config: JournalConfig) -> dict[str, bytes | Path]:
-    from sitegen.render.cite_export import paper_citation_files
-    from sitegen.render.meta import absolute
-
-    url = None
-    if config.base_url:
-        url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/"
-    files = paper_citation_files(paper, config, url=url)
-    _ = absolute
-    return {f"papers/{paper.slug}/{name}": data for name, data in files.items()}
 
 
 def address(staged: Path, config: JournalConfig, *, car: Path | None) -> str:

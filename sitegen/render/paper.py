@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from sitegen.content.config import JournalConfig
 from sitegen.content.model import Page, Paper
 from sitegen.errors import Diagnostic
+from sitegen.ipfs.files import Node
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
 
@@ -105,3 +110,77 @@ def render_page_body(page: Page, style: str) -> tuple[str, list[Diagnostic]]:
 def _display(paper: Paper, rel: str) -> str:
     folder = paper.source_path.rsplit("/", 1)[0] if "/" in paper.source_path else "."
     return f"{folder}/{rel}"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperWork:
+    """Everything one paper contributes to a build, made in one worker and cached whole.
+
+    Loading, addressing, rendering and citation exports all happen here, so the pool
+    parallelises every per-paper cost and the parent only assembles. It is keyed in the
+    build cache by the content hash of the paper's folder (see ``sitegen.cache``).
+    """
+
+    slug: str
+    paper: Paper | None
+    """None when the front matter could not be read (the error is in ``load_diagnostics``)."""
+    load_diagnostics: tuple[Diagnostic, ...]
+    """From the content stage (front matter, metadata)."""
+    render_diagnostics: tuple[Diagnostic, ...] = ()
+    """From markdown, math and citations."""
+    render: PaperRender | None = None
+    bundle_cid: str | None = None
+    file_cids: Mapping[str, str] = field(default_factory=dict)
+    """Path relative to the paper folder -> CID, as ``add_path`` reports it."""
+    source_nodes: Mapping[str, Node] = field(default_factory=dict)
+    """``source/`` file (relative to the paper folder) -> its UnixFS node, for addressing."""
+    citations: Mapping[str, bytes] = field(default_factory=dict)
+    """``cite.bib`` / ``cite.ris`` / ``cite.json`` bytes."""
+
+
+def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
+    """The research object's files: the folder minus ``attestations/``, dot-files, symlinks."""
+    files = []
+    for path in sorted(paper_dir.rglob("*")):
+        rel = path.relative_to(paper_dir).as_posix()
+        if not_in_bundle(rel) or any(part.startswith(".") for part in rel.split("/")):
+            continue
+        if path.is_file() and not path.is_symlink():
+            files.append((rel, path))
+    return files
+
+
+def not_in_bundle(rel: str) -> bool:
+    return rel == "attestations" or rel.startswith("attestations/")
+
+
+def process_paper(folder: Path, config: JournalConfig) -> PaperWork:
+    """Load, address, render and export one paper folder (the pool's unit of work)."""
+    from sitegen.content.journal import load_paper
+    from sitegen.ipfs.files import import_stream
+    from sitegen.ipfs.importer import add_path
+    from sitegen.ipfs.profiles import get_profile
+    from sitegen.render.cite_export import paper_citation_files
+
+    paper, found = load_paper(folder, default_license=config.license)
+    if paper is None:
+        return PaperWork(slug=folder.name, paper=None, load_diagnostics=tuple(found))
+    profile = get_profile(config.cid_profile)
+    added = add_path(paper.dir, profile, hidden=False, exclude=not_in_bundle)
+    nodes = {}
+    for rel, path in source_files(paper.dir):
+        with path.open("rb") as fh:
+            nodes[rel] = import_stream(fh, profile)
+    render, render_diags = render_paper(paper, config.citation_style)
+    url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
+    return PaperWork(
+        slug=paper.slug,
+        paper=paper,
+        load_diagnostics=tuple(found),
+        render_diagnostics=tuple(render_diags),
+        render=render,
+        bundle_cid=added.root,
+        file_cids=dict(added.files),
+        source_nodes=nodes,
+        citations=paper_citation_files(paper, config, url=url),
+    )

@@ -1,0 +1,121 @@
+"""The decisions a cached build makes: is anything changed, what the previous OUT offers.
+
+``build`` asks, in order: has any input changed since the last build into this OUT
+(:func:`build_fingerprint`, compared by :func:`unchanged_result`)? If not, the last
+result stands. If so, which previous OUT can unchanged files be hard-linked from
+(:func:`previous_output`)? After a successful swap, :func:`remember_build` records the
+new state.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sitegen.cache.store import BuildCache, code_fingerprint, sha256_hex, tree_signature
+from sitegen.ipfs.files import Node
+from sitegen.ipfs.site import CIDS_JSON
+from sitegen.render.theme import builtin_themes_dir
+
+
+def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> str:
+    """Stat signature of every input: code, built-in themes, the journal folder, the clock.
+
+    The clock enters only as the build timestamp sources (``SOURCE_DATE_EPOCH``, the
+    last git commit), exactly what ``build_time`` reads.
+    """
+    skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
+    skip |= {
+        str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
+    }
+    return sha256_hex(
+        code_fingerprint(),
+        tree_signature(builtin_themes_dir(), set()),
+        tree_signature(source, skip),
+        os.getcwd(),
+        repr(sorted(options.items())),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        _git_head(source),
+    )
+
+
+def _git_head(source: Path) -> str:
+    try:
+        proc = subprocess.run(
+            ["git", "log", "-1", "--format=%H %ct"],
+            cwd=source,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def out_signature(out: Path) -> tuple[int, int, int] | None:
+    """Stat of ``OUT/cids.json``: written last, replaced on every build, so it names a build."""
+    try:
+        st = os.stat(out / CIDS_JSON)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def unchanged_result(cache: BuildCache, fingerprint: str, out: Path) -> Any:
+    """The last build's BuildResult when nothing changed and OUT is still what it wrote.
+
+    Never when the last build showed attestation badges: their state depends on the
+    clock (expiry), so those builds always re-check.
+    """
+    last = cache.last
+    if not last or last.get("fingerprint") != fingerprint or last.get("out") != str(out):
+        return None
+    if last.get("badges") or out_signature(out) != last.get("out_sig"):
+        return None
+    return last.get("result")
+
+
+def previous_output(cache: BuildCache | None) -> Path | None:
+    """The previous OUT, if it is still exactly what the last build wrote."""
+    if cache is None or not cache.last:
+        return None
+    out = Path(cache.last["out"])
+    if out_signature(out) != cache.last.get("out_sig"):
+        cache.forget_output()
+        return None
+    return out
+
+
+def remember_build(
+    cache: BuildCache,
+    *,
+    fingerprint: str,
+    out: Path,
+    paper_keys: dict[str, str],
+    page_keys: Mapping[str, str],
+    nodes: Mapping[str, Node],
+    result: object,
+    badges: bool,
+) -> None:
+    """Record the new state; a cache that cannot be written only costs speed next time."""
+    pages = {path: (key, nodes[path]) for path, key in page_keys.items() if path in nodes}
+    last = {
+        "fingerprint": fingerprint,
+        "out": str(out),
+        "out_sig": out_signature(out),
+        "result": result,
+        "badges": badges,
+        "time": time.time(),
+    }
+    try:
+        cache.save(paper_keys, pages, last)
+    except OSError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("could not write the build cache: %s", exc)

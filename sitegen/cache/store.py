@@ -1,0 +1,209 @@
+"""The on-disk cache state: file digests, per-paper work, page keys and the last build.
+
+Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (small: digests, keys, the last
+build's summary) and ``papers/<key>.pickle`` (one :class:`PaperWork` per content key).
+Entries are keyed by content, so a stale entry is never wrong, only unused; ``save``
+prunes those. A cache that cannot be read is treated as empty, never as an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sitegen
+from sitegen.render.paper import PaperWork
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+"""Bump when the pickled shapes change."""
+CACHE_DIR = Path(".sitegen") / "cache"
+
+
+def cache_dir(source: Path) -> Path:
+    return source / CACHE_DIR
+
+
+def sha256_hex(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sitegen's version and the size/mtime of its modules and packaged files.
+
+    A change to the code (or an upgrade) must invalidate every cached product, or a
+    cached build could differ from a fresh one.
+    """
+    package = Path(sitegen.__file__).parent
+    parts: list[str] = [sitegen.__version__, sys.version, str(FORMAT)]
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            st = os.stat(os.path.join(dirpath, name))
+            parts.append(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return sha256_hex(*parts)
+
+
+@dataclass(slots=True)
+class FileDigests:
+    """sha256 of file contents, re-read only when size, mtime or inode changed (as git does)."""
+
+    memo: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+
+    def digest(self, path: str, st: os.stat_result) -> str:
+        self.seen.add(path)
+        known = self.memo.get(path)
+        if known is not None and known[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+            return known[3]
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+        value = h.hexdigest()
+        self.memo[path] = (st.st_size, st.st_mtime_ns, st.st_ino, value)
+        return value
+
+    def folder_digest(self, folder: Path) -> str:
+        """Every entry below ``folder`` (names, kinds, contents), hidden ones included."""
+        parts: list[str] = []
+        self._walk(str(folder), "", parts)
+        return sha256_hex(*parts)
+
+    def _walk(self, folder: str, rel: str, parts: list[str]) -> None:
+        with os.scandir(folder) as scan:
+            items = sorted(scan, key=lambda e: e.name)
+        for entry in items:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_symlink():
+                parts.append(f"L {child} {os.readlink(entry.path)}")
+            elif entry.is_dir():
+                parts.append(f"D {child}")
+                self._walk(entry.path, child, parts)
+            elif entry.is_file():
+                parts.append(f"F {child} {self.digest(entry.path, entry.stat())}")
+            else:
+                parts.append(f"? {child}")
+
+
+def tree_signature(root: Path, skip: set[str]) -> str:
+    """A hash of every path, size, mtime and inode below ``root``: the no-change test.
+
+    ``skip`` holds absolute folder paths not to enter (OUT, the cache, ``.git``).
+    """
+    parts: list[str] = []
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            scan = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in scan:
+            if entry.path in skip:
+                continue
+            st = entry.stat(follow_symlinks=False)
+            parts.append(f"{entry.path}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+    return sha256_hex(*parts)
+
+
+class BuildCache:
+    """Read once at the start of a build, written once after a successful swap."""
+
+    def __init__(self, source: Path) -> None:
+        self.dir = cache_dir(source)
+        self.files = FileDigests()
+        self.paper_keys: dict[str, str] = {}
+        """slug -> content key of the last successful build."""
+        self.pages: dict[str, tuple[str, Any]] = {}
+        """site path -> (page key, UnixFS node) of the page in the previous OUT."""
+        self.last: dict[str, Any] = {}
+        """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
+        self._new_papers: dict[str, PaperWork] = {}
+        self._load()
+
+    def _load(self) -> None:
+        path = self.dir / "state.pickle"
+        try:
+            with path.open("rb") as fh:
+                state = pickle.load(fh)
+        except FileNotFoundError:
+            return
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            log.warning("ignoring unreadable build cache %s: %s", path, exc)
+            return
+        if not isinstance(state, dict) or state.get("format") != FORMAT:
+            return
+        self.files.memo = state["files"]
+        self.paper_keys = state["paper_keys"]
+        self.pages = state["pages"]
+        self.last = state["last"]
+
+    def forget_output(self) -> None:
+        """The previous OUT is unknown or gone: nothing may be reused from it."""
+        self.pages = {}
+        self.last = {}
+
+    def get_paper(self, key: str) -> PaperWork | None:
+        path = self.dir / "papers" / f"{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                work = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return work if isinstance(work, PaperWork) else None
+
+    def put_paper(self, key: str, work: PaperWork) -> None:
+        self._new_papers[key] = work
+
+    def save(
+        self,
+        paper_keys: dict[str, str],
+        pages: dict[str, tuple[str, Any]],
+        last: dict[str, Any],
+    ) -> None:
+        """Write the new state; drop paper entries no current paper uses."""
+        folder = self.dir / "papers"
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = self.dir.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        for key, work in self._new_papers.items():
+            _atomic_write(folder / f"{key}.pickle", pickle.dumps(work, pickle.HIGHEST_PROTOCOL))
+        wanted = {f"{k}.pickle" for k in paper_keys.values()}
+        for entry in os.scandir(folder):
+            if entry.name not in wanted:
+                os.unlink(entry.path)
+        memo = {p: v for p, v in self.files.memo.items() if p in self.files.seen}
+        state = {
+            "format": FORMAT,
+            "files": memo,
+            "paper_keys": paper_keys,
+            "pages": pages,
+            "last": last,
+        }
+        _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
