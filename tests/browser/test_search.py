@@ -1,0 +1,87 @@
+"""Search in Chromium: a word only one paper's abstract has finds that paper, at the domain
+root and under the gateway path, typed into the page or submitted from the header box."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RESULT_LINK = ".pagefind-ui__result-link"
+
+
+def distinctive_word(site: Path) -> tuple[str, str]:
+    """(word, paper url) where the word is in one paper's abstract and no other paper page."""
+    pages = {
+        p.parent.relative_to(site).as_posix(): p.read_text(encoding="utf-8").lower()
+        for p in sorted(site.glob("papers/*/index.html"))
+    }
+    for url, text in pages.items():
+        abstract = re.search(r'<section class="abstract".*?</section>', text, re.S)
+        assert abstract, url
+        words = re.findall(r"[a-z]{8,}", re.sub(r"<[^>]+>", " ", abstract.group(0)))
+        for word in sorted(set(words)):
+            if all(word not in other for key, other in pages.items() if key != url):
+                return word, url + "/index.html"
+    raise AssertionError("no paper has a word of its own in its abstract")
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def result_pages(page: Any) -> set[str]:
+    """The pages listed (sub-results link into a page's sections with #fragments)."""
+    page.wait_for_selector(RESULT_LINK, timeout=10_000)
+    hrefs = [page.evaluate("a => a.href", a) for a in page.query_selector_all(RESULT_LINK)]
+    return {h.split("#", 1)[0] for h in hrefs}
+
+
+@pytest.mark.parametrize("where", ["gateway", "root"])
+def test_typing_a_word_from_an_abstract_finds_the_paper(
+    page: Any, demo_build: Any, demo_gateway: Any, demo_at_root: Any, where: str
+) -> None:
+    served = demo_gateway if where == "gateway" else demo_at_root
+    word, url = distinctive_word(demo_build.site)
+    page.goto(served.base + "search/index.html", wait_until="load")
+    page.fill(".pagefind-ui__search-input", word)
+    found = result_pages(page)
+    assert found == {served.base + url}, (word, found)
+    # the result link opens the paper under the same base
+    page.click(RESULT_LINK)
+    page.wait_for_load_state("load")
+    assert page.url == served.base + url
+
+
+def test_header_box_submits_to_the_search_page(
+    page: Any, demo_build: Any, demo_gateway: Any
+) -> None:
+    word, url = distinctive_word(demo_build.site)
+    page.goto(demo_gateway.base + "about/index.html", wait_until="load")
+    page.fill("#site-search", word)
+    page.press("#site-search", "Enter")
+    page.wait_for_load_state("load")
+    assert page.url.startswith(demo_gateway.base + "search/index.html?q=")
+    assert page.input_value(".pagefind-ui__search-input") == word
+    assert result_pages(page) == {demo_gateway.base + url}
+
+
+def test_filters_offer_volume_subject_and_author(page: Any, demo_gateway: Any) -> None:
+    page.goto(demo_gateway.base + "search/index.html?q=ipfs", wait_until="load")
+    page.wait_for_selector(RESULT_LINK, timeout=10_000)
+    names = [
+        s.inner_text().split("\n")[0].strip().lower()
+        for s in page.query_selector_all(".pagefind-ui__filter-name")
+    ]
+    assert {"volume", "subject", "author"} <= set(names), names
