@@ -31,7 +31,6 @@
       baseUrl: siteRoot.pathname,
       showImages: false,
       showSubResults: true,
-      resetStyles: false,
       autofocus: !query
     });
     var input = mount.querySelector(".pagefind-ui__search-input");
