@@ -1,7 +1,6 @@
 """Content-Type and Cache-Control for each published file, decided by its path alone.
 
-A fixed table instead of ``mimetypes`` so every machine (and CI image) sends the same
-headers for the same build; ``mimetypes`` reads /etc/mime.types and differs per host.
+Media types come from ``sitegen.mediatypes`` (shared with the preview server).
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from sitegen.mediatypes import content_type_for, is_special_text
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 """Fingerprinted assets: the name changes when the bytes do, so cache forever."""
 SHORT = "public, max-age=300, must-revalidate"
@@ -17,59 +18,7 @@ SHORT = "public, max-age=300, must-revalidate"
 MEDIUM = "public, max-age=86400"
 """Other assets (figures, PDFs, data) that keep their name across edits."""
 
-_TYPES: dict[str, str] = {
-    ".html": "text/html",
-    ".htm": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".jsonld": "application/ld+json",
-    ".xml": "application/xml",
-    ".atom": "application/atom+xml",
-    ".rss": "application/rss+xml",
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-    ".bib": "application/x-bibtex",
-    ".ris": "application/x-research-info-systems",
-    ".csv": "text/csv",
-    ".tsv": "text/tab-separated-values",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".pdf": "application/pdf",
-    ".zip": "application/zip",
-    ".gz": "application/gzip",
-    ".tar": "application/x-tar",
-    ".car": "application/vnd.ipld.car",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".wasm": "application/wasm",
-    ".yaml": "application/yaml",
-    ".yml": "application/yaml",
-    ".ipynb": "application/x-ipynb+json",
-    ".parquet": "application/vnd.apache.parquet",
-    ".h5": "application/x-hdf5",
-    ".nc": "application/x-netcdf",
-    ".webmanifest": "application/manifest+json",
-}
-_TEXTUAL = re.compile(
-    r"^(text/|application/(json|ld\+json|xml|atom\+xml|rss\+xml|javascript|"
-    r"yaml|x-bibtex|x-research-info-systems|manifest\+json|x-ipynb\+json))|"
-    r"^image/svg\+xml$"
-)
 _FINGERPRINT = re.compile(r"[.\-_][0-9a-fA-F]{8,64}\.[A-Za-z0-9]+$")
-_SPECIAL = {"_redirects": "text/plain", "CNAME": "text/plain"}
 _SHORT_TYPES = (
     "text/html",
     "application/json",
@@ -88,15 +37,6 @@ class ContentHeaders:
     cache_control: str
 
 
-def content_type_for(path: str) -> str:
-    """MIME type with ``charset=utf-8`` for text; ``application/octet-stream`` when unknown."""
-    name = PurePosixPath(path).name
-    mime = _SPECIAL.get(name) or _TYPES.get(PurePosixPath(name).suffix.lower())
-    if mime is None:
-        return "application/octet-stream"
-    return f"{mime}; charset=utf-8" if _TEXTUAL.match(mime) else mime
-
-
 def is_fingerprinted(path: str) -> bool:
     """``style.3f9a2c1b.css``-like names: a hex digest of 8+ characters before the suffix."""
     return bool(_FINGERPRINT.search(PurePosixPath(path).name))
@@ -106,7 +46,7 @@ def content_headers(path: str) -> ContentHeaders:
     """Headers for the object at site-relative POSIX ``path``."""
     ctype = content_type_for(path)
     base = ctype.split(";", 1)[0]
-    if base in _SHORT_TYPES or PurePosixPath(path).name in _SPECIAL:
+    if base in _SHORT_TYPES or is_special_text(path):
         cache = SHORT
     elif is_fingerprinted(path):
         cache = IMMUTABLE

@@ -7,75 +7,19 @@ a file served from outside the site root.
 
 from __future__ import annotations
 
-import mimetypes
 import os
-from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
-from types import MappingProxyType
+from pathlib import Path
 from typing import Literal, Protocol
 
 from sitegen.ipfs.carfs import CarFS
+from sitegen.mediatypes import content_type_for
 
 Kind = Literal["file", "dir"]
 
-TEXT_TYPES: Mapping[str, str] = MappingProxyType(
-    {
-        ".html": "text/html",
-        ".htm": "text/html",
-        ".css": "text/css",
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".json": "application/json",
-        ".jsonld": "application/ld+json",
-        ".xml": "application/xml",
-        ".atom": "application/atom+xml",
-        ".rss": "application/rss+xml",
-        ".svg": "image/svg+xml",
-        ".txt": "text/plain",
-        ".md": "text/markdown",
-        ".bib": "application/x-bibtex",
-        ".ris": "application/x-research-info-systems",
-        ".csv": "text/csv",
-        ".yaml": "application/yaml",
-        ".yml": "application/yaml",
-        ".webmanifest": "application/manifest+json",
-    }
-)
-"""Types served with ``charset=utf-8``: the site generator writes all of its text as UTF-8."""
-
-BINARY_TYPES: Mapping[str, str] = MappingProxyType(
-    {
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".gif": "image/gif",
-        ".webp": "image/webp",
-        ".avif": "image/avif",
-        ".ico": "image/x-icon",
-        ".pdf": "application/pdf",
-        ".woff": "font/woff",
-        ".woff2": "font/woff2",
-        ".wasm": "application/wasm",
-        ".car": "application/vnd.ipld.car",
-        ".zip": "application/zip",
-    }
-)
-"""A fixed table first, so the answer does not depend on the machine's /etc/mime.types."""
-
 
 def content_type(name: str) -> str:
-    """The Content-Type header for a file name, with a charset for text."""
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix in TEXT_TYPES:
-        return f"{TEXT_TYPES[suffix]}; charset=utf-8"
-    if suffix in BINARY_TYPES:
-        return BINARY_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(name, strict=False)
-    if guessed is None:
-        return "application/octet-stream"
-    if guessed.startswith("text/"):
-        return f"{guessed}; charset=utf-8"
-    return guessed
+    """The Content-Type header for a file name, with a charset for text (shared table)."""
+    return content_type_for(name)
 
 
 class SiteSource(Protocol):
