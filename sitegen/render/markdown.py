@@ -116,6 +116,14 @@ def _check_targets(state: StateCore) -> None:
 def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> None:
     """Record a relative target; warn (with its line) when the file is not there."""
     target = html.unescape(target)
+    if fld == "image" and re.match(r"^(?:https?:)?//", target.strip(), re.I):
+        doc.warn(
+            line,
+            fld,
+            f"remote image '{target}' is linked, not embedded: the site must work offline "
+            "and send no request to other hosts; add the file beside the paper instead",
+        )
+        return
     if not _is_local(target):
         return
     path = posixpath.normpath(unquote(target.split("#", 1)[0].split("?", 1)[0]))
@@ -245,7 +253,9 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     first_html = None
     if title is not None and raw.count(marker) == 2:
         before, section, after = raw.split(marker)
-        first_html = sanitize_html(section, drop_ids=True, url_prefix=ctx.link_prefix).strip()  # ids stay unique per page
+        first_html = sanitize_html(
+            section, drop_ids=True, url_prefix=ctx.link_prefix
+        ).strip()  # ids stay unique per page
         raw = before + section + after
     return RenderedDoc(
         html=sanitize_html(raw, url_prefix=ctx.link_prefix),

@@ -234,6 +234,7 @@ _MATHML_ATTRS = frozenset(
 )
 _URL_ATTRS = frozenset({"href", "src", "cite"})
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "ipfs", "ipns", "doi"})
+_REMOTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _SAFE_STYLE = re.compile(
     r"^\s*(?:(?:width|max-width|height|text-align)\s*:\s*[0-9a-z.%\s-]+;?\s*)+$", re.IGNORECASE
@@ -297,6 +298,21 @@ class _Sanitizer(HTMLParser):
             parts.append(f' {name}="{html.escape(val, quote=True)}"')
         return "".join(parts)
 
+    def _remote_image(self, tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+        """An image on another origin becomes a link: pages must work offline and send
+        no request off the site (the markdown stage warns about it with its line)."""
+        if tag != "img":
+            return False
+        src = next((v or "" for n, v in attrs if n.lower() == "src"), "").strip()
+        if not _REMOTE.match(src) or not safe_url(src):
+            return False
+        alt = next((v or "" for n, v in attrs if n.lower() == "alt"), "") or "image"
+        self.out.append(
+            f'<a class="remote-image" href="{html.escape(src, quote=True)}" '
+            f'rel="noopener noreferrer">{html.escape(alt)} (external image)</a>'
+        )
+        return True
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skip_depth:
             if tag == self.skip_tag:
@@ -305,7 +321,7 @@ class _Sanitizer(HTMLParser):
         if tag in _DROP_CONTENT:
             self.skip_depth, self.skip_tag = 1, tag
             return
-        if tag not in ALLOWED_TAGS:
+        if tag not in ALLOWED_TAGS or self._remote_image(tag, attrs):
             return
         extra = ""
         if tag == "a" and any(n == "href" for n, _ in attrs):
@@ -319,6 +335,8 @@ class _Sanitizer(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.skip_depth or tag in _DROP_CONTENT or tag not in ALLOWED_TAGS:
+            return
+        if self._remote_image(tag, attrs):
             return
         if tag in _VOID:
             self.out.append(f"<{tag}{self._attrs(tag, attrs)}>")

@@ -74,3 +74,19 @@ def test_safe_url() -> None:
 def test_mathml_is_kept() -> None:
     html = render_markdown("$x$", RenderContext(path="x.md")).html
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+
+
+def test_remote_images_become_links_and_warn():
+    from sitegen.render.doc import RenderContext
+    from sitegen.render.markdown import render_markdown
+
+    doc = render_markdown(
+        "Intro\n\n![A plot](https://example.org/x.png)\n\n<img src='//cdn.example/y.png'>\n",
+        RenderContext(path="p.md"),
+    )
+    assert "<img" not in doc.html
+    assert 'class="remote-image" href="https://example.org/x.png"' in doc.html
+    assert [(d.line, d.field, d.severity) for d in doc.diagnostics] == [
+        (3, "image", "warning"),
+        (5, "image", "warning"),
+    ]
