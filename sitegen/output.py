@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 OutputTree = Mapping[str, "bytes | Path"]
@@ -70,11 +70,15 @@ def _safe_rel(rel: str) -> PurePosixPath:
     return p
 
 
-def swap_in(staged: Path, out: Path) -> None:
-    """Replace ``out`` with ``staged``; the old tree is removed only after the swap."""
+def swap_in(staged: Path, out: Path, *, keep: Path | None = None) -> None:
+    """Replace ``out`` with ``staged``; the old tree is removed only after the swap.
+
+    With ``keep``, the old tree is renamed there instead of removed (the next build
+    syncs it into its staging folder, so a small change costs small I/O).
+    """
     old: Path | None = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = keep or out.with_name(f".{out.name}.old-{os.getpid()}")
         if old.exists():
             shutil.rmtree(old)
         os.replace(out, old)
@@ -84,8 +88,62 @@ def swap_in(staged: Path, out: Path) -> None:
         if old is not None:
             os.replace(old, out)
         raise
-    if old is not None:
+    if old is not None and keep is None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def spare_dir(out: Path) -> Path:
+    """Where the tree of the build before last is kept for the next build to sync."""
+    return out.with_name(f".{out.name}.spare")
+
+
+def take_spare(out: Path) -> Path | None:
+    """Move the spare tree to a fresh staging name; None when there is none."""
+    spare = spare_dir(out)
+    if not spare.is_dir():
+        return None
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    os.rmdir(staged)
+    os.replace(spare, staged)
+    return staged
+
+
+def sync_tree(
+    tree: OutputTree,
+    dest: Path,
+    *,
+    have: Mapping[str, object],
+    want: Mapping[str, object],
+    link_from: Path | None = None,
+) -> int:
+    """Make ``dest`` hold exactly ``tree``, touching only the files that differ.
+
+    ``have`` names what each file in ``dest`` holds now and ``want`` what each path of
+    ``tree`` must hold (content identities such as CIDs). Files are replaced, never
+    rewritten in place: ``dest`` may share inodes with the previous OUT through links.
+    """
+    changed = {rel: tree[rel] for rel in tree if have.get(rel) != want.get(rel, rel)}
+    gone = sorted(set(have) - set(tree))
+    for rel in gone:
+        (dest / _safe_rel(rel)).unlink(missing_ok=True)
+    _prune_empty(dest, gone)
+    for rel in changed:
+        (dest / _safe_rel(rel)).unlink(missing_ok=True)
+    write_tree(changed, dest, link_from=link_from)
+    return len(tree)
+
+
+def _prune_empty(root: Path, removed: Iterable[str]) -> None:
+    """Remove folders left empty by ``removed`` files, deepest first."""
+    folders = {str(PurePosixPath(rel).parent) for rel in removed} - {"."}
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        path = PurePosixPath(folder)
+        while str(path) != ".":
+            try:
+                os.rmdir(root / path)
+            except OSError:
+                break
+            path = path.parent
 
 
 def discard(staged: Path) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from sitegen.cache.address import address_nodes, node_of_bytes
 from sitegen.cache.incremental import (
     build_fingerprint,
     previous_output,
@@ -27,21 +26,18 @@ from sitegen.cache.incremental import (
     unchanged_result,
 )
 from sitegen.cache.pages import MemoRenderer
+from sitegen.cache.stage import publish
 from sitegen.cache.store import BuildCache, FileDigests, code_fingerprint, sha256_hex
 from sitegen.content.config import JournalConfig, load_config
 from sitegen.content.discover import discover
 from sitegen.content.journal import load_issues, load_page, paper_order
 from sitegen.content.model import IssueInfo, Journal, Page, Paper
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
-from sitegen.ipfs.files import Node, import_stream
-from sitegen.ipfs.profiles import Profile, get_profile
-from sitegen.ipfs.site import CIDS_JSON
-from sitegen.output import discard, stage_dir, swap_in, write_tree
+from sitegen.ipfs.files import Node
 from sitegen.render.model import PaperEntry, Site, build_site_model
 from sitegen.render.pages import render_site
 from sitegen.render.paper import PaperWork, process_paper, render_page_body, source_files
 from sitegen.render.theme import Theme, make_environment, resolve_theme, static_files
-from sitegen.search import index_search
 
 log = logging.getLogger(__name__)
 
@@ -128,33 +124,16 @@ def build(opts: BuildOptions) -> BuildResult:
             return replace(done, seconds=time.perf_counter() - started)
     previous = previous_output(cache)
     prepared = _prepare(opts, cache, previous)
-    staged = stage_dir(out)
-    try:
-        files = write_tree(prepared.tree, staged, link_from=previous)
-        search_diags = index_search(staged, prepared.config)
-        if opts.car is None and _only_tree(staged, prepared.tree):
-            profile = get_profile(prepared.config.cid_profile)
-            nodes = complete_nodes(prepared, profile)
-            addressed = address_nodes(nodes, profile)
-            (staged / CIDS_JSON).write_bytes(addressed.cids_json)
-            root = addressed.root
-        else:
-            nodes = {}
-            root = address(staged, prepared.config, car=opts.car)
-        swap_in(staged, out)
-    except BaseException:
-        discard(staged)
-        raise
-    pages = sum(1 for p in prepared.tree if p.endswith(".html"))
+    staged = publish(prepared, out, cache=cache, previous=previous, car=opts.car)
     result = BuildResult(
         ok=True,
         papers=len(prepared.site.papers),
-        pages=pages,
-        files=files + 1,  # cids.json
-        root=root,
+        pages=sum(1 for p in prepared.tree if p.endswith(".html")),
+        files=staged.files,
+        root=staged.root,
         out=str(out),
         seconds=time.perf_counter() - started,
-        warnings=warnings_in(prepared.diagnostics) + warnings_in(search_diags),
+        warnings=warnings_in(prepared.diagnostics) + warnings_in(staged.search_diagnostics),
         errors=[],
     )
     if cache is not None:
@@ -164,7 +143,9 @@ def build(opts: BuildOptions) -> BuildResult:
             out=out,
             paper_keys=prepared.paper_keys,
             page_keys=prepared.page_keys,
-            nodes=nodes,
+            manifest=staged.manifest,
+            search_key=staged.search_key,
+            search_diagnostics=staged.search_diagnostics,
             result=result,
             badges=any(e.badges for e in prepared.site.papers) or opts.online,
         )
@@ -173,27 +154,6 @@ def build(opts: BuildOptions) -> BuildResult:
 
 def _option_items(opts: BuildOptions) -> dict[str, object]:
     return {"strict": opts.strict, "car": str(opts.car), "online": opts.online}
-
-
-def _only_tree(staged: Path, tree: Mapping[str, object]) -> bool:
-    """True when nothing but ``tree`` was written (a search indexer may add files)."""
-    tops = {p.split("/", 1)[0] for p in tree}
-    return all(name in tops for name in os.listdir(staged))
-
-
-def complete_nodes(prepared: Prepared, profile: Profile) -> dict[str, Node]:
-    """A UnixFS node for every file of the tree, hashing only those not known already."""
-    nodes: dict[str, Node] = {}
-    for path, content in prepared.tree.items():
-        known = prepared.nodes.get(path)
-        if known is not None:
-            nodes[path] = known
-        elif isinstance(content, Path):
-            with content.open("rb") as fh:
-                nodes[path] = import_stream(fh, profile)
-        else:
-            nodes[path] = node_of_bytes(content, profile)
-    return nodes
 
 
 def check(opts: BuildOptions) -> list[Diagnostic]:
@@ -438,15 +398,6 @@ def attestation_files(paper: Paper) -> dict[str, bytes | Path]:
         for p in sorted(folder.glob("*.json"))
         if p.is_file()
     }
-
-
-def address(staged: Path, config: JournalConfig, *, car: Path | None) -> str:
-    """CIDs of the whole output (``cids.json``) and the site root; optionally the CAR."""
-    from sitegen.ipfs.profiles import get_profile
-    from sitegen.ipfs.site import address_site
-
-    result = address_site(staged, get_profile(config.cid_profile), car=car)
-    return result.root
 
 
 def build_time(source: Path, journal: Journal) -> dt.datetime:

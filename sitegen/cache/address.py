@@ -37,11 +37,11 @@ def address_nodes(files: Mapping[str, Node], profile: Profile) -> SiteAddress:
     for path, node in files.items():
         mapping[path] = cid_to_str(node.cid)
         parent, _, name = path.rpartition("/")
-        children.setdefault(parent, []).append((name.encode("utf-8"), node))
-        while parent and parent not in children:
-            children[parent] = []
-            parent = parent.rpartition("/")[0]
-            children.setdefault(parent, [])
+        folder = parent
+        while folder not in children:
+            children[folder] = []
+            folder = folder.rpartition("/")[0]
+        children[parent].append((name.encode("utf-8"), node))
     # deepest folders first, so every child folder is finished before its parent
     for folder in sorted(children, key=lambda d: d.count("/") if d else -1, reverse=True):
         if not folder:

@@ -9,6 +9,7 @@ new state.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import time
@@ -20,6 +21,8 @@ from sitegen.cache.store import BuildCache, code_fingerprint, sha256_hex, tree_s
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.site import CIDS_JSON
 from sitegen.render.theme import builtin_themes_dir
+
+log = logging.getLogger(__name__)
 
 
 def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> str:
@@ -40,7 +43,19 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
         repr(sorted(options.items())),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         _git_head(source),
+        _indexer(),
     )
+
+
+def _indexer() -> str:
+    """Which search indexer runs (or none): it changes what the site contains."""
+    from sitegen.search import find_pagefind
+
+    binary = find_pagefind()
+    if binary is None:
+        return ""
+    st = binary.stat()
+    return f"{binary}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _git_head(source: Path) -> str:
@@ -99,16 +114,29 @@ def remember_build(
     out: Path,
     paper_keys: dict[str, str],
     page_keys: Mapping[str, str],
-    nodes: Mapping[str, Node],
+    manifest: dict[str, Node],
+    search_key: str | None,
+    search_diagnostics: list[Any],
     result: object,
     badges: bool,
 ) -> None:
-    """Record the new state; a cache that cannot be written only costs speed next time."""
-    pages = {path: (key, nodes[path]) for path, key in page_keys.items() if path in nodes}
+    """Record the new state; a cache that cannot be written only costs speed next time.
+
+    The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest and
+    signature move to ``spare_*`` for the next build to sync from.
+    """
+    old = cache.last
+    spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
+    pages = {path: (key, manifest[path]) for path, key in page_keys.items() if path in manifest}
     last = {
         "fingerprint": fingerprint,
         "out": str(out),
         "out_sig": out_signature(out),
+        "manifest": manifest,
+        "spare_manifest": old.get("manifest") if spare_ok else None,
+        "spare_sig": old.get("out_sig") if spare_ok else None,
+        "search_key": search_key,
+        "search_diagnostics": search_diagnostics,
         "result": result,
         "badges": badges,
         "time": time.time(),
@@ -116,6 +144,4 @@ def remember_build(
     try:
         cache.save(paper_keys, pages, last)
     except OSError as exc:
-        import logging
-
-        logging.getLogger(__name__).warning("could not write the build cache: %s", exc)
+        log.warning("could not write the build cache: %s", exc)

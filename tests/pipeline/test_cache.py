@@ -1,0 +1,244 @@
+"""The build cache: cached, uncached and single-process builds give the same bytes.
+
+Every test edits a real journal on disk, rebuilds with the cache, and compares the
+whole OUT (every file's bytes, ``cids.json``, the root CID) with a fresh build of the
+same sources made without any cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from journal_fixtures import REPO, copy_demo
+
+from sitegen.cache.address import address_nodes, node_of_bytes
+from sitegen.errors import ContentError
+from sitegen.ipfs.files import import_stream
+from sitegen.ipfs.profiles import get_profile
+from sitegen.ipfs.site import address_site
+from sitegen.pipeline import BuildOptions, BuildResult, build
+
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+
+
+def make_journal(dest: Path, papers: int = 6) -> Path:
+    """A synthetic journal (the benchmark generator) plus the demo's pages and issues."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(MAKE_CORPUS),
+            "--papers",
+            str(papers),
+            "--seed",
+            "3",
+            "--out",
+            str(dest),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return dest
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+def fresh(source: Path, tmp: Path, name: str = "fresh") -> tuple[BuildResult, dict[str, bytes]]:
+    """The reference: an uncached build into its own folder."""
+    out = tmp / name
+    shutil.rmtree(out, ignore_errors=True)
+    result = build(BuildOptions(source=source, output=out, cache=False))
+    return result, snapshot(out)
+
+
+def cached(source: Path, out: Path, **kw: object) -> tuple[BuildResult, dict[str, bytes]]:
+    result = build(BuildOptions(source=source, output=out, **kw))  # type: ignore[arg-type]
+    return result, snapshot(out)
+
+
+def assert_same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert sorted(a) == sorted(b)
+    differing = [p for p in a if a[p] != b[p]]
+    assert differing == []
+
+
+def first_paper(source: Path) -> Path:
+    return sorted((source / "content" / "papers").iterdir())[0]
+
+
+def test_rebuilds_match_fresh_builds_after_each_kind_of_edit(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    first, tree = cached(source, out)
+    ref, ref_tree = fresh(source, tmp_path)
+    assert first.root == ref.root
+    assert_same(tree, ref_tree)
+    assert (source / ".sitegen" / "cache" / "state.pickle").is_file()
+
+    paper = first_paper(source)
+    md = paper / "paper.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nAn added closing line.\n", encoding="utf-8")
+    edited, tree = cached(source, out)
+    ref, ref_tree = fresh(source, tmp_path)
+    assert edited.root == ref.root != first.root
+    assert_same(tree, ref_tree)
+    assert b"An added closing line." in tree[f"papers/{paper.name}/index.html"]
+    assert b"An added closing line." in tree[f"papers/{paper.name}/source/paper.md"]
+
+    bib = paper / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text.replace("title = {", "title = {Renamed ", 1), encoding="utf-8")
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    assert b"Renamed " in tree[f"papers/{paper.name}/index.html"]
+
+    config = source / "sitegen.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'title: "Journal of Synthetic Scholarship"', 'title: "Journal of Cached Things"'
+        ),
+        encoding="utf-8",
+    )
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    pages = [p for p in tree if p.endswith(".html")]
+    assert all(b"Journal of Cached Things" in tree[p] for p in pages if p != "404.html")
+
+
+def test_template_override_invalidates_every_page_using_it(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    cached(source, out)
+    builtin = REPO / "themes" / "default" / "templates" / "paper.html"
+    (source / "templates").mkdir()
+    override = source / "templates" / "paper.html"
+    original = builtin.read_text(encoding="utf-8")
+    assert "{% block main %}" in original
+    marked = "{% block main %}<!-- override-VERSION -->"
+    override.write_text(original.replace("{% block main %}", marked.replace("VERSION", "v1")))
+    _, tree = cached(source, out)
+    papers = [
+        p
+        for p in tree
+        if p.startswith("papers/") and p.endswith("/index.html") and p.count("/") == 2
+    ]
+    assert papers and all(b"override-v1" in tree[p] for p in papers)
+    override.write_text(original.replace("{% block main %}", marked.replace("VERSION", "v2")))
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    assert all(b"override-v2" in tree[p] and b"override-v1" not in tree[p] for p in papers)
+
+
+def test_deleting_a_paper_removes_its_pages_and_links(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    cached(source, out)
+    paper = first_paper(source)
+    shutil.rmtree(paper)
+    result, tree = cached(source, out)
+    ref, ref_tree = fresh(source, tmp_path)
+    assert result.root == ref.root
+    assert_same(tree, ref_tree)
+    assert not any(p.startswith(f"papers/{paper.name}/") for p in tree)
+    assert all(paper.name.encode() not in data for data in tree.values())
+
+
+def test_no_change_rebuild_reuses_the_last_build(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    first, tree = cached(source, out)
+    stamp = os.stat(out / "cids.json")
+    again, again_tree = cached(source, out)
+    assert again.root == first.root and again.files == first.files
+    assert [w.format() for w in again.warnings] == [w.format() for w in first.warnings]
+    assert os.stat(out / "cids.json").st_ino == stamp.st_ino  # OUT was not rebuilt
+    assert_same(tree, again_tree)
+    # touching a file without changing it is a change of stat, not of content
+    md = first_paper(source) / "paper.md"
+    md.write_bytes(md.read_bytes())
+    touched, touched_tree = cached(source, out)
+    assert touched.root == first.root
+    assert_same(tree, touched_tree)
+
+
+def test_a_damaged_out_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    first, tree = cached(source, out)
+    shutil.rmtree(out)
+    again, again_tree = cached(source, out)
+    assert again.root == first.root
+    assert_same(tree, again_tree)
+
+
+def test_a_failed_build_leaves_out_and_the_next_build_correct(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    _, before = cached(source, out)
+    md = first_paper(source) / "paper.md"
+    good = md.read_text(encoding="utf-8")
+    md.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        build(BuildOptions(source=source, output=out))
+    assert_same(snapshot(out), before)
+    md.write_text(good + "\nFixed.\n", encoding="utf-8")
+    result, tree = cached(source, out)
+    ref, ref_tree = fresh(source, tmp_path)
+    assert result.root == ref.root
+    assert_same(tree, ref_tree)
+    assert sorted(p.name for p in tmp_path.iterdir() if "staging" in p.name) == []
+
+
+def test_demo_journal_cached_equals_uncached(tmp_path: Path) -> None:
+    source = copy_demo(tmp_path / "demo")
+    out = tmp_path / "public"
+    cached(source, out)
+    page = source / "content" / "pages"
+    edited = sorted(page.glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n")
+    result, tree = cached(source, out)
+    ref, ref_tree = fresh(source, tmp_path)
+    assert result.root == ref.root
+    assert_same(tree, ref_tree)
+
+
+def test_in_memory_addressing_equals_address_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    files = {
+        "index.html": b"<p>home</p>",
+        "a/b/c.txt": b"deep",
+        "a/d.bin": os.urandom(3 << 20),
+        ".well-known/x": b"hidden",
+        "e/" + "f" * 30 + ".txt": b"long name",
+    }
+    files.update({f"many/{i:04d}.txt": str(i).encode() for i in range(1200)})  # HAMT shard
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    for name in ("unixfs-v1-2025", "unixfs-v0-2015"):
+        profile = get_profile(name)
+        nodes = {rel: node_of_bytes(data, profile) for rel, data in files.items()}
+        mine = address_nodes(nodes, profile)
+        theirs = address_site(site, profile)
+        assert mine.root == theirs.root
+        assert mine.cids_json == (site / "cids.json").read_bytes()
+        (site / "cids.json").unlink()
+        with (site / "a/d.bin").open("rb") as fh:
+            assert import_stream(fh, profile) == nodes["a/d.bin"]

@@ -1,0 +1,42 @@
+"""The process pool: one worker or several, the site is the same to the byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cache import assert_same, make_journal, snapshot
+
+from sitegen.pipeline import PARALLEL_THRESHOLD, BuildOptions, build
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+
+
+def test_one_worker_and_a_pool_give_identical_sites(tmp_path: Path) -> None:
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 6)
+    serial = build(BuildOptions(source=source, output=tmp_path / "one", jobs=1, cache=False))
+    pooled = build(BuildOptions(source=source, output=tmp_path / "two", jobs=2, cache=False))
+    assert serial.root == pooled.root
+    assert serial.papers == pooled.papers == PARALLEL_THRESHOLD + 6
+    assert [w.format() for w in serial.warnings] == [w.format() for w in pooled.warnings]
+    assert_same(snapshot(tmp_path / "one"), snapshot(tmp_path / "two"))
+
+
+def test_a_pooled_cached_rebuild_of_some_papers_matches_a_serial_fresh_build(
+    tmp_path: Path,
+) -> None:
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 6)
+    out = tmp_path / "public"
+    build(BuildOptions(source=source, output=out, jobs=2))
+    folders = sorted((source / "content" / "papers").iterdir())
+    for folder in folders[: PARALLEL_THRESHOLD + 1]:  # enough to use the pool again
+        md = folder / "paper.md"
+        md.write_text(md.read_text(encoding="utf-8") + "\nRevised.\n", encoding="utf-8")
+    cached = build(BuildOptions(source=source, output=out, jobs=2))
+    fresh = build(BuildOptions(source=source, output=tmp_path / "ref", jobs=1, cache=False))
+    assert cached.root == fresh.root
+    assert_same(snapshot(out), snapshot(tmp_path / "ref"))
