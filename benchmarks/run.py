@@ -1,0 +1,141 @@
+"""Build benchmark: cold build, no-change rebuild, one-edit rebuild, peak RSS, CID speed.
+
+Usage: python benchmarks/run.py [--papers 1000 [10000 ...]] [--jobs J] [--no-search]
+
+Corpora come from the shared generator (``../shared/bench/make_corpus.py --seed 1``) and
+are reused from ``--workdir`` when present. Every build runs ``sitegen build`` as a child
+process, timed from outside (whole process: interpreter start, imports, everything), and
+its peak RSS is the child's own ``ru_maxrss`` as ``os.wait4`` reports it (pool workers
+included, as they are its waited-for children). Cold means no OUT and no cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MAKE_CORPUS = HERE.parent.parent / "shared" / "bench" / "make_corpus.py"
+sys.path.insert(0, str(HERE))
+
+from cid_throughput import _best, _make_file, _sha256_file  # noqa: E402
+
+from sitegen.ipfs.importer import add_path  # noqa: E402
+from sitegen.ipfs.profiles import get_profile  # noqa: E402
+
+EDIT = "\nA sentence added by the benchmark's one-edit rebuild.\n"
+
+
+def corpus(workdir: Path, papers: int, seed: int) -> Path:
+    path = workdir / f"corpus-{papers}-seed{seed}"
+    if not (path / "sitegen.yaml").is_file():
+        shutil.rmtree(path, ignore_errors=True)
+        cmd = [sys.executable, str(MAKE_CORPUS), "--papers", str(papers), "--seed", str(seed)]
+        subprocess.run(
+            [*cmd, "--out", str(path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return path
+
+
+def run_build(source: Path, out: Path, jobs: int | None, env: dict[str, str]) -> tuple[float, int]:
+    """(wall seconds, peak RSS bytes) of one ``sitegen build`` child process."""
+    cmd = [sys.executable, "-m", "sitegen", "build", "-s", str(source), "-o", str(out), "--json"]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def bench(source: Path, jobs: int | None, env: dict[str, str], repeat: int) -> dict[str, float]:
+    out = source.parent / f"{source.name}-public"
+    papers = sorted((source / "content" / "papers").iterdir())
+    edited = papers[len(papers) // 2] / "paper.md"
+    original = edited.read_bytes()
+    colds, nochange, oneedit, rss = [], [], [], 0
+    try:
+        for _ in range(repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(source / ".sitegen", ignore_errors=True)
+            for stale in out.parent.glob(f".{out.name}.*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            seconds, peak = run_build(source, out, jobs, env)
+            colds.append(seconds)
+            rss = max(rss, peak)
+            seconds, peak = run_build(source, out, jobs, env)
+            nochange.append(seconds)
+            for i in range(2):  # the second edit also exercises the spare-tree sync
+                edited.write_bytes(original + (EDIT * (i + 1)).encode())
+                seconds, peak = run_build(source, out, jobs, env)
+                oneedit.append(seconds)
+                rss = max(rss, peak)
+            edited.write_bytes(original)
+    finally:
+        edited.write_bytes(original)
+    return {
+        "cold": min(colds),
+        "nochange": min(nochange),
+        "oneedit": min(oneedit),
+        "rss": rss,
+    }
+
+
+def cid_speed(mib: int) -> tuple[float, float]:
+    profile = get_profile(None)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.bin"
+        _make_file(path, mib)
+        mb = path.stat().st_size / 1e6
+        _sha256_file(path, profile.chunk_size)
+        t_sha = _best(lambda: _sha256_file(path, profile.chunk_size), 3)
+        t_cid = _best(lambda: add_path(path, profile), 3)
+    return mb / t_sha, mb / t_cid
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--papers", type=int, nargs="+", default=[1000])
+    ap.add_argument("--jobs", type=int, default=None, help="default: one per core")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=1, help="best of N (cold, rebuilds)")
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
+    ap.add_argument("--no-search", action="store_true", help="build without Pagefind")
+    ap.add_argument("--cid-mib", type=int, default=256)
+    args = ap.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if args.no_search:
+        env["PAGEFIND_BINARY_PATH"] = "/nonexistent/pagefind"
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs {args.jobs or 'auto'}"
+    )
+    head = f"{'papers':>7} {'cold s':>8} {'papers/s':>9} {'no-change s':>12} {'one-edit s':>11} {'peak RSS MiB':>13}"
+    print(head)
+    for n in args.papers:
+        source = corpus(args.workdir, n, args.seed)
+        r = bench(source, args.jobs, env, args.repeat)
+        print(
+            f"{n:>7} {r['cold']:>8.2f} {n / r['cold']:>9.0f} {r['nochange']:>12.2f} "
+            f"{r['oneedit']:>11.2f} {r['rss'] / 2**20:>13.0f}",
+            flush=True,
+        )
+    sha, cid = cid_speed(args.cid_mib)
+    print(f"CID {cid:.0f} MB/s vs sha256 {sha:.0f} MB/s ({100 * cid / sha:.0f}%)")
+
+
+if __name__ == "__main__":
+    main()
