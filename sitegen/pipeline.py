@@ -18,26 +18,19 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.cache.incremental import (
-    build_fingerprint,
-    previous_output,
-    remember_build,
-    unchanged_result,
-)
-from sitegen.cache.pages import MemoRenderer
-from sitegen.cache.stage import publish
-from sitegen.cache.store import BuildCache, FileDigests, code_fingerprint, sha256_hex
-from sitegen.content.config import JournalConfig, load_config
-from sitegen.content.discover import discover
-from sitegen.content.journal import load_issues, load_page, paper_order
-from sitegen.content.model import IssueInfo, Journal, Page, Paper
+from sitegen.cache.incremental import build_fingerprint, unchanged_result
+from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
-from sitegen.ipfs.files import Node
-from sitegen.render.model import PaperEntry, Site, build_site_model
-from sitegen.render.pages import render_site
-from sitegen.render.paper import PaperWork, process_paper, render_page_body, source_files
-from sitegen.render.theme import Theme, make_environment, resolve_theme, static_files
+
+if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
+    from sitegen.content.config import JournalConfig
+    from sitegen.content.model import IssueInfo, Journal, Page, Paper
+    from sitegen.ipfs.files import Node
+    from sitegen.render.model import Site
+    from sitegen.render.paper import PaperWork
+    from sitegen.render.theme import Theme
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +105,9 @@ def build(opts: BuildOptions) -> BuildResult:
     and any other build re-renders only what changed, hard-linking the rest from the
     previous OUT into the staging folder; the swap stays atomic either way.
     """
+    from sitegen.cache.incremental import previous_output, remember_build
+    from sitegen.cache.stage import publish
+
     started = time.perf_counter()
     source = opts.source.resolve()
     out = output_dir(opts)
@@ -171,6 +167,12 @@ def prepare(opts: BuildOptions) -> Prepared:
 
 
 def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None) -> Prepared:
+    from sitegen.cache.pages import MemoRenderer
+    from sitegen.content.config import load_config
+    from sitegen.render.model import PaperEntry, build_site_model
+    from sitegen.render.pages import render_site
+    from sitegen.render.theme import make_environment, resolve_theme, static_files
+
     source = opts.source.resolve()
     diags: list[Diagnostic] = []
 
@@ -235,11 +237,11 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
             and cache is not None
             and cache.paper_keys.get(paper.slug) == keys[paper.slug]
         )
-        for rel, path in source_files(paper.dir):
+        # the worker listed the research object; the folder key proves it is unchanged
+        for rel, node in work.source_nodes.items():
             site_path = f"{base}source/{rel}"
-            tree[site_path] = previous / site_path if reuse and previous else path
-            if rel in work.source_nodes:
-                nodes[site_path] = work.source_nodes[rel]
+            tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
+            nodes[site_path] = node
         tree.update(attestation_files(paper))
         for name, data in work.citations.items():
             tree[base + name] = data
@@ -275,6 +277,11 @@ def load_papers(
     Returns the journal, each paper's work, each paper folder's content key and the
     content-stage diagnostics sorted as ``load_journal`` sorts them.
     """
+    from sitegen.cache.store import FileDigests
+    from sitegen.content.discover import discover
+    from sitegen.content.journal import load_issues, load_page, paper_order
+    from sitegen.content.model import Journal
+
     layout, diags = discover(config.root)
     paper_part = paper_inputs_key(config)
     digests = cache.files if cache is not None else FileDigests()
@@ -322,6 +329,8 @@ def load_papers(
 
 def _process(folders: Sequence[Path], config: JournalConfig, jobs: int | None) -> list[PaperWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays; input order kept."""
+    from sitegen.render.paper import process_paper
+
     workers = min(jobs or os.cpu_count() or 1, max(1, len(folders) // 4))
     task = partial(process_paper, config=config)
     if workers > 1 and len(folders) >= PARALLEL_THRESHOLD:
@@ -346,6 +355,8 @@ def paper_inputs_key(config: JournalConfig) -> str:
 
     The working folder is in it because diagnostics name files relative to it.
     """
+    from sitegen.cache.store import code_fingerprint
+
     config_bytes = Path(config.path).read_bytes() if Path(config.path).is_file() else b""
     return sha256_hex(code_fingerprint(), config_bytes, os.getcwd(), str(config.root))
 
@@ -380,6 +391,8 @@ def attest(
 def render_pages(
     journal: Journal, config: JournalConfig
 ) -> tuple[dict[str, str], list[Diagnostic]]:
+    from sitegen.render.paper import render_page_body
+
     bodies: dict[str, str] = {}
     diags: list[Diagnostic] = []
     for page in journal.pages:

@@ -10,13 +10,33 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory
 from sitegen.ipfs.files import Node, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes
+
+
+@dataclass(slots=True)
+class AddressMemo:
+    """What the last build learnt, so an unchanged folder is not re-encoded and re-hashed.
+
+    Plain bytes/str/int tuples only: they pickle and unpickle at C speed.
+    """
+
+    names: dict[bytes, str] = field(default_factory=dict)
+    """CID bytes -> CID string."""
+    folders: dict[str, tuple[bytes, bytes, int]] = field(default_factory=dict)
+    """folder -> (its links: names and CIDs, its CID, its tsize)."""
+    profile: str = ""
+
+    def text(self, cid: bytes) -> str:
+        found = self.names.get(cid)
+        if found is None:
+            found = self.names[cid] = cid_to_str(cid)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +50,20 @@ def node_of_bytes(data: bytes, profile: Profile) -> Node:
     return import_stream(io.BytesIO(data), profile)
 
 
-def address_nodes(files: Mapping[str, Node], profile: Profile) -> SiteAddress:
-    """Folders bottom-up over ``files`` (site path -> node), then ``cids.json`` and the root."""
+def address_nodes(
+    files: Mapping[str, Node], profile: Profile, memo: AddressMemo | None = None
+) -> SiteAddress:
+    """Folders bottom-up over ``files`` (site path -> node), then ``cids.json`` and the root.
+
+    With ``memo`` (updated in place), a folder whose links did not change reuses its node.
+    """
+    if memo is None or memo.profile != profile.name:
+        memo = AddressMemo(profile=profile.name)
+    seen: dict[str, tuple[bytes, bytes, int]] = {}
     children: dict[str, list[tuple[bytes, Node]]] = {"": []}
     mapping: dict[str, str] = {}
     for path, node in files.items():
-        mapping[path] = cid_to_str(node.cid)
+        mapping[path] = memo.text(node.cid)
         parent, _, name = path.rpartition("/")
         folder = parent
         while folder not in children:
@@ -46,11 +74,22 @@ def address_nodes(files: Mapping[str, Node], profile: Profile) -> SiteAddress:
     for folder in sorted(children, key=lambda d: d.count("/") if d else -1, reverse=True):
         if not folder:
             continue
-        node = build_directory(children[folder], profile)
-        mapping[folder] = cid_to_str(node.cid)
+        entries = sorted(children[folder], key=lambda e: e[0])
+        links = b"".join(b"%s\0%s\0%d\n" % (n, c.cid, c.tsize) for n, c in entries)
+        known = memo.folders.get(folder)
+        if known is not None and known[0] == links:
+            node = Node(known[1], known[2])
+        else:
+            node = build_directory(entries, profile)
+        seen[folder] = (links, node.cid, node.tsize)
+        mapping[folder] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), node))
     data = cids_json_bytes(mapping)
     cids_node = node_of_bytes(data, profile)
     root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
+    memo.folders = seen
+    memo.names = {n.cid: memo.names[n.cid] for n in files.values()} | {
+        v[1]: memo.names[v[1]] for v in seen.values()
+    }
     return SiteAddress(cid_to_str(root.cid), data)

@@ -15,12 +15,16 @@ import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import sitegen
 from sitegen.cache.store import BuildCache, code_fingerprint, sha256_hex, tree_signature
-from sitegen.ipfs.files import Node
-from sitegen.ipfs.site import CIDS_JSON
-from sitegen.render.theme import builtin_themes_dir
+
+if TYPE_CHECKING:
+    from sitegen.ipfs.files import Node
+
+CIDS_JSON = "cids.json"
+"""Written last by every build (``sitegen.ipfs.site.CIDS_JSON``)."""
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
     }
     return sha256_hex(
         code_fingerprint(),
-        tree_signature(builtin_themes_dir(), set()),
+        tree_signature(_builtin_themes(), set()),
         tree_signature(source, skip),
         os.getcwd(),
         repr(sorted(options.items())),
@@ -56,6 +60,15 @@ def _indexer() -> str:
         return ""
     st = binary.stat()
     return f"{binary}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _builtin_themes() -> Path:
+    """Where ``render.theme.builtin_themes_dir`` looks, without importing Jinja for it."""
+    package = Path(sitegen.__file__).resolve().parent
+    for candidate in (package / "themes", package.parent / "themes"):
+        if candidate.is_dir():
+            return candidate
+    return package / "themes"
 
 
 def _git_head(source: Path) -> str:
@@ -127,12 +140,15 @@ def remember_build(
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    pages = {path: (key, manifest[path]) for path, key in page_keys.items() if path in manifest}
+    flat = {path: (n.cid, n.tsize, n.size) for path, n in manifest.items()}
+    pages = {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
+    memo = cache.address_memo()
     last = {
         "fingerprint": fingerprint,
         "out": str(out),
         "out_sig": out_signature(out),
-        "manifest": manifest,
+        "manifest": flat,
+        "address": (memo.profile, memo.names, memo.folders),
         "spare_manifest": old.get("manifest") if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_key": search_key,

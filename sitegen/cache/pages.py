@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from sitegen.cache.store import sha256_hex
+from sitegen.ipfs.files import Node
 from sitegen.render.model import PaperEntry, Site
 from sitegen.render.pages import SiteRenderer
 
@@ -57,7 +58,7 @@ class MemoRenderer(SiteRenderer):
         if old is None or old[0] != key or self.previous_out is None:
             return False
         self.tree[page_path] = self.previous_out / page_path
-        self.reused[page_path] = old[1]
+        self.reused[page_path] = Node(*old[1])
         return True
 
     def render_paper(self, entry: PaperEntry) -> None:

@@ -60,7 +60,9 @@ def publish(
     tree = dict(prepared.tree)
     nodes = dict(prepared.nodes)
     last = cache.last if cache is not None else {}
-    old_manifest: Mapping[str, Node] = last.get("manifest", {}) if previous else {}
+    old_manifest: Mapping[str, tuple[bytes, int, int]] = (
+        last.get("manifest", {}) if previous else {}
+    )
     search_key = _search_key(prepared) if cache is not None else None
     reuse_search = (
         search_key is not None
@@ -73,7 +75,7 @@ def publish(
         for path, node in old_manifest.items():
             if path.startswith(BUNDLE_DIR + "/"):
                 tree[path] = previous / path
-                nodes[path] = node
+                nodes[path] = Node(*node)
     want = complete_nodes(tree, nodes, profile)
     spare = _take_known_spare(out, cache)
     staged = spare if spare is not None else stage_dir(out)
@@ -82,7 +84,7 @@ def publish(
             sync_tree(
                 tree,
                 staged,
-                have={p: n.cid for p, n in cache.last["spare_manifest"].items()},
+                have={p: n[0] for p, n in cache.last["spare_manifest"].items()},
                 want={p: n.cid for p, n in want.items()},
                 link_from=previous,
             )
@@ -95,7 +97,8 @@ def publish(
             want.update(_new_files(staged, tree, profile))
         (staged / CIDS_JSON).unlink(missing_ok=True)
         if car is None:
-            addressed = address_nodes(want, profile)
+            memo = cache.address_memo() if cache is not None else None
+            addressed = address_nodes(want, profile, memo)
             (staged / CIDS_JSON).write_bytes(addressed.cids_json)
             root = addressed.root
         else:

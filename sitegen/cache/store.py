@@ -15,14 +15,17 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sitegen
-from sitegen.render.paper import PaperWork
+
+if TYPE_CHECKING:
+    from sitegen.cache.address import AddressMemo
+    from sitegen.render.paper import PaperWork
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 
@@ -136,6 +139,7 @@ class BuildCache:
         self.last: dict[str, Any] = {}
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
         self._new_papers: dict[str, PaperWork] = {}
+        self._memo: AddressMemo | None = None
         self._load()
 
     def _load(self) -> None:
@@ -155,12 +159,23 @@ class BuildCache:
         self.pages = state["pages"]
         self.last = state["last"]
 
+    def address_memo(self) -> AddressMemo:
+        """The folder/CID memo of the last build, shared by this build's addressing."""
+        from sitegen.cache.address import AddressMemo
+
+        if self._memo is None:
+            profile, names, folders = self.last.get("address") or ("", {}, {})
+            self._memo = AddressMemo(names=names, folders=folders, profile=profile)
+        return self._memo
+
     def forget_output(self) -> None:
         """The previous OUT is unknown or gone: nothing may be reused from it."""
         self.pages = {}
         self.last = {}
 
     def get_paper(self, key: str) -> PaperWork | None:
+        from sitegen.render.paper import PaperWork
+
         path = self.dir / "papers" / f"{key}.pickle"
         try:
             with path.open("rb") as fh:
