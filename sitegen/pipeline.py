@@ -167,6 +167,8 @@ def prepare(opts: BuildOptions) -> Prepared:
 
 
 def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None) -> Prepared:
+    import jinja2
+
     from sitegen.cache.pages import MemoRenderer
     from sitegen.content.config import load_config
     from sitegen.render.model import PaperEntry, build_site_model
@@ -209,6 +211,9 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
     )
     theme = resolve_theme(config.root, config.theme, config.path)
     env = make_environment(theme)
+    if cache is not None:  # compiled templates; Jinja checks each source's mtime itself
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache.dir / "jinja"))
+        (cache.dir / "jinja").mkdir(parents=True, exist_ok=True)
     assets = static_files(theme)
     css = [p for p in assets if p.endswith(".css")]
     tree: dict[str, bytes | Path] = dict(assets)

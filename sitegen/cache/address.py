@@ -57,8 +57,10 @@ def address_nodes(
 
     With ``memo`` (updated in place), a folder whose links did not change reuses its node.
     """
-    if memo is None or memo.profile != profile.name:
+    if memo is None:
         memo = AddressMemo(profile=profile.name)
+    elif memo.profile != profile.name:
+        memo.names, memo.folders, memo.profile = {}, {}, profile.name
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     children: dict[str, list[tuple[bytes, Node]]] = {"": []}
     mapping: dict[str, str] = {}

@@ -79,6 +79,9 @@ class MemoRenderer(SiteRenderer):
         super()._render(template, page_path, **ctx)
 
     def _fingerprint(self, value: object) -> str:
+        if isinstance(value, list) and all(isinstance(v, PaperEntry) for v in value):
+            fps = self.paper_fp
+            return "[" + ",".join("P" + fps[v.slug] for v in value) + "]"  # type: ignore[attr-defined]
         if isinstance(value, PaperEntry):
             return "P" + self.paper_fp[value.slug]
         if isinstance(value, Mapping):
