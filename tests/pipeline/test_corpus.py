@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from journal_fixtures import CORPUS, corpus_journal
 
 from sitegen.errors import ContentError
 from sitegen.pipeline import BuildOptions, build
-
-from journal_fixtures import CORPUS, corpus_journal
 
 
 @pytest.fixture(scope="module")
