@@ -50,14 +50,16 @@ def run_build(source: Path, out: Path, jobs: int | None, env: dict[str, str]) ->
     cmd = [sys.executable, "-m", "sitegen", "build", "-s", str(source), "-o", str(out), "--json"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"build failed ({proc.returncode}):\n{err[-2000:]}")
+    with tempfile.TemporaryFile() as log:  # a pipe would fill up and block the child
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            err = log.read().decode(errors="replace")
+            raise SystemExit(f"build failed ({proc.returncode}):\n{err[-2000:]}")
     return seconds, usage.ru_maxrss * 1024
 
 

@@ -367,14 +367,18 @@ def paper_inputs_key(config: JournalConfig) -> str:
 
 
 def site_key(config: JournalConfig, theme: Theme, cache: BuildCache, site: Site) -> str:
-    """What every memoised page depends on besides its own papers."""
+    """What every memoised page depends on besides its own papers.
+
+    The build time is in it although the default templates do not show it on these pages:
+    a theme may, and a page must never be stale.
+    """
     theme_parts = [
         f"{folder}:{cache.files.folder_digest(folder)}"
-        for folder in (*theme.template_dirs, *theme.static_dirs)
+        for folder in (*theme.template_dirs, theme.builtin_templates, *theme.static_dirs)
         if folder.is_dir()
     ]
     nav = [(p.slug, p.title, p.menu, p.order) for p in site.pages]
-    return sha256_hex(paper_inputs_key(config), *theme_parts, repr(nav))
+    return sha256_hex(paper_inputs_key(config), *theme_parts, repr(nav), site.updated.isoformat())
 
 
 def attest(
