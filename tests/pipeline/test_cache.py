@@ -242,3 +242,18 @@ def test_in_memory_addressing_equals_address_site(tmp_path: Path) -> None:
         (site / "cids.json").unlink()
         with (site / "a/d.bin").open("rb") as fh:
             assert import_stream(fh, profile) == nodes["a/d.bin"]
+
+
+def test_a_build_into_a_new_folder_reuses_the_last_one_without_touching_it(
+    tmp_path: Path,
+) -> None:
+    """``serve`` builds into a fresh folder each time; the previous one must stay intact."""
+    source = make_journal(tmp_path / "j")
+    _, first = cached(source, tmp_path / "build-1")
+    md = first_paper(source) / "paper.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nServed edit.\n", encoding="utf-8")
+    second, tree = cached(source, tmp_path / "build-2")
+    ref, ref_tree = fresh(source, tmp_path)
+    assert second.root == ref.root
+    assert_same(tree, ref_tree)
+    assert_same(snapshot(tmp_path / "build-1"), first)
