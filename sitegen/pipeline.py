@@ -143,7 +143,7 @@ def build(opts: BuildOptions) -> BuildResult:
             search_key=staged.search_key,
             search_diagnostics=staged.search_diagnostics,
             result=result,
-            badges=any(e.badges for e in prepared.site.papers) or opts.online,
+            online=opts.online,
         )
     return result
 
@@ -187,7 +187,10 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
     diags += found
     papers = journal.papers
     bundles = {w.slug: (w.bundle_cid, dict(w.file_cids)) for w in works.values() if w.paper}
-    badges, found = attest(papers, bundles, config, online=opts.online)
+    updated = build_time(source, journal)
+    badges, found = attest(
+        papers, bundles, config, online=opts.online, now=int(updated.timestamp())
+    )
     diags += found
 
     renders = {slug: w.render for slug, w in works.items() if w.render is not None}
@@ -206,9 +209,7 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
         )
         for paper in papers
     ]
-    site = build_site_model(
-        config, entries, journal.pages, journal.issues, updated=build_time(source, journal)
-    )
+    site = build_site_model(config, entries, journal.pages, journal.issues, updated=updated)
     theme = resolve_theme(config.root, config.theme, config.path)
     env = make_environment(theme)
     if cache is not None:  # compiled templates; Jinja checks each source's mtime itself
@@ -387,12 +388,15 @@ def attest(
     config: JournalConfig,
     *,
     online: bool,
+    now: int,
 ) -> tuple[dict[str, list[object]], list[Diagnostic]]:
+    """Badges per paper. ``now`` is the build's timestamp, not the clock: expiry is judged
+    as of the commit being built, so the same commit always gives the same badges and CIDs."""
     from sitegen.attest.stage import attest_papers
 
     cids = {slug: cid for slug, (cid, _) in bundles.items()}
     badges, diags = attest_papers(
-        papers, cids, config.attestations, root=config.root, online=online, now=int(time.time())
+        papers, cids, config.attestations, root=config.root, online=online, now=now
     )
     return dict(badges), list(diags)
 

@@ -98,13 +98,14 @@ def out_signature(out: Path) -> tuple[int, int, int] | None:
 def unchanged_result(cache: BuildCache, fingerprint: str, out: Path) -> Any:
     """The last build's BuildResult when nothing changed and OUT is still what it wrote.
 
-    Never when the last build showed attestation badges: their state depends on the
-    clock (expiry), so those builds always re-check.
+    Never after an ``--online`` build: on-chain state (revocations) can change between two
+    builds of the same input, so those always re-check. Offline badges are judged at the
+    build's timestamp, which is part of the fingerprint.
     """
     last = cache.last
     if not last or last.get("fingerprint") != fingerprint or last.get("out") != str(out):
         return None
-    if last.get("badges") or out_signature(out) != last.get("out_sig"):
+    if last.get("online") or out_signature(out) != last.get("out_sig"):
         return None
     return last.get("result")
 
@@ -131,7 +132,7 @@ def remember_build(
     search_key: str | None,
     search_diagnostics: list[Any],
     result: object,
-    badges: bool,
+    online: bool,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
@@ -154,7 +155,7 @@ def remember_build(
         "search_key": search_key,
         "search_diagnostics": search_diagnostics,
         "result": result,
-        "badges": badges,
+        "online": online,
         "time": time.time(),
     }
     try:
