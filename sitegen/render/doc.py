@@ -72,6 +72,9 @@ class RenderedDoc:
     first_section_title: str | None = None
     first_section_html: str | None = None
     """The first top-level section, used as the abstract when front matter has none."""
+    first_section_split: tuple[str, str] | None = None
+    """``(section, rest)``: the first section with its ids, and the body without it, so a
+    page that shows the section as its abstract does not show it twice."""
     local_links: tuple[str, ...] = ()
     """Relative paths (images, downloads) the document points at."""
     has_math: bool = False

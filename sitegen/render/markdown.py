@@ -251,11 +251,15 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     if ctx.nocite:
         processor.nocite(ctx.nocite)
     first_html = None
+    split = None
     if title is not None and raw.count(marker) == 2:
         before, section, after = raw.split(marker)
-        first_html = sanitize_html(
-            section, drop_ids=True, url_prefix=ctx.link_prefix
-        ).strip()  # ids stay unique per page
+        # ids dropped: a copy shown beside the full body must not duplicate them
+        first_html = sanitize_html(section, drop_ids=True, url_prefix=ctx.link_prefix).strip()
+        split = (
+            sanitize_html(section, url_prefix=ctx.link_prefix).strip(),
+            sanitize_html(before + after, url_prefix=ctx.link_prefix),
+        )
         raw = before + section + after
     return RenderedDoc(
         html=sanitize_html(raw, url_prefix=ctx.link_prefix),
@@ -263,6 +267,7 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
         references=processor.references(),
         first_section_title=title,
         first_section_html=first_html,
+        first_section_split=split,
         local_links=tuple(doc.local_links),
         has_math=doc.has_math,
         diagnostics=tuple(doc.diagnostics),

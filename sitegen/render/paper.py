@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.content.config import JournalConfig
@@ -83,8 +83,14 @@ def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic
         )
         diags += abstract.diagnostics
         abstract_html = abstract.html
+    elif body.first_section_split is not None:
+        # The first section (JOSS's "# Summary") serves as the abstract: shown once, on top.
+        abstract_html, rest = body.first_section_split
+        shown = set(re.findall(r'\bid="([^"]+)"', rest))
+        body = replace(body, html=rest, toc=tuple(t for t in body.toc if t.id in shown))
     else:
-        abstract_html = body.first_section_html or ""
+        abstract_html = ""
+    body = replace(body, first_section_split=None)  # not needed past this point
     notes = tuple(tuple(render_inline(n) for n in a.notes) for a in paper.authors)
     render = PaperRender(
         slug=paper.slug,

@@ -77,3 +77,12 @@ def test_strict_turns_missing_images_into_errors(tmp_path: Path):
         build(BuildOptions(source=journal, strict=True))
     assert any(d.field == "image" and d.severity == "error" for d in exc.value.diagnostics)
     assert not (journal / "public").exists()
+
+
+def test_first_section_serving_as_abstract_is_shown_once(corpus_build):
+    journal, _ = corpus_build
+    for name in ("multivae", "basix", "chempy"):
+        page = (journal / "public" / "papers" / name / "index.html").read_text()
+        abstract = page.split('<section class="abstract"', 1)[1].split("</section>", 1)[0]
+        first_para = re.search(r"<p>(.*?)</p>", abstract, re.S).group(1)
+        assert page.count(first_para) == 1, name
