@@ -11,7 +11,7 @@ from sitegen.ipfs.car import write_car
 from sitegen.ipfs.profiles import get_profile
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("car", help="write a CARv1 of a file or folder")
     p.add_argument("path", metavar="PATH")
     p.add_argument("-o", "--output", required=True, metavar="FILE")

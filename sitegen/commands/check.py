@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("check", help="validate the journal without writing anything")
     p.add_argument("-s", "--source", default=".", metavar="SRC")
     p.add_argument("--strict", action="store_true")

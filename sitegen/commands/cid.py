@@ -11,7 +11,7 @@ from sitegen.ipfs.importer import add_path
 from sitegen.ipfs.profiles import get_profile
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("cid", help="compute the UnixFS CID of a file or folder")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--profile", default=None, help="unixfs-v1-2025 (default) | unixfs-v0-2015")

@@ -59,7 +59,7 @@ class ScaffoldValues:
         )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("new", help="scaffold a journal (config, demo paper, CI, netlify.toml)")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--ci", choices=("github", "gitlab", "none"), default="github")

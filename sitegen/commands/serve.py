@@ -12,7 +12,7 @@ from pathlib import Path
 from sitegen.errors import UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="preview the journal with live reload")
     p.add_argument("-s", "--source", default=".", metavar="SRC")
     p.add_argument("--host", default="127.0.0.1")

@@ -12,7 +12,7 @@ from sitegen.ipfs.profiles import get_profile
 from sitegen.ipfs.verify import guess_profile_name, verify_dir
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("verify", help="verify a built folder or a CAR file")
     p.add_argument("target", metavar="DIR|FILE.car")
     p.add_argument("--root", default=None, metavar="CID")
