@@ -23,7 +23,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "sitegen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1700000000"},
     )
 
@@ -45,7 +48,17 @@ def test_demo_builds_with_summary_and_root_last(demo: Path):
 def test_build_json_shape(demo: Path, capsys):
     assert main(["build", "-s", str(demo), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) >= {"ok", "papers", "pages", "files", "root", "out", "seconds", "warnings", "errors"}
+    assert set(doc) >= {
+        "ok",
+        "papers",
+        "pages",
+        "files",
+        "root",
+        "out",
+        "seconds",
+        "warnings",
+        "errors",
+    }
     assert doc["ok"] is True and doc["papers"] >= 6 and doc["root"].startswith("bafy")
 
 

@@ -56,7 +56,9 @@ def test_math_becomes_mathml(corpus_build):
 
 def test_citations_resolve_to_reference_lists(corpus_build):
     journal, _ = corpus_build
-    cited = [p.parent.name for p in CORPUS.glob("*/paper.md") if "[@" in p.read_text(encoding="utf-8")]
+    cited = [
+        p.parent.name for p in CORPUS.glob("*/paper.md") if "[@" in p.read_text(encoding="utf-8")
+    ]
     for name in cited:
         page = (journal / "public" / "papers" / name / "index.html").read_text()
         assert 'id="references-heading"' in page, name
