@@ -13,10 +13,9 @@ import logging
 import os
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import IssueInfo, Journal, Page, Paper
     from sitegen.ipfs.files import Node
+    from sitegen.render.math import MathResult
     from sitegen.render.model import Site
     from sitegen.render.paper import PaperWork
     from sitegen.render.theme import Theme
@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 
 PARALLEL_THRESHOLD = 24
 """Below this many papers a process pool costs more than it saves."""
+BATCHES_PER_WORKER = 6
+"""Pool batches per worker: enough to balance the load and report progress, few enough
+that sending each batch the math cache learned so far stays cheap."""
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)`` after each batch of papers; the command draws it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,8 @@ class BuildOptions:
     online: bool = False
     cache: bool = True
     """Use and update ``SRC/.sitegen/cache/``; False builds everything from scratch."""
+    progress: Progress | None = None
+    """Told how many of the papers to render are done; never part of the cache keys."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +191,7 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
     _stop_on_errors(diags, opts.strict)
     assert config is not None
 
-    journal, works, keys, found = load_papers(config, cache, jobs=opts.jobs)
+    journal, works, keys, found = load_papers(config, cache, jobs=opts.jobs, progress=opts.progress)
     diags += found
     papers = journal.papers
     bundles = {w.slug: (w.bundle_cid, dict(w.file_cids)) for w in works.values() if w.paper}
@@ -276,7 +284,11 @@ def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
 
 
 def load_papers(
-    config: JournalConfig, cache: BuildCache | None, *, jobs: int | None
+    config: JournalConfig,
+    cache: BuildCache | None,
+    *,
+    jobs: int | None,
+    progress: Progress | None = None,
 ) -> tuple[Journal, dict[str, PaperWork], dict[str, str], list[Diagnostic]]:
     """The journal, with every paper loaded, addressed and rendered (cached or in a pool).
 
@@ -303,7 +315,10 @@ def load_papers(
             works[folder.name] = cached
         else:
             todo.append(folder)
-    for work in _process(todo, config, jobs):
+    math: dict[str, MathResult] = {}
+    if cache is not None and todo:
+        math = cache.math_cache()
+    for work in _process(todo, config, jobs, math, progress):
         works[work.slug] = work
         if cache is not None:
             cache.put_paper(keys[work.slug], work)
@@ -333,17 +348,56 @@ def load_papers(
     return journal, works, keys, diags
 
 
-def _process(folders: Sequence[Path], config: JournalConfig, jobs: int | None) -> list[PaperWork]:
-    """``process_paper`` over ``folders``, in a process pool when it pays; input order kept."""
-    from sitegen.render.paper import process_paper
+def _process(
+    folders: Sequence[Path],
+    config: JournalConfig,
+    jobs: int | None,
+    math: MutableMapping[str, MathResult],
+    progress: Progress | None,
+) -> list[PaperWork]:
+    """``process_paper`` over ``folders``, in a process pool when it pays; input order kept.
 
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(folders) // 4))
-    task = partial(process_paper, config=config)
-    if workers > 1 and len(folders) >= PARALLEL_THRESHOLD:
-        chunk = max(1, min(16, len(folders) // (workers * 8)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(task, folders, chunksize=chunk))
-    return [task(folder) for folder in folders]
+    The pool runs batches; each starts from the math cache as learned so far (``math``,
+    updated here with what every finished batch learned), so a formula seen once is not
+    converted again by later batches, and ``math`` ends up holding all of them.
+    """
+    from sitegen.render.paper import process_paper, process_papers
+
+    total = len(folders)
+    workers = min(jobs or os.cpu_count() or 1, max(1, total // 4))
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        works = []
+        for folder in folders:
+            works.append(process_paper(folder, config, math))
+            if progress is not None:
+                progress(len(works), total)
+        return works
+    size = -(-total // (workers * BATCHES_PER_WORKER))
+    batches = [folders[i : i + size] for i in range(0, total, size)]
+    results: list[list[PaperWork]] = [[] for _ in batches]
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        waiting: dict[Future[tuple[list[PaperWork], dict[str, MathResult]]], int] = {}
+        queued = iter(range(len(batches)))
+
+        def submit() -> None:
+            index = next(queued, None)
+            if index is not None:  # a copy: the pool pickles it later, in another thread
+                waiting[pool.submit(process_papers, batches[index], config, dict(math))] = index
+
+        for _ in range(workers + 1):
+            submit()
+        while waiting:
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = waiting.pop(future)
+                results[index], learned = future.result()
+                math.update(learned)
+                done += len(results[index])
+                if progress is not None:
+                    progress(done, total)
+                submit()
+    return [work for batch in results for work in batch]
 
 
 def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Diagnostic]:

@@ -1,7 +1,8 @@
 """The on-disk cache state: file digests, per-paper work, page keys and the last build.
 
 Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (small: digests, keys, the last
-build's summary) and ``papers/<key>.pickle`` (one :class:`PaperWork` per content key).
+build's summary), ``papers/<key>.pickle`` (one :class:`PaperWork` per content key) and
+``math.pickle`` (TeX -> MathML conversions, read only by builds that render a paper).
 Entries are keyed by content, so a stale entry is never wrong, only unused; ``save``
 prunes those. A cache that cannot be read is treated as empty, never as an error.
 """
@@ -21,6 +22,7 @@ import sitegen
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
+    from sitegen.render.math import MathResult
     from sitegen.render.paper import PaperWork
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 FORMAT = 2
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
+MATH_LIMIT = 200_000
+"""Formulas kept in ``math.pickle`` (the most recently learned): bounds a cache that every
+edit of a formula would otherwise grow for ever."""
 
 
 def cache_dir(source: Path) -> Path:
@@ -140,6 +145,8 @@ class BuildCache:
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
         self._new_papers: dict[str, PaperWork] = {}
         self._memo: AddressMemo | None = None
+        self._math: dict[str, MathResult] | None = None
+        self._math_loaded = 0
         self._load()
 
     def _load(self) -> None:
@@ -172,6 +179,26 @@ class BuildCache:
         """The previous OUT is unknown or gone: nothing may be reused from it."""
         self.pages = {}
         self.last = {}
+
+    def math_cache(self) -> dict[str, MathResult]:
+        """The formulas earlier builds converted; add to it, ``save`` writes it if it grew.
+
+        Keyed by the formula alone (``math.math_key``): the code fingerprint is checked at
+        load, so a new latex2mathml or sitegen never reuses an old conversion.
+        """
+        if self._math is None:
+            self._math = {}
+            try:
+                with (self.dir / "math.pickle").open("rb") as fh:
+                    stored = pickle.load(fh)
+            except FileNotFoundError:
+                stored = None
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                stored = None
+            if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
+                self._math = stored["math"]
+            self._math_loaded = len(self._math)
+        return self._math
 
     def get_paper(self, key: str) -> PaperWork | None:
         from sitegen.render.paper import PaperWork
@@ -207,6 +234,10 @@ class BuildCache:
         for entry in os.scandir(folder):
             if entry.name not in wanted:
                 os.unlink(entry.path)
+        if self._math is not None and len(self._math) != self._math_loaded:
+            kept = list(self._math.items())[-MATH_LIMIT:]
+            stored = {"code": code_fingerprint(), "math": dict(kept)}
+            _atomic_write(self.dir / "math.pickle", pickle.dumps(stored, pickle.HIGHEST_PROTOCOL))
         memo = {p: v for p, v in self.files.memo.items() if p in self.files.seen}
         state = {
             "format": FORMAT,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from sitegen.errors import ContentError, UsageError
 
@@ -32,11 +35,16 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         car=Path(args.car).resolve() if args.car else None,
         online=args.online,
+        progress=progress_bar(sys.stderr),
     )
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     try:
-        result = build(options)
+        try:
+            result = build(options)
+        finally:
+            if options.progress is not None:
+                options.progress(-1, 0)  # clear the bar before anything else is printed
     except ContentError as exc:
         if args.json:
             failed = {
@@ -68,6 +76,37 @@ def run(args: argparse.Namespace) -> int:
         print(f"CAR: {args.car}")
     print(f"root CID: {result.root}")
     return 0
+
+
+PROGRESS_MIN_PAPERS = 200
+"""Smaller builds finish before a bar would be worth drawing (DESIGN section 2)."""
+
+
+def progress_bar(stream: TextIO) -> Callable[[int, int], None] | None:
+    """A one-line bar for papers rendered, drawn on ``stream`` when it is a terminal.
+
+    None (no bar) when ``stream`` is not a terminal or ``CI`` is set, so logs stay clean.
+    ``bar(-1, 0)`` erases the line if anything was drawn.
+    """
+    if os.environ.get("CI") or not stream.isatty():
+        return None
+    drawn = [False]
+
+    def bar(done: int, total: int) -> None:
+        if done < 0:
+            if drawn[0]:
+                stream.write("\r\x1b[K")
+                stream.flush()
+            return
+        if total < PROGRESS_MIN_PAPERS:
+            return
+        width = 30
+        filled = width * done // total
+        stream.write(f"\rrendering papers [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        stream.flush()
+        drawn[0] = True
+
+    return bar
 
 
 def display_path(path: Path) -> str:

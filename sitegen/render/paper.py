@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.content.config import JournalConfig
 from sitegen.content.model import Page, Paper
@@ -18,6 +19,11 @@ from sitegen.errors import Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
+
+if TYPE_CHECKING:
+    from sitegen.render.math import MathResult
+
+MathCache = MutableMapping[str, "MathResult"]
 
 SOURCE_PREFIX = "source/"
 """Paper pages link figures and data inside the published research object."""
@@ -37,7 +43,9 @@ def _annotation(math: str) -> str:
     return f" {found.group(1)} " if found else " "
 
 
-def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic]]:
+def render_paper(
+    paper: Paper, style: str, math_cache: MathCache | None = None
+) -> tuple[PaperRender, list[Diagnostic]]:
     from sitegen.render.bibtex import parse_bibtex
     from sitegen.render.markdown import render_inline, render_markdown
 
@@ -65,6 +73,7 @@ def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic
             file_exists=exists,
             nocite=paper.nocite,
             link_prefix=SOURCE_PREFIX,
+            math_cache=math_cache,
         ),
     )
     diags += body.diagnostics
@@ -79,6 +88,7 @@ def render_paper(paper: Paper, style: str) -> tuple[PaperRender, list[Diagnostic
                 file_exists=exists,
                 id_prefix="abstract-",
                 link_prefix=SOURCE_PREFIX,
+                math_cache=math_cache,
             ),
         )
         diags += abstract.diagnostics
@@ -160,8 +170,24 @@ def not_in_bundle(rel: str) -> bool:
     return rel == "attestations" or rel.startswith("attestations/")
 
 
-def process_paper(folder: Path, config: JournalConfig) -> PaperWork:
-    """Load, address, render and export one paper folder (the pool's unit of work)."""
+def process_papers(
+    folders: Sequence[Path], config: JournalConfig, math_cache: Mapping[str, MathResult]
+) -> tuple[list[PaperWork], dict[str, MathResult]]:
+    """``process_paper`` over a batch sharing one math cache (the pool's unit of work).
+
+    Starts from ``math_cache`` (what the build knows so far) and returns only the formulas
+    it learned, so what crosses the process boundary stays small.
+    """
+    known: dict[str, MathResult] = dict(math_cache)
+    works = [process_paper(folder, config, known) for folder in folders]
+    learned = {k: v for k, v in known.items() if k not in math_cache}
+    return works, learned
+
+
+def process_paper(
+    folder: Path, config: JournalConfig, math_cache: MathCache | None = None
+) -> PaperWork:
+    """Load, address, render and export one paper folder."""
     from sitegen.content.journal import load_paper
     from sitegen.ipfs.files import import_stream
     from sitegen.ipfs.importer import add_path
@@ -177,7 +203,7 @@ def process_paper(folder: Path, config: JournalConfig) -> PaperWork:
     for rel, path in source_files(paper.dir):
         with path.open("rb") as fh:
             nodes[rel] = import_stream(fh, profile)
-    render, render_diags = render_paper(paper, config.citation_style)
+    render, render_diags = render_paper(paper, config.citation_style, math_cache)
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
     return PaperWork(
         slug=paper.slug,

@@ -257,3 +257,39 @@ def test_a_build_into_a_new_folder_reuses_the_last_one_without_touching_it(
     assert second.root == ref.root
     assert_same(tree, ref_tree)
     assert_same(snapshot(tmp_path / "build-1"), first)
+
+
+def test_the_math_cache_persists_between_builds_and_ignores_other_code(tmp_path: Path) -> None:
+    import pickle
+
+    from sitegen.cache.store import BuildCache
+    from sitegen.render.math import math_key, tex_to_html
+
+    source = tmp_path / "journal"
+    source.mkdir()
+    cache = BuildCache(source)
+    learned = cache.math_cache()
+    converted = tex_to_html("x^2", display=False, cache=learned)
+    cache.save({}, {}, {})
+    again = BuildCache(source).math_cache()
+    assert again == {math_key("x^2", display=False, env=None): converted}
+    stored = source / ".sitegen" / "cache" / "math.pickle"
+    stored.write_bytes(pickle.dumps({"code": "another sitegen", "math": again}))
+    assert BuildCache(source).math_cache() == {}
+
+
+def test_papers_rendered_with_a_shared_math_cache_equal_papers_rendered_without(
+    tmp_path: Path,
+) -> None:
+    from sitegen.content.config import load_config
+    from sitegen.render.paper import process_paper, process_papers
+
+    source = make_journal(tmp_path / "journal", papers=4)
+    config, _ = load_config(source)
+    assert config is not None
+    folders = sorted((source / "content" / "papers").iterdir())
+    alone = [process_paper(folder, config) for folder in folders]
+    first, learned = process_papers(folders[:2], config, {})
+    rest, more = process_papers(folders[2:], config, learned)
+    assert first + rest == alone
+    assert not set(more) & set(learned)

@@ -19,11 +19,23 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_one_worker_and_a_pool_give_identical_sites(tmp_path: Path) -> None:
     source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 6)
     serial = build(BuildOptions(source=source, output=tmp_path / "one", jobs=1, cache=False))
-    pooled = build(BuildOptions(source=source, output=tmp_path / "two", jobs=2, cache=False))
+    seen: list[tuple[int, int]] = []
+    pooled = build(
+        BuildOptions(
+            source=source,
+            output=tmp_path / "two",
+            jobs=2,
+            cache=False,
+            progress=lambda done, total: seen.append((done, total)),
+        )
+    )
     assert serial.root == pooled.root
     assert serial.papers == pooled.papers == PARALLEL_THRESHOLD + 6
     assert [w.format() for w in serial.warnings] == [w.format() for w in pooled.warnings]
     assert_same(snapshot(tmp_path / "one"), snapshot(tmp_path / "two"))
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == PARALLEL_THRESHOLD + 6 and len(done) > 1
+    assert {t for _, t in seen} == {PARALLEL_THRESHOLD + 6}
 
 
 def test_a_pooled_cached_rebuild_of_some_papers_matches_a_serial_fresh_build(
@@ -40,3 +52,25 @@ def test_a_pooled_cached_rebuild_of_some_papers_matches_a_serial_fresh_build(
     fresh = build(BuildOptions(source=source, output=tmp_path / "ref", jobs=1, cache=False))
     assert cached.root == fresh.root
     assert_same(snapshot(out), snapshot(tmp_path / "ref"))
+
+
+def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import os
+
+    from sitegen.commands.build import progress_bar
+
+    monkeypatch.delenv("CI", raising=False)
+    assert progress_bar(io.StringIO()) is None
+    master, slave = os.openpty()
+    with os.fdopen(slave, "w") as tty:
+        bar = progress_bar(tty)
+        assert bar is not None
+        bar(10, 100)  # a small build: nothing drawn
+        bar(250, 500)
+        bar(-1, 0)
+        drawn = os.read(master, 4096).decode()
+        monkeypatch.setenv("CI", "true")
+        assert progress_bar(tty) is None
+    os.close(master)
+    assert "250/500" in drawn and "10/100" not in drawn and drawn.endswith("\r\x1b[K")

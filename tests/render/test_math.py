@@ -67,3 +67,44 @@ def test_starred_environment_is_unnumbered() -> None:
         "\\begin{equation*}\nx\n\\end{equation*}\n\n\\begin{equation}\ny\n\\end{equation}"
     )
     assert doc.html.count('class="eqno"') == 1 and "(1)" in doc.html
+
+
+def test_math_cache_miss_stores_and_hit_returns_the_same_result() -> None:
+    cache: dict[str, object] = {}
+    first = tex_to_html(r"\frac{a}{b}", display=True, env="equation", cache=cache)  # type: ignore[arg-type]
+    assert len(cache) == 1
+    assert first == tex_to_html(r"\frac{a}{b}", display=True, env="equation")
+    again = tex_to_html(r"\frac{a}{b}", display=True, env="equation", cache=cache)  # type: ignore[arg-type]
+    assert again is first and len(cache) == 1
+
+
+def test_math_cache_keys_tell_display_and_environment_apart() -> None:
+    cache: dict[str, object] = {}
+    variants = [
+        tex_to_html("a &= b", display=display, env=env, cache=cache)  # type: ignore[arg-type]
+        for display, env in ((False, None), (True, None), (True, "align"), (True, "gather"))
+    ]
+    assert len(cache) == 4
+    for (display, env), got in zip(
+        ((False, None), (True, None), (True, "align"), (True, "gather")), variants, strict=True
+    ):
+        assert got == tex_to_html("a &= b", display=display, env=env)
+
+
+def test_math_cache_keeps_degraded_results_and_their_warning() -> None:
+    cache: dict[str, object] = {}
+    bad = tex_to_html("a^", display=False, cache=cache)  # type: ignore[arg-type]
+    assert bad.error and "math-error" in bad.html
+    hit = tex_to_html("a^", display=False, cache=cache)  # type: ignore[arg-type]
+    assert hit == bad == tex_to_html("a^", display=False)
+
+
+def test_a_rendered_document_is_the_same_with_a_cold_or_warm_math_cache() -> None:
+    text = (
+        "Inline $x^2$ and $x^2$ again.\n\n$$\\sum_i x_i$$\n\n\\begin{align}\na &= b\n\\end{align}\n"
+    )
+    plain = render_markdown(text, RenderContext(path="m.md"))
+    cache: dict[str, object] = {}
+    cold = render_markdown(text, RenderContext(path="m.md", math_cache=cache))  # type: ignore[arg-type]
+    warm = render_markdown(text, RenderContext(path="m.md", math_cache=cache))  # type: ignore[arg-type]
+    assert plain == cold == warm
