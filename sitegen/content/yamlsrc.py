@@ -64,6 +64,15 @@ def _make_loader(line_offset: int) -> type[yaml.SafeLoader]:
         result.lines = [child.start_mark.line + 1 + line_offset for child in node.value]
         return result
 
+    def construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        # PyYAML raises a bare ValueError for an impossible date such as 2024-02-31; keep
+        # the text instead so the validator can name the field and its line.
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
     return _Loader

@@ -21,3 +21,10 @@ def test_syntax_error_has_line():
 def test_duplicate_key_is_an_error():
     _, diags = load_yaml("a: 1\na: 2\n", "f.yaml")
     assert [(d.line, d.field) for d in diags] == [(2, "a")]
+
+
+def test_impossible_date_stays_text_for_the_validator():
+    data, diags = load_yaml("date: 2024-02-31\nok: 2024-02-29\n", "f.yaml")
+    assert diags == []
+    assert data["date"] == "2024-02-31"
+    assert str(data["ok"]) == "2024-02-29"
