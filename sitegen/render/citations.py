@@ -39,7 +39,7 @@ class CitationProcessor:
         self.style = style
         entries = bibliography.entries if bibliography else {}
         self._entries: dict[str, BibEntry] = dict(entries)
-        self._folded = {}
+        self._folded: dict[str, str] = {}
         for key in entries:
             self._folded.setdefault(key.casefold(), key)
         self._data: dict[str, RefData] = {k: ref_from_entry(e) for k, e in entries.items()}

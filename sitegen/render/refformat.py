@@ -112,6 +112,7 @@ def ref_from_entry(entry: BibEntry) -> RefData:
     pages = f.get("pages")
     if pages:
         pages = re.sub(r"(?<=\w)\s*[-–]+\s*(?=\w)", "–", pages)
+    thesis_kind: str | None
     if entry.type == "mastersthesis":
         thesis_kind = "Master's thesis"
     elif entry.type == "phdthesis":
