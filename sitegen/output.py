@@ -30,7 +30,8 @@ def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -
     A ``Path`` entry inside ``link_from`` (the previous OUT, which sitegen never modifies
     in place: it only replaces it whole) is hard-linked instead of copied, so a rebuild
     stages unchanged files for the price of a link. Anything else is copied: a link to a
-    source file would let later edits of that file leak into OUT.
+    source file would let later edits of that file leak into OUT. A ``Path`` entry that
+    already is its target (a page rendered straight into ``dest``) is left as it is.
     """
     made: set[Path] = set()
     prefix = f"{link_from}{os.sep}" if link_from is not None else None
@@ -42,6 +43,8 @@ def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -
             made.add(parent)
         content = tree[rel]
         if isinstance(content, Path):
+            if content == target:
+                continue
             if prefix is not None and str(content).startswith(prefix):
                 _link_file(content, target)
             else:

@@ -115,6 +115,7 @@ def build(opts: BuildOptions) -> BuildResult:
     """
     from sitegen.cache.incremental import previous_output, remember_build
     from sitegen.cache.stage import publish
+    from sitegen.output import discard, stage_dir
 
     started = time.perf_counter()
     source = opts.source.resolve()
@@ -127,8 +128,15 @@ def build(opts: BuildOptions) -> BuildResult:
         if isinstance(done, BuildResult):
             return replace(done, seconds=time.perf_counter() - started)
     previous = previous_output(cache)
-    prepared = _prepare(opts, cache, previous)
-    staged = publish(prepared, out, cache=cache, previous=previous, car=opts.car)
+    # Nothing to reuse: pages go straight into a fresh staging folder as they are rendered.
+    sink = stage_dir(out) if previous is None else None
+    try:
+        prepared = _prepare(opts, cache, previous, sink)
+        staged = publish(prepared, out, cache=cache, previous=previous, car=opts.car, into=sink)
+    except BaseException:
+        if sink is not None:
+            discard(sink)
+        raise
     result = BuildResult(
         ok=True,
         papers=len(prepared.site.papers),
@@ -171,16 +179,19 @@ def check(opts: BuildOptions) -> list[Diagnostic]:
 
 def prepare(opts: BuildOptions) -> Prepared:
     """load -> validate -> address bundles -> attest -> render; raise ContentError on errors."""
-    return _prepare(opts, None, None)
+    return _prepare(opts, None, None, None)
 
 
-def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None) -> Prepared:
+def _prepare(
+    opts: BuildOptions, cache: BuildCache | None, previous: Path | None, sink: Path | None
+) -> Prepared:
+    """``prepare``; with ``sink``, pages are written there as rendered (see SiteRenderer)."""
     import jinja2
 
     from sitegen.cache.pages import MemoRenderer
     from sitegen.content.config import load_config
     from sitegen.render.model import PaperEntry, build_site_model
-    from sitegen.render.pages import render_site
+    from sitegen.render.pages import SiteRenderer, render_split
     from sitegen.render.theme import make_environment, resolve_theme, static_files
 
     source = opts.source.resolve()
@@ -228,8 +239,9 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
     tree: dict[str, bytes | Path] = dict(assets)
     nodes: dict[str, Node] = {}
     page_keys: dict[str, str] = {}
+    renderer: SiteRenderer
     if cache is None:
-        tree.update(render_site(site, env, rendered_pages=page_bodies, css=css))
+        renderer = SiteRenderer(site, env, css, sink=sink)
     else:
         renderer = MemoRenderer(
             site,
@@ -239,8 +251,15 @@ def _prepare(opts: BuildOptions, cache: BuildCache | None, previous: Path | None
             paper_keys=keys,
             previous=cache.pages,
             previous_out=previous,
+            sink=sink,
         )
+    workers = opts.jobs or os.cpu_count() or 1
+    if sink is not None and workers > 1 and len(papers) >= PARALLEL_THRESHOLD:
+        tree.update(render_split(renderer, page_bodies))
+    else:
         tree.update(renderer.render_all(page_bodies))
+    nodes.update(renderer.nodes)
+    if isinstance(renderer, MemoRenderer):
         nodes.update(renderer.reused)
         page_keys = renderer.keys
     for paper in papers:

@@ -38,8 +38,9 @@ class MemoRenderer(SiteRenderer):
         paper_keys: Mapping[str, str],
         previous: Mapping[str, tuple[str, Any]],
         previous_out: Path | None,
+        sink: Path | None = None,
     ) -> None:
-        super().__init__(site, env, body_css)
+        super().__init__(site, env, body_css, sink=sink)
         self.site_key = site_key
         self.paper_fp = {
             e.slug: _paper_fingerprint(e, paper_keys.get(e.slug, "")) for e in site.papers

@@ -53,8 +53,13 @@ def publish(
     cache: BuildCache | None,
     previous: Path | None,
     car: Path | None,
+    into: Path | None = None,
 ) -> Staged:
-    """Write, index and address the site beside ``out``, then swap it in."""
+    """Write, index and address the site beside ``out``, then swap it in.
+
+    ``into`` is a staging folder the renderer already wrote pages into (a build with
+    nothing to reuse); the rest of the tree is written beside them.
+    """
     config = prepared.config
     profile = get_profile(config.cid_profile)
     tree = dict(prepared.tree)
@@ -77,8 +82,8 @@ def publish(
                 tree[path] = previous / path
                 nodes[path] = Node(*node)
     want = complete_nodes(tree, nodes, profile)
-    spare = _take_known_spare(out, cache)
-    staged = spare if spare is not None else stage_dir(out)
+    spare = _take_known_spare(out, cache) if into is None else None
+    staged = into if into is not None else spare if spare is not None else stage_dir(out)
     try:
         if spare is not None and cache is not None:
             sync_tree(

@@ -16,6 +16,7 @@ import jinja2
 
 from sitegen.content.model import Page
 from sitegen.errors import ContentError, Diagnostic
+from sitegen.ipfs.files import Node
 from sitegen.render import feeds, meta
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
@@ -35,28 +36,92 @@ class Download:
 
 
 def make_rel(page_path: str) -> Callable[[str], str]:
-    """``rel(target)`` gives ``target`` (site-relative) as seen from ``page_path``."""
+    """``rel(target)`` gives ``target`` (site-relative) as seen from ``page_path``.
+
+    Equal to ``posixpath.relpath`` (which is tested), but a page has dozens of links and a
+    journal thousands of pages, so plain targets (no ``.``/``..`` segments, no empty ones)
+    take a shortcut over the path's segments instead of ``relpath``'s two ``abspath`` calls.
+    """
     base = posixpath.dirname(page_path)
+    base_parts = base.split("/") if base else []
+    plain_base = _plain(base_parts)
 
     def rel(target: str) -> str:
         if target.endswith("/") or target == "":
             target += "index.html"
-        return posixpath.relpath(target, base or ".") if base else target
+        if not base:
+            return target
+        parts = target.split("/")
+        if not (plain_base and _plain(parts)):
+            return posixpath.relpath(target, base)
+        common = 0
+        for mine, theirs in zip(base_parts, parts, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
 
     return rel
 
 
-class SiteRenderer:
-    """Renders every page of a ``Site`` with one Jinja environment."""
+def _plain(parts: Sequence[str]) -> bool:
+    """No segment that ``relpath`` would normalise away (``''``, ``.``, ``..``)."""
+    return all(part and part != "." and part != ".." for part in parts)
 
-    def __init__(self, site: Site, env: jinja2.Environment, body_css: Sequence[str]) -> None:
+
+class SiteRenderer:
+    """Renders every page of a ``Site`` with one Jinja environment.
+
+    With a ``sink`` folder, each page is written there as soon as it is rendered and the
+    tree holds its path, so memory does not grow with the number of pages; its UnixFS node
+    is computed from the bytes in hand (``nodes``). ``others`` names pages another process
+    renders into the same sink (:func:`render_split`): they are listed, not rendered.
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        body_css: Sequence[str],
+        *,
+        sink: Path | None = None,
+    ) -> None:
         self.site = site
         self.env = env
         self.css = tuple(body_css)
         self.tree: dict[str, bytes | Path] = {}
+        self.sink = sink
+        self.nodes: dict[str, Node] = {}
+        """page path -> node of every page written into the sink."""
+        self.others: Callable[[str], bool] | None = None
+        self._made: set[Path] = set()
 
     # -- helpers ---------------------------------------------------------------------
+    def _theirs(self, page_path: str) -> bool:
+        """Another process renders this page into the sink: list it and move on."""
+        if self.others is None or self.sink is None or not self.others(page_path):
+            return False
+        self.tree[page_path] = self.sink / page_path
+        return True
+
+    def _emit(self, page_path: str, data: bytes) -> None:
+        if self.sink is None:
+            self.tree[page_path] = data
+            return
+        from sitegen.cache.address import node_of_bytes
+        from sitegen.ipfs.profiles import get_profile
+
+        target = self.sink / page_path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(data)
+        self.nodes[page_path] = node_of_bytes(data, get_profile(self.site.config.cid_profile))
+        self.tree[page_path] = target
+
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
+        if self._theirs(page_path):
+            return
         rel = make_rel(page_path)
         try:
             html = self.env.get_template(template).render(
@@ -86,7 +151,7 @@ class SiteRenderer:
                 "template error",
                 [Diagnostic(template, None, "template", f"while rendering {page_path}: {exc}")],
             ) from exc
-        self.tree[page_path] = html.encode("utf-8")
+        self._emit(page_path, html.encode("utf-8"))
 
     def _nav(self) -> list[tuple[str, str]]:
         items = [
@@ -168,13 +233,15 @@ class SiteRenderer:
             self.render_page(page, rendered_pages[page.slug])
         self._render("search.html", "search/index.html", title="Search")
         self._render("404.html", "404.html", title="Page not found")
-        self.tree["feed.xml"] = feeds.atom_feed(site)
-        self.tree["feed.json"] = feeds.json_feed(site)
+        if self._theirs("feed.xml"):  # the site-wide files go with the feed
+            return self.tree
+        self._emit("feed.xml", feeds.atom_feed(site))
+        self._emit("feed.json", feeds.json_feed(site))
         html_pages = [p for p in self.tree if p.endswith(".html") and p != "404.html"]
         sitemap = feeds.sitemap(site, html_pages)
         if sitemap is not None:
-            self.tree["sitemap.xml"] = sitemap
-        self.tree["robots.txt"] = feeds.robots(site)
+            self._emit("sitemap.xml", sitemap)
+        self._emit("robots.txt", feeds.robots(site))
         return self.tree
 
     def render_page(self, page: Page, body_html: str) -> None:
@@ -197,6 +264,8 @@ class SiteRenderer:
     def render_paper(self, entry: PaperEntry) -> None:
         site, paper = self.site, entry.paper
         base = entry.url
+        if self._theirs(f"{base}index.html"):
+            return
         tags = meta.highwire_tags(site, entry) + meta.dublin_core_tags(site, entry)
         self._render(
             "paper.html",
@@ -255,6 +324,77 @@ def render_site(
     css: Sequence[str],
 ) -> dict[str, bytes | Path]:
     return SiteRenderer(site, env, css).render_all(rendered_pages)
+
+
+def is_paper_page(page_path: str) -> bool:
+    """``papers/<slug>/index.html``: the pages :func:`render_split` gives the other process."""
+    return (
+        page_path.startswith("papers/")
+        and page_path.count("/") == 2
+        and (page_path.endswith("/index.html"))
+        and page_path != "papers/page/index.html"
+    )
+
+
+def render_split(
+    renderer: SiteRenderer,
+    rendered_pages: dict[str, str],
+    child_pages: Callable[[str], bool] = is_paper_page,
+) -> dict[str, bytes | Path]:
+    """``renderer.render_all`` in two processes writing into the renderer's sink.
+
+    A forked child renders the pages ``child_pages`` picks (by default the paper pages,
+    about half the work) while this process renders the rest; forking shares the site
+    model without pickling it, and only the child's page nodes come back. Both walk every
+    page in the same order, so keys, reuse decisions and the page list are the same as a
+    single-process render; the sink's bytes are too.
+    """
+    import multiprocessing
+
+    if renderer.sink is None:
+        raise ValueError("render_split needs a sink folder")
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_render_child, args=(renderer, rendered_pages, child_pages, send), daemon=True
+    )
+    child.start()
+    send.close()
+    renderer.others = child_pages
+    try:
+        tree = renderer.render_all(rendered_pages)
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            status, payload = "error", ("page rendering stopped unexpectedly", [])
+    finally:
+        receive.close()
+        child.join()
+        renderer.others = None
+    if status != "ok":
+        message, diagnostics = payload
+        raise ContentError(message, diagnostics)
+    renderer.nodes.update(payload)
+    return tree
+
+
+def _render_child(
+    renderer: SiteRenderer,
+    rendered_pages: dict[str, str],
+    mine: Callable[[str], bool],
+    send: object,
+) -> None:
+    """The forked half of :func:`render_split`; reports nodes or the error, never raises."""
+    renderer.others = lambda page_path: not mine(page_path)
+    try:
+        renderer.render_all(rendered_pages)
+        result: tuple[str, object] = ("ok", renderer.nodes)
+    except ContentError as exc:
+        result = ("error", (exc.message, exc.diagnostics))
+    except Exception as exc:  # reported in the parent, which raises it as a build error
+        result = ("error", (f"page rendering failed: {type(exc).__name__}: {exc}", []))
+    send.send(result)  # type: ignore[attr-defined]
+    send.close()  # type: ignore[attr-defined]
 
 
 def paper_files(entry: PaperEntry, source_files: Sequence[tuple[str, Path]]) -> dict[str, Path]:

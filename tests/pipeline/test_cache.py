@@ -293,3 +293,20 @@ def test_papers_rendered_with_a_shared_math_cache_equal_papers_rendered_without(
     rest, more = process_papers(folders[2:], config, learned)
     assert first + rest == alone
     assert not set(more) & set(learned)
+
+
+def test_relative_links_equal_posixpath_relpath() -> None:
+    import itertools
+    import posixpath
+
+    from sitegen.render.pages import make_rel
+
+    segments = ["a", "papers", "x", ".", "..", "", "index.html"]
+    paths = {"/".join(c) for n in range(4) for c in itertools.product(segments, repeat=n)}
+    paths = {p for p in paths if not p.startswith("/")}
+    for page in sorted(p for p in paths if p):
+        rel, base = make_rel(page), posixpath.dirname(page)
+        for target in sorted(paths):
+            full = target + "index.html" if target.endswith("/") or not target else target
+            want = posixpath.relpath(full, base) if base else full
+            assert rel(target) == want, (page, target)

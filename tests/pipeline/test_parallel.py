@@ -74,3 +74,42 @@ def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPat
         assert progress_bar(tty) is None
     os.close(master)
     assert "250/500" in drawn and "10/100" not in drawn and drawn.endswith("\r\x1b[K")
+
+
+def test_a_template_error_in_the_forked_half_fails_the_build_and_leaves_out(
+    tmp_path: Path,
+) -> None:
+    from test_cache import REPO
+
+    from sitegen.errors import ContentError
+
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 2)
+    out = tmp_path / "public"
+    build(BuildOptions(source=source, output=out, jobs=2, cache=False))
+    before = snapshot(out)
+    original = (REPO / "themes" / "default" / "templates" / "paper.html").read_text("utf-8")
+    (source / "templates").mkdir()
+    broken = original.replace("{% block main %}", "{% block main %}{{ paper.nothing.here }}")
+    (source / "templates" / "paper.html").write_text(broken, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(source=source, output=tmp_path / "new", jobs=2, cache=False))
+    assert "papers/" in caught.value.diagnostics[0].message
+    assert not (tmp_path / "new").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert_same(snapshot(out), before)
+
+
+def test_pages_rendered_into_the_staging_folder_match_pages_rendered_in_memory(
+    tmp_path: Path,
+) -> None:
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 2)
+    streamed = build(BuildOptions(source=source, output=tmp_path / "a", jobs=2, cache=False))
+    cached = build(BuildOptions(source=source, output=tmp_path / "b", jobs=2))
+    papers = sorted((source / "content" / "papers").iterdir())
+    md = papers[0] / "paper.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    build(BuildOptions(source=source, output=tmp_path / "b", jobs=2))  # renders in memory
+    md.write_text(md.read_text(encoding="utf-8").removesuffix("\nMore.\n"), encoding="utf-8")
+    again = build(BuildOptions(source=source, output=tmp_path / "b", jobs=2))
+    assert streamed.root == cached.root == again.root
+    assert_same(snapshot(tmp_path / "a"), snapshot(tmp_path / "b"))
