@@ -1,7 +1,8 @@
 """The on-disk cache state: file digests, per-paper work, page keys and the last build.
 
 Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (small: digests, keys, the last
-build's summary), ``papers/<key>.pickle`` (one :class:`PaperWork` per content key) and
+build's summary), ``papers.<n>.pack`` (one :class:`PaperWork` per content key, see
+``sitegen.cache.pack``) and
 ``math.pickle`` (TeX -> MathML conversions, read only by builds that render a paper).
 Entries are keyed by content, so a stale entry is never wrong, only unused; ``save``
 prunes those. A cache that cannot be read is treated as empty, never as an error.
@@ -13,12 +14,14 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sitegen
+from sitegen.cache.pack import PaperPack
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 MATH_LIMIT = 200_000
@@ -144,6 +147,7 @@ class BuildCache:
         self.last: dict[str, Any] = {}
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
         self._new_papers: dict[str, PaperWork] = {}
+        self.pack = PaperPack(self.dir)
         self._memo: AddressMemo | None = None
         self._math: dict[str, MathResult] | None = None
         self._math_loaded = 0
@@ -165,6 +169,7 @@ class BuildCache:
         self.paper_keys = state["paper_keys"]
         self.pages = state["pages"]
         self.last = state["last"]
+        self.pack.generation, self.pack.index = state["pack"]
 
     def address_memo(self) -> AddressMemo:
         """The folder/CID memo of the last build, shared by this build's addressing."""
@@ -203,14 +208,7 @@ class BuildCache:
     def get_paper(self, key: str) -> PaperWork | None:
         from sitegen.render.paper import PaperWork
 
-        path = self.dir / "papers" / f"{key}.pickle"
-        try:
-            with path.open("rb") as fh:
-                work = pickle.load(fh)
-        except FileNotFoundError:
-            return None
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+        work = self.pack.get(key)
         return work if isinstance(work, PaperWork) else None
 
     def put_paper(self, key: str, work: PaperWork) -> None:
@@ -223,17 +221,11 @@ class BuildCache:
         last: dict[str, Any],
     ) -> None:
         """Write the new state; drop paper entries no current paper uses."""
-        folder = self.dir / "papers"
-        folder.mkdir(parents=True, exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.dir.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        for key, work in self._new_papers.items():
-            _atomic_write(folder / f"{key}.pickle", pickle.dumps(work, pickle.HIGHEST_PROTOCOL))
-        wanted = {f"{k}.pickle" for k in paper_keys.values()}
-        for entry in os.scandir(folder):
-            if entry.name not in wanted:
-                os.unlink(entry.path)
+        self.pack.save(set(paper_keys.values()), self._new_papers)
         if self._math is not None and len(self._math) != self._math_loaded:
             kept = list(self._math.items())[-MATH_LIMIT:]
             stored = {"code": code_fingerprint(), "math": dict(kept)}
@@ -245,8 +237,13 @@ class BuildCache:
             "paper_keys": paper_keys,
             "pages": pages,
             "last": last,
+            "pack": (self.pack.generation, self.pack.index),
         }
         _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        self.pack.prune()
+        legacy = self.dir / "papers"  # one file per paper, before FORMAT 3
+        if legacy.is_dir():
+            shutil.rmtree(legacy, ignore_errors=True)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -310,3 +310,22 @@ def test_relative_links_equal_posixpath_relpath() -> None:
             full = target + "index.html" if target.endswith("/") or not target else target
             want = posixpath.relpath(full, base) if base else full
             assert rel(target) == want, (page, target)
+
+
+def test_the_paper_pack_appends_compacts_and_never_returns_a_wrong_entry(tmp_path: Path) -> None:
+    from sitegen.cache.pack import PaperPack
+
+    pack = PaperPack(tmp_path)
+    pack.save({"a", "b"}, {"a": ["A"], "b": ["B" * 100]})
+    assert (pack.get("a"), pack.get("b"), pack.get("c")) == (["A"], ["B" * 100], None)
+    first = pack.generation
+    pack.save({"a", "b", "c"}, {"c": "C"})  # little garbage: appended to the same file
+    assert pack.generation == first and pack.get("c") == "C" and pack.get("b") == ["B" * 100]
+    pack.save({"c"}, {})  # mostly dead entries now: compacted into a new generation
+    assert pack.generation == first + 1 and pack.get("c") == "C" and pack.get("a") is None
+    pack.prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [pack.path().name]
+    reopened = PaperPack(tmp_path, pack.generation, {"a": pack.index["c"]})
+    assert reopened.get("a") is None  # an index that does not match the file: a miss
+    pack.close()
+    reopened.close()
