@@ -202,7 +202,9 @@ def _prepare(
     _stop_on_errors(diags, opts.strict)
     assert config is not None
 
-    journal, works, keys, found = load_papers(config, cache, jobs=opts.jobs, progress=opts.progress)
+    journal, works, keys, found, staged_here = load_papers(
+        config, cache, jobs=opts.jobs, progress=opts.progress, stage=sink
+    )
     diags += found
     papers = journal.papers
     bundles = {w.slug: (w.bundle_cid, dict(w.file_cids)) for w in works.values() if w.paper}
@@ -273,11 +275,17 @@ def _prepare(
         # the worker listed the research object; the folder key proves it is unchanged
         for rel, node in work.source_nodes.items():
             site_path = f"{base}source/{rel}"
-            tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
+            if sink is not None and paper.slug in staged_here:
+                tree[site_path] = sink / site_path  # already there: written in place
+            else:
+                tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
             nodes[site_path] = node
         tree.update(attestation_files(paper))
         for name, data in work.citations.items():
-            tree[base + name] = data
+            staged = sink is not None and paper.slug in staged_here
+            tree[base + name] = sink / (base + name) if staged else data
+            if name in work.citation_nodes:
+                nodes[base + name] = work.citation_nodes[name]
     if opts.strict:
         diags = [d.as_error() for d in diags]
     return Prepared(
@@ -308,11 +316,13 @@ def load_papers(
     *,
     jobs: int | None,
     progress: Progress | None = None,
-) -> tuple[Journal, dict[str, PaperWork], dict[str, str], list[Diagnostic]]:
+    stage: Path | None = None,
+) -> tuple[Journal, dict[str, PaperWork], dict[str, str], list[Diagnostic], set[str]]:
     """The journal, with every paper loaded, addressed and rendered (cached or in a pool).
 
-    Returns the journal, each paper's work, each paper folder's content key and the
-    content-stage diagnostics sorted as ``load_journal`` sorts them.
+    Returns the journal, each paper's work, each paper folder's content key, the
+    content-stage diagnostics sorted as ``load_journal`` sorts them, and the slugs whose
+    files (``source/``, citations) the workers wrote into ``stage`` already.
     """
     from sitegen.cache.store import FileDigests
     from sitegen.content.discover import discover
@@ -337,8 +347,11 @@ def load_papers(
     math: dict[str, MathResult] = {}
     if cache is not None and todo:
         math = cache.math_cache()
-    for work in _process(todo, config, jobs, math, progress):
+    staged_here: set[str] = set()
+    for work in _process(todo, config, jobs, math, progress, stage):
         works[work.slug] = work
+        if stage is not None and work.paper is not None:
+            staged_here.add(work.slug)
         if cache is not None:
             cache.put_paper(keys[work.slug], work)
     papers: list[Paper] = []
@@ -364,7 +377,7 @@ def load_papers(
         issues=issues,
     )
     diags.sort(key=lambda d: (d.path, d.line or 0))
-    return journal, works, keys, diags
+    return journal, works, keys, diags, staged_here
 
 
 def _process(
@@ -373,6 +386,7 @@ def _process(
     jobs: int | None,
     math: MutableMapping[str, MathResult],
     progress: Progress | None,
+    stage: Path | None = None,
 ) -> list[PaperWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays; input order kept.
 
@@ -387,7 +401,7 @@ def _process(
     if workers <= 1 or total < PARALLEL_THRESHOLD:
         works = []
         for folder in folders:
-            works.append(process_paper(folder, config, math))
+            works.append(process_paper(folder, config, math, stage))
             if progress is not None:
                 progress(len(works), total)
         return works
@@ -402,7 +416,8 @@ def _process(
         def submit() -> None:
             index = next(queued, None)
             if index is not None:  # a copy: the pool pickles it later, in another thread
-                waiting[pool.submit(process_papers, batches[index], config, dict(math))] = index
+                future = pool.submit(process_papers, batches[index], config, dict(math), stage)
+                waiting[future] = index
 
         for _ in range(workers + 1):
             submit()

@@ -152,6 +152,8 @@ class PaperWork:
     """``source/`` file (relative to the paper folder) -> its UnixFS node, for addressing."""
     citations: Mapping[str, bytes] = field(default_factory=dict)
     """``cite.bib`` / ``cite.ris`` / ``cite.json`` bytes."""
+    citation_nodes: Mapping[str, Node] = field(default_factory=dict)
+    """Their UnixFS nodes, so the parent never hashes them."""
 
 
 def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
@@ -171,7 +173,10 @@ def not_in_bundle(rel: str) -> bool:
 
 
 def process_papers(
-    folders: Sequence[Path], config: JournalConfig, math_cache: Mapping[str, MathResult]
+    folders: Sequence[Path],
+    config: JournalConfig,
+    math_cache: Mapping[str, MathResult],
+    stage: Path | None = None,
 ) -> tuple[list[PaperWork], dict[str, MathResult]]:
     """``process_paper`` over a batch sharing one math cache (the pool's unit of work).
 
@@ -179,15 +184,26 @@ def process_papers(
     it learned, so what crosses the process boundary stays small.
     """
     known: dict[str, MathResult] = dict(math_cache)
-    works = [process_paper(folder, config, known) for folder in folders]
+    works = [process_paper(folder, config, known, stage) for folder in folders]
     learned = {k: v for k, v in known.items() if k not in math_cache}
     return works, learned
 
 
 def process_paper(
-    folder: Path, config: JournalConfig, math_cache: MathCache | None = None
+    folder: Path,
+    config: JournalConfig,
+    math_cache: MathCache | None = None,
+    stage: Path | None = None,
 ) -> PaperWork:
-    """Load, address, render and export one paper folder."""
+    """Load, address, render and export one paper folder.
+
+    With ``stage`` (the staging folder of a build with nothing to reuse), the paper's
+    ``source/`` copy and citation files are written there too, so that I/O runs in the
+    pool rather than in the parent.
+    """
+    import shutil
+
+    from sitegen.cache.address import node_of_bytes
     from sitegen.content.journal import load_paper
     from sitegen.ipfs.files import import_stream
     from sitegen.ipfs.importer import add_path
@@ -200,11 +216,24 @@ def process_paper(
     profile = get_profile(config.cid_profile)
     added = add_path(paper.dir, profile, hidden=False, exclude=not_in_bundle)
     nodes = {}
+    base = stage / "papers" / paper.slug if stage is not None else None
+    made: set[Path] = set()
     for rel, path in source_files(paper.dir):
         with path.open("rb") as fh:
             nodes[rel] = import_stream(fh, profile)
+        if base is not None:
+            target = base / "source" / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            shutil.copyfile(path, target)
     render, render_diags = render_paper(paper, config.citation_style, math_cache)
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
+    citations = paper_citation_files(paper, config, url=url)
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+        for name, data in citations.items():
+            (base / name).write_bytes(data)
     return PaperWork(
         slug=paper.slug,
         paper=paper,
@@ -214,5 +243,6 @@ def process_paper(
         bundle_cid=added.root,
         file_cids=dict(added.files),
         source_nodes=nodes,
-        citations=paper_citation_files(paper, config, url=url),
+        citations=citations,
+        citation_nodes={name: node_of_bytes(data, profile) for name, data in citations.items()},
     )
