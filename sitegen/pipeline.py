@@ -13,9 +13,10 @@ import logging
 import os
 import subprocess
 import time
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.content.model import IssueInfo, Journal, Page, Paper
     from sitegen.ipfs.files import Node
     from sitegen.render.math import MathResult
-    from sitegen.render.model import Site
+    from sitegen.render.model import PaperEntry, Site
     from sitegen.render.paper import PaperWork
     from sitegen.render.theme import Theme
 
@@ -39,6 +40,8 @@ PARALLEL_THRESHOLD = 24
 BATCHES_PER_WORKER = 6
 """Pool batches per worker: enough to balance the load and report progress, few enough
 that sending each batch the math cache learned so far stays cheap."""
+BATCH_MAX = 100
+"""Papers per batch at most: a batch's results sit in the parent's memory at once."""
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)`` after each batch of papers; the command draws it."""
@@ -254,6 +257,7 @@ def _prepare(
             previous=cache.pages,
             previous_out=previous,
             sink=sink,
+            full_entry=partial(_full_entry, cache, keys, config),
         )
     workers = opts.jobs or os.cpu_count() or 1
     if sink is not None and workers > 1 and len(papers) >= PARALLEL_THRESHOLD:
@@ -299,6 +303,21 @@ def _prepare(
     )
 
 
+def _full_entry(
+    cache: BuildCache, keys: Mapping[str, str], config: JournalConfig, entry: PaperEntry
+) -> PaperEntry:
+    """The entry with its paper's whole work, read back from the cache (see ``light_work``).
+
+    Should the cache fail to give it back, the paper is processed again: slower, same bytes.
+    """
+    from sitegen.render.paper import process_paper
+
+    work = cache.get_paper(keys[entry.slug])
+    if work is None or work.paper is None or work.render is None:
+        work = process_paper(entry.paper.dir, config)
+    return replace(entry, paper=work.paper, render=work.render)
+
+
 def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
     """Raise with every diagnostic (warnings too, so ``check`` shows them) if any is fatal."""
     shown = [d.as_error() for d in diags] if strict else list(diags)
@@ -328,6 +347,7 @@ def load_papers(
     from sitegen.content.discover import discover
     from sitegen.content.journal import load_issues, load_page, paper_order
     from sitegen.content.model import Journal
+    from sitegen.render.paper import light_work
 
     layout, diags = discover(config.root)
     paper_part = paper_inputs_key(config)
@@ -341,7 +361,7 @@ def load_papers(
     for folder in layout.paper_dirs:
         cached = cache.get_paper(keys[folder.name]) if cache is not None else None
         if cached is not None:
-            works[folder.name] = cached
+            works[folder.name] = light_work(cached)
         else:
             todo.append(folder)
     math: dict[str, MathResult] = {}
@@ -349,11 +369,12 @@ def load_papers(
         math = cache.math_cache()
     staged_here: set[str] = set()
     for work in _process(todo, config, jobs, math, progress, stage):
-        works[work.slug] = work
         if stage is not None and work.paper is not None:
             staged_here.add(work.slug)
-        if cache is not None:
+        if cache is not None:  # the page reads the whole work back from the cache
             cache.put_paper(keys[work.slug], work)
+            work = light_work(work)
+        works[work.slug] = work
     papers: list[Paper] = []
     for folder in layout.paper_dirs:
         work = works[folder.name]
@@ -387,51 +408,49 @@ def _process(
     math: MutableMapping[str, MathResult],
     progress: Progress | None,
     stage: Path | None = None,
-) -> list[PaperWork]:
-    """``process_paper`` over ``folders``, in a process pool when it pays; input order kept.
+) -> Iterator[PaperWork]:
+    """``process_paper`` over ``folders``, in a process pool when it pays.
 
-    The pool runs batches; each starts from the math cache as learned so far (``math``,
-    updated here with what every finished batch learned), so a formula seen once is not
-    converted again by later batches, and ``math`` ends up holding all of them.
+    Works are yielded as batches finish (not in input order), so the caller can store
+    and slim each one before the next arrives. Each batch starts from the math cache as
+    learned so far (``math``, updated here with what every finished batch learned), so a
+    formula seen once is not converted again by later batches.
     """
     from sitegen.render.paper import process_paper, process_papers
 
     total = len(folders)
     workers = min(jobs or os.cpu_count() or 1, max(1, total // 4))
     if workers <= 1 or total < PARALLEL_THRESHOLD:
-        works = []
-        for folder in folders:
-            works.append(process_paper(folder, config, math, stage))
+        for done, folder in enumerate(folders, 1):
+            yield process_paper(folder, config, math, stage)
             if progress is not None:
-                progress(len(works), total)
-        return works
-    size = -(-total // (workers * BATCHES_PER_WORKER))
+                progress(done, total)
+        return
+    size = min(BATCH_MAX, -(-total // (workers * BATCHES_PER_WORKER)))
     batches = [folders[i : i + size] for i in range(0, total, size)]
-    results: list[list[PaperWork]] = [[] for _ in batches]
     done = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        waiting: dict[Future[tuple[list[PaperWork], dict[str, MathResult]]], int] = {}
-        queued = iter(range(len(batches)))
+        waiting: set[Future[tuple[list[PaperWork], dict[str, MathResult]]]] = set()
+        queued = iter(batches)
 
         def submit() -> None:
-            index = next(queued, None)
-            if index is not None:  # a copy: the pool pickles it later, in another thread
-                future = pool.submit(process_papers, batches[index], config, dict(math), stage)
-                waiting[future] = index
+            batch = next(queued, None)
+            if batch is not None:  # a copy: the pool pickles it later, in another thread
+                waiting.add(pool.submit(process_papers, batch, config, dict(math), stage))
 
         for _ in range(workers + 1):
             submit()
         while waiting:
             finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
             for future in finished:
-                index = waiting.pop(future)
-                results[index], learned = future.result()
+                waiting.discard(future)
+                works, learned = future.result()
                 math.update(learned)
-                done += len(results[index])
+                submit()
+                done += len(works)
+                yield from works
                 if progress is not None:
                     progress(done, total)
-                submit()
-    return [work for batch in results for work in batch]
 
 
 def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Diagnostic]:

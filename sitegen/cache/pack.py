@@ -3,9 +3,11 @@
 Opening a file costs about as much as unpickling a paper on the file systems we measured
 (a thousand small files took a quarter of a second to read back), so every paper's
 :class:`PaperWork` lives in ``papers.<generation>.pack``, located by an index kept in the
-cache state. A rebuild appends what it rendered; when the dead entries outweigh the live
-ones the live ones are copied into the next generation. Each entry repeats its key, so an
-index that does not match the file (an interrupted save) gives misses, never wrong data.
+cache state. Entries are appended as soon as they are made, so a build can drop a paper's
+bulky parts from memory and read them back when its page is rendered. When the dead
+entries outweigh the live ones the live ones are copied, one at a time, into the next
+generation. Each entry repeats its key, so an index that does not match the file (an
+interrupted save) gives misses, never wrong data.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class PaperPack:
     index: dict[str, tuple[int, int]] = field(default_factory=dict)
     """key -> (offset, length) of its entry in the current generation's file."""
     _reader: IO[bytes] | None = None
+    _writer: IO[bytes] | None = None
+    _pid: int = 0
+    """The process that opened the handles: a forked child must open its own."""
 
     def path(self, generation: int | None = None) -> Path:
         gen = self.generation if generation is None else generation
@@ -45,10 +50,28 @@ class PaperPack:
             return None
         return value if stored_key == key else None
 
+    def add(self, key: str, value: Any) -> None:
+        """Append ``value`` under ``key`` now; readable at once, kept if ``save`` wants it."""
+        self._own_handles()
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._writer = self.path().open("ab")
+        data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
+        offset = self._writer.seek(0, os.SEEK_END)
+        self._writer.write(data)
+        self._writer.flush()
+        self.index[key] = (offset, len(data))
+
+    def _own_handles(self) -> None:
+        if self._pid != os.getpid():  # inherited through fork: the offsets are shared
+            self._reader = self._writer = None
+            self._pid = os.getpid()
+
     def _raw(self, key: str) -> bytes | None:
         where = self.index.get(key)
         if where is None:
             return None
+        self._own_handles()
         try:
             if self._reader is None:
                 self._reader = self.path().open("rb")
@@ -59,51 +82,42 @@ class PaperPack:
         return data if len(data) == where[1] else None
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        self._own_handles()
+        for handle in (self._reader, self._writer):
+            if handle is not None:
+                handle.close()
+        self._reader = self._writer = None
 
-    def save(self, wanted: set[str], new: dict[str, Any]) -> None:
-        """Keep the ``wanted`` keys: append ``new`` entries, or compact into a new generation.
+    def save(self, wanted: set[str]) -> None:
+        """Keep only the ``wanted`` keys; compact into a new generation when mostly dead.
 
         The old generation's file stays until :meth:`prune` (called once the state that
         names the new generation is written).
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
-        live = {k: v for k, v in self.index.items() if k in wanted and k not in new}
-        entries = {k: pickle.dumps((k, v), pickle.HIGHEST_PROTOCOL) for k, v in new.items()}
+        live = {k: v for k, v in self.index.items() if k in wanted}
         live_bytes = sum(length for _, length in live.values())
         try:
             size = os.stat(self.path()).st_size
         except OSError:
-            size = -1
-        if size >= 0 and size - live_bytes <= live_bytes + sum(map(len, entries.values())):
+            size = 0
+        self.index = live
+        if size - live_bytes <= max(live_bytes, 1 << 20):
             self.close()
-            with self.path().open("ab") as fh:
-                offset = fh.seek(0, os.SEEK_END)
-                for key, data in entries.items():
-                    fh.write(data)
-                    live[key] = (offset, len(data))
-                    offset += len(data)
-            self.index = live
             return
-        kept = {}
-        for key in live:
-            data = self._raw(key)
-            if data is not None:
-                kept[key] = data
-        kept.update(entries)
-        self.close()
         generation = self.generation + 1
         target = self.path(generation)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
         index: dict[str, tuple[int, int]] = {}
         with tmp.open("wb") as fh:
             offset = 0
-            for key, data in kept.items():
+            for key in live:
+                data = self._raw(key)
+                if data is None:
+                    continue
                 fh.write(data)
                 index[key] = (offset, len(data))
                 offset += len(data)
+        self.close()
         os.replace(tmp, target)
         self.generation, self.index = generation, index
 

@@ -10,7 +10,7 @@ volumes, home) read the whole ``site`` and are always rendered, as are feeds.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,9 @@ class MemoRenderer(SiteRenderer):
         previous: Mapping[str, tuple[str, Any]],
         previous_out: Path | None,
         sink: Path | None = None,
+        full_entry: Callable[[PaperEntry], PaperEntry] | None = None,
     ) -> None:
-        super().__init__(site, env, body_css, sink=sink)
+        super().__init__(site, env, body_css, sink=sink, full_entry=full_entry)
         self.site_key = site_key
         self.paper_fp = {
             e.slug: _paper_fingerprint(e, paper_keys.get(e.slug, "")) for e in site.papers

@@ -146,7 +146,6 @@ class BuildCache:
         """site path -> (page key, UnixFS node) of the page in the previous OUT."""
         self.last: dict[str, Any] = {}
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
-        self._new_papers: dict[str, PaperWork] = {}
         self.pack = PaperPack(self.dir)
         self._memo: AddressMemo | None = None
         self._math: dict[str, MathResult] | None = None
@@ -212,7 +211,8 @@ class BuildCache:
         return work if isinstance(work, PaperWork) else None
 
     def put_paper(self, key: str, work: PaperWork) -> None:
-        self._new_papers[key] = work
+        """Stored at once (appended to the pack), so it can be read back during the build."""
+        self.pack.add(key, work)
 
     def save(
         self,
@@ -225,7 +225,7 @@ class BuildCache:
         ignore = self.dir.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        self.pack.save(set(paper_keys.values()), self._new_papers)
+        self.pack.save(set(paper_keys.values()))
         if self._math is not None and len(self._math) != self._math_loaded:
             kept = list(self._math.items())[-MATH_LIMIT:]
             stored = {"code": code_fingerprint(), "math": dict(kept)}

@@ -85,8 +85,11 @@ class SiteRenderer:
         body_css: Sequence[str],
         *,
         sink: Path | None = None,
+        full_entry: Callable[[PaperEntry], PaperEntry] | None = None,
     ) -> None:
         self.site = site
+        self.full_entry = full_entry
+        """Gives back what the site model left out of a paper (its body), for its page."""
         self.env = env
         self.css = tuple(body_css)
         self.tree: dict[str, bytes | Path] = {}
@@ -266,6 +269,9 @@ class SiteRenderer:
         base = entry.url
         if self._theirs(f"{base}index.html"):
             return
+        if self.full_entry is not None:
+            entry = self.full_entry(entry)
+            paper = entry.paper
         tags = meta.highwire_tags(site, entry) + meta.dublin_core_tags(site, entry)
         self._render(
             "paper.html",

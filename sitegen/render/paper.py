@@ -156,6 +156,23 @@ class PaperWork:
     """Their UnixFS nodes, so the parent never hashes them."""
 
 
+def light_work(work: PaperWork) -> PaperWork:
+    """``work`` without what only its own page needs: body HTML, references, markdown.
+
+    A build keeps every paper's work in memory for the cross-paper model (listings,
+    authors, feeds); that needs metadata, not bodies, which are most of a paper's bytes.
+    The paper page reads the whole work back from the cache (``full_work``).
+    """
+    if work.paper is None or work.render is None:
+        return work
+    body = replace(work.render.body, html="", references=(), first_section_html=None)
+    return replace(
+        work,
+        paper=replace(work.paper, body=""),
+        render=replace(work.render, body=body),
+    )
+
+
 def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
     """The research object's files: the folder minus ``attestations/``, dot-files, symlinks."""
     files = []

@@ -316,16 +316,45 @@ def test_the_paper_pack_appends_compacts_and_never_returns_a_wrong_entry(tmp_pat
     from sitegen.cache.pack import PaperPack
 
     pack = PaperPack(tmp_path)
-    pack.save({"a", "b"}, {"a": ["A"], "b": ["B" * 100]})
+    pack.add("a", ["A"])
+    pack.add("b", ["B" * 100])
     assert (pack.get("a"), pack.get("b"), pack.get("c")) == (["A"], ["B" * 100], None)
     first = pack.generation
-    pack.save({"a", "b", "c"}, {"c": "C"})  # little garbage: appended to the same file
+    pack.add("c", "C")
+    pack.save({"a", "b", "c"})  # nothing dead: the same file
     assert pack.generation == first and pack.get("c") == "C" and pack.get("b") == ["B" * 100]
-    pack.save({"c"}, {})  # mostly dead entries now: compacted into a new generation
-    assert pack.generation == first + 1 and pack.get("c") == "C" and pack.get("a") is None
+    pack.add("b", "B" * (2 << 20))  # a new version: the old one is dead
+    pack.add("d", "D" * (2 << 20))
+    pack.save({"a", "b", "c"})  # mostly dead entries now: compacted into a new generation
+    assert pack.generation == first + 1
+    assert (pack.get("a"), pack.get("c"), pack.get("d")) == (["A"], "C", None)
+    assert pack.get("b") == "B" * (2 << 20)
     pack.prune()
     assert sorted(p.name for p in tmp_path.iterdir()) == [pack.path().name]
     reopened = PaperPack(tmp_path, pack.generation, {"a": pack.index["c"]})
     assert reopened.get("a") is None  # an index that does not match the file: a miss
     pack.close()
     reopened.close()
+
+
+def test_a_paper_page_reads_its_body_back_from_the_cache(tmp_path: Path) -> None:
+    """The build keeps light works in memory; pages still show the whole paper."""
+    from sitegen.cache.store import BuildCache
+    from sitegen.render.paper import light_work
+
+    source = make_journal(tmp_path / "j", papers=3)
+    out = tmp_path / "public"
+    result, tree = cached(source, out)
+    cache = BuildCache(source)
+    full = [cache.get_paper(k) for k in cache.paper_keys.values()]
+    assert all(w is not None and w.render is not None for w in full)
+    for work in full:
+        assert work is not None and work.render is not None and work.paper is not None
+        slim = light_work(work)
+        assert slim.render is not None and slim.paper is not None
+        assert work.render.body.html and not slim.render.body.html and not slim.paper.body
+        page = tree[f"papers/{work.slug}/index.html"].decode()
+        assert work.render.body.html in page
+    ref, ref_tree = fresh(source, tmp_path)
+    assert result.root == ref.root
+    assert_same(tree, ref_tree)
