@@ -347,7 +347,6 @@ def load_papers(
     from sitegen.content.discover import discover
     from sitegen.content.journal import load_issues, load_page, paper_order
     from sitegen.content.model import Journal
-    from sitegen.render.paper import light_work
 
     layout, diags = discover(config.root)
     paper_part = paper_inputs_key(config)
@@ -359,9 +358,9 @@ def load_papers(
     works: dict[str, PaperWork] = {}
     todo: list[Path] = []
     for folder in layout.paper_dirs:
-        cached = cache.get_paper(keys[folder.name]) if cache is not None else None
+        cached = cache.get_light_paper(keys[folder.name]) if cache is not None else None
         if cached is not None:
-            works[folder.name] = light_work(cached)
+            works[folder.name] = cached
         else:
             todo.append(folder)
     math: dict[str, MathResult] = {}
@@ -372,8 +371,7 @@ def load_papers(
         if stage is not None and work.paper is not None:
             staged_here.add(work.slug)
         if cache is not None:  # the page reads the whole work back from the cache
-            cache.put_paper(keys[work.slug], work)
-            work = light_work(work)
+            work = cache.put_paper(keys[work.slug], work)
         works[work.slug] = work
     papers: list[Paper] = []
     for folder in layout.paper_dirs:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 FORMAT = 3
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
+LIGHT = "/light"
+"""Pack key suffix of a paper's light work (see ``get_light_paper``)."""
 MATH_LIMIT = 200_000
 """Formulas kept in ``math.pickle`` (the most recently learned): bounds a cache that every
 edit of a formula would otherwise grow for ever."""
@@ -210,9 +212,24 @@ class BuildCache:
         work = self.pack.get(key)
         return work if isinstance(work, PaperWork) else None
 
-    def put_paper(self, key: str, work: PaperWork) -> None:
-        """Stored at once (appended to the pack), so it can be read back during the build."""
+    def get_light_paper(self, key: str) -> PaperWork | None:
+        """The work without its body (``light_work``): a fifth of the bytes to read back."""
+        from sitegen.render.paper import PaperWork, light_work
+
+        work = self.pack.get(key + LIGHT)
+        if isinstance(work, PaperWork):
+            return work
+        full = self.get_paper(key)
+        return light_work(full) if full is not None else None
+
+    def put_paper(self, key: str, work: PaperWork) -> PaperWork:
+        """Store ``work`` at once (so its page can read it back); return its light form."""
+        from sitegen.render.paper import light_work
+
+        light = light_work(work)
         self.pack.add(key, work)
+        self.pack.add(key + LIGHT, light)
+        return light
 
     def save(
         self,
@@ -225,7 +242,7 @@ class BuildCache:
         ignore = self.dir.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
-        self.pack.save(set(paper_keys.values()))
+        self.pack.save({k + suffix for k in paper_keys.values() for suffix in ("", LIGHT)})
         if self._math is not None and len(self._math) != self._math_loaded:
             kept = list(self._math.items())[-MATH_LIMIT:]
             stored = {"code": code_fingerprint(), "math": dict(kept)}

@@ -351,6 +351,7 @@ def test_a_paper_page_reads_its_body_back_from_the_cache(tmp_path: Path) -> None
     for work in full:
         assert work is not None and work.render is not None and work.paper is not None
         slim = light_work(work)
+        assert cache.get_light_paper(cache.paper_keys[work.slug]) == slim
         assert slim.render is not None and slim.paper is not None
         assert work.render.body.html and not slim.render.body.html and not slim.paper.body
         page = tree[f"papers/{work.slug}/index.html"].decode()
