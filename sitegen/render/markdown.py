@@ -75,6 +75,10 @@ def _equation_attributes(state: StateCore) -> None:
                 nxt.content = nxt.content[m.end() :]
 
 
+_ID_ATTR = re.compile(r' id="[^"]*"')
+"""An ``id`` attribute as the sanitizer writes it (always double-quoted, escaped)."""
+
+
 def _is_local(target: str) -> bool:
     return bool(target) and not (
         target.startswith(("#", "/", "?")) or _SCHEME.match(target) is not None
@@ -154,7 +158,9 @@ def _render_math(
     doc = doc_state(env)
     doc.has_math = True
     display = tok.type == "math_display"
-    result = tex_to_html(tok.content, display=display, env=tok.meta.get("env"))
+    result = tex_to_html(
+        tok.content, display=display, env=tok.meta.get("env"), cache=doc.ctx.math_cache
+    )
     if result.error:
         doc.warn(tok.meta.get("line"), "math", result.error)
     if not display:
@@ -253,16 +259,19 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     first_html = None
     split = None
     if title is not None and raw.count(marker) == 2:
-        before, section, after = raw.split(marker)
-        # ids dropped: a copy shown beside the full body must not duplicate them
-        first_html = sanitize_html(section, drop_ids=True, url_prefix=ctx.link_prefix).strip()
-        split = (
-            sanitize_html(section, url_prefix=ctx.link_prefix).strip(),
-            sanitize_html(before + after, url_prefix=ctx.link_prefix),
+        # Sanitize each part once (the marker sits between top-level blocks) and assemble:
+        # the sanitizer is the costliest step after math, so no part goes through it twice.
+        before, section, after = (
+            sanitize_html(part, url_prefix=ctx.link_prefix) for part in raw.split(marker)
         )
-        raw = before + section + after
+        body_html = before + section + after
+        # ids dropped: a copy shown beside the full body must not duplicate them
+        first_html = _ID_ATTR.sub("", section).strip()
+        split = (section.strip(), before + after)
+    else:
+        body_html = sanitize_html(raw, url_prefix=ctx.link_prefix)
     return RenderedDoc(
-        html=sanitize_html(raw, url_prefix=ctx.link_prefix),
+        html=body_html,
         toc=table_of_contents(tokens),
         references=processor.references(),
         first_section_title=title,
