@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import subprocess
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -23,28 +21,17 @@ from typing import TYPE_CHECKING
 from sitegen.cache.incremental import build_fingerprint, unchanged_result
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
+from sitegen.gitinfo import last_commit
+from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inputs_key
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.content.config import JournalConfig
-    from sitegen.content.model import IssueInfo, Journal, Page, Paper
+    from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
-    from sitegen.render.math import MathResult
     from sitegen.render.model import PaperEntry, Site
-    from sitegen.render.paper import PaperWork
     from sitegen.render.theme import Theme
 
 log = logging.getLogger(__name__)
-
-PARALLEL_THRESHOLD = 24
-"""Below this many papers a process pool costs more than it saves."""
-BATCHES_PER_WORKER = 6
-"""Pool batches per worker: enough to balance the load and report progress, few enough
-that sending each batch the math cache learned so far stays cheap."""
-BATCH_MAX = 100
-"""Papers per batch at most: a batch's results sit in the parent's memory at once."""
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)`` after each batch of papers; the command draws it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,128 +316,6 @@ def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
 # -- stages ----------------------------------------------------------------------------
 
 
-def load_papers(
-    config: JournalConfig,
-    cache: BuildCache | None,
-    *,
-    jobs: int | None,
-    progress: Progress | None = None,
-    stage: Path | None = None,
-) -> tuple[Journal, dict[str, PaperWork], dict[str, str], list[Diagnostic], set[str]]:
-    """The journal, with every paper loaded, addressed and rendered (cached or in a pool).
-
-    Returns the journal, each paper's work, each paper folder's content key, the
-    content-stage diagnostics sorted as ``load_journal`` sorts them, and the slugs whose
-    files (``source/``, citations) the workers wrote into ``stage`` already.
-    """
-    from sitegen.cache.store import FileDigests
-    from sitegen.content.discover import discover
-    from sitegen.content.journal import load_issues, load_page, paper_order
-    from sitegen.content.model import Journal
-
-    layout, diags = discover(config.root)
-    paper_part = paper_inputs_key(config)
-    digests = cache.files if cache is not None else FileDigests()
-    keys = {
-        folder.name: sha256_hex(paper_part, folder.name, digests.folder_digest(folder))
-        for folder in layout.paper_dirs
-    }
-    works: dict[str, PaperWork] = {}
-    todo: list[Path] = []
-    for folder in layout.paper_dirs:
-        cached = cache.get_light_paper(keys[folder.name]) if cache is not None else None
-        if cached is not None:
-            works[folder.name] = cached
-        else:
-            todo.append(folder)
-    math: dict[str, MathResult] = {}
-    if cache is not None and todo:
-        math = cache.math_cache()
-    staged_here: set[str] = set()
-    for work in _process(todo, config, jobs, math, progress, stage):
-        if stage is not None and work.paper is not None:
-            staged_here.add(work.slug)
-        if cache is not None:  # the page reads the whole work back from the cache
-            work = cache.put_paper(keys[work.slug], work)
-        works[work.slug] = work
-    papers: list[Paper] = []
-    for folder in layout.paper_dirs:
-        work = works[folder.name]
-        diags.extend(work.load_diagnostics)
-        if work.paper is not None:
-            papers.append(work.paper)
-    pages: list[Page] = []
-    for path in layout.page_files:
-        page, page_diags = load_page(path)
-        diags.extend(page_diags)
-        if page is not None:
-            pages.append(page)
-    issues: tuple[IssueInfo, ...] = ()
-    if layout.issues_file is not None:
-        issues, issue_diags = load_issues(layout.issues_file)
-        diags.extend(issue_diags)
-    journal = Journal(
-        root=config.root,
-        papers=tuple(sorted(papers, key=paper_order)),
-        pages=tuple(sorted(pages, key=lambda p: (p.order, p.slug))),
-        issues=issues,
-    )
-    diags.sort(key=lambda d: (d.path, d.line or 0))
-    return journal, works, keys, diags, staged_here
-
-
-def _process(
-    folders: Sequence[Path],
-    config: JournalConfig,
-    jobs: int | None,
-    math: MutableMapping[str, MathResult],
-    progress: Progress | None,
-    stage: Path | None = None,
-) -> Iterator[PaperWork]:
-    """``process_paper`` over ``folders``, in a process pool when it pays.
-
-    Works are yielded as batches finish (not in input order), so the caller can store
-    and slim each one before the next arrives. Each batch starts from the math cache as
-    learned so far (``math``, updated here with what every finished batch learned), so a
-    formula seen once is not converted again by later batches.
-    """
-    from sitegen.render.paper import process_paper, process_papers
-
-    total = len(folders)
-    workers = min(jobs or os.cpu_count() or 1, max(1, total // 4))
-    if workers <= 1 or total < PARALLEL_THRESHOLD:
-        for done, folder in enumerate(folders, 1):
-            yield process_paper(folder, config, math, stage)
-            if progress is not None:
-                progress(done, total)
-        return
-    size = min(BATCH_MAX, -(-total // (workers * BATCHES_PER_WORKER)))
-    batches = [folders[i : i + size] for i in range(0, total, size)]
-    done = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        waiting: set[Future[tuple[list[PaperWork], dict[str, MathResult]]]] = set()
-        queued = iter(batches)
-
-        def submit() -> None:
-            batch = next(queued, None)
-            if batch is not None:  # a copy: the pool pickles it later, in another thread
-                waiting.add(pool.submit(process_papers, batch, config, dict(math), stage))
-
-        for _ in range(workers + 1):
-            submit()
-        while waiting:
-            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
-            for future in finished:
-                waiting.discard(future)
-                works, learned = future.result()
-                math.update(learned)
-                submit()
-                done += len(works)
-                yield from works
-                if progress is not None:
-                    progress(done, total)
-
-
 def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Diagnostic]:
     """``unknown_citations: warning`` turns unknown citation keys into warnings."""
     if config.unknown_citations != "warning":
@@ -459,17 +324,6 @@ def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Dia
         replace(d, severity="warning") if d.field == "citation" and d.severity == "error" else d
         for d in diags
     ]
-
-
-def paper_inputs_key(config: JournalConfig) -> str:
-    """What every paper's work depends on besides its folder: code, config, working folder.
-
-    The working folder is in it because diagnostics name files relative to it.
-    """
-    from sitegen.cache.store import code_fingerprint
-
-    config_bytes = Path(config.path).read_bytes() if Path(config.path).is_file() else b""
-    return sha256_hex(code_fingerprint(), config_bytes, os.getcwd(), str(config.root))
 
 
 def site_key(config: JournalConfig, theme: Theme, cache: BuildCache, site: Site) -> str:
@@ -539,30 +393,9 @@ def build_time(source: Path, journal: Journal) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    commit = _git_commit_time(source)
+    commit = last_commit(source)
     if commit is not None:
-        return commit
+        return dt.datetime.fromtimestamp(commit.time, tz=dt.UTC)
     dates = [p.accepted or p.date for p in journal.papers if (p.accepted or p.date)]
     newest = max(dates) if dates else dt.date(1970, 1, 1)
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
-
-
-def _git_commit_time(source: Path) -> dt.datetime | None:
-    try:
-        proc = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=source,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    value = proc.stdout.strip()
-    if proc.returncode != 0 or not value.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-
-
-__all__ = ["BuildOptions", "BuildResult", "build", "check", "prepare", "replace"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sitegen
 from sitegen.cache.store import BuildCache, code_fingerprint, sha256_hex, tree_signature
+from sitegen.gitinfo import last_commit
 
 if TYPE_CHECKING:
     from sitegen.ipfs.files import Node
@@ -72,18 +72,8 @@ def _builtin_themes() -> Path:
 
 
 def _git_head(source: Path) -> str:
-    try:
-        proc = subprocess.run(
-            ["git", "log", "-1", "--format=%H %ct"],
-            cwd=source,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+    commit = last_commit(source)
+    return f"{commit.sha} {commit.time}" if commit else ""
 
 
 def out_signature(out: Path) -> tuple[int, int, int] | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.content.config import JournalConfig
-from sitegen.content.discover import PAPER_FILE, discover, display_path
+from sitegen.content.discover import PAPER_FILE, Layout, discover, display_path
 from sitegen.content.fields import Reporter, as_bool, as_int, as_text, checked, line_in
 from sitegen.content.frontmatter import load_markdown
 from sitegen.content.metadata import build_paper
@@ -179,6 +179,13 @@ def load_journal(config: JournalConfig) -> tuple[Journal, list[Diagnostic]]:
         diags.extend(paper_diags)
         if paper is not None:
             papers.append(paper)
+    return assemble_journal(config, layout, papers, diags)
+
+
+def assemble_journal(
+    config: JournalConfig, layout: Layout, papers: list[Paper], diags: list[Diagnostic]
+) -> tuple[Journal, list[Diagnostic]]:
+    """Add pages and issues to papers loaded elsewhere (here, or by the build's pool)."""
     pages: list[Page] = []
     for path in layout.page_files:
         page, page_diags = load_page(path)

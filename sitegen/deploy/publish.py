@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from sitegen.deploy.providers import dnslink_record, endpoint_for, gateway_urls,
 from sitegen.deploy.retry import RetryPolicy
 from sitegen.deploy.s3 import Mismatch, S3Deployer
 from sitegen.errors import UsageError
+from sitegen.gitinfo import last_commit
 
 CAR_NAME = "site.car"
 """Object name of the site CAR in ``mode: car`` (stable, so a redeploy replaces the pin)."""
@@ -289,18 +289,8 @@ def _deploy_car(
 
 def git_commit(source: Path) -> str | None:
     """HEAD of the git repository holding ``source``, or None outside git."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(source), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    out = proc.stdout.strip()
-    return out if proc.returncode == 0 and out else None
+    commit = last_commit(source)
+    return commit.sha if commit else None
 
 
 def append_deploy_log(source: Path, result: DeployResult, now: dt.datetime | None = None) -> Path:

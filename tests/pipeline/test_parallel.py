@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from test_cache import assert_same, make_journal, snapshot
 
-from sitegen.pipeline import PARALLEL_THRESHOLD, BuildOptions, build
+from sitegen.pipeline import BuildOptions, build
+from sitegen.workers import PARALLEL_THRESHOLD
 
 
 @pytest.fixture(autouse=True)
