@@ -25,6 +25,7 @@ from sitegen.gitinfo import last_commit
 from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inputs_key
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
+    from sitegen.attest.badges import Badge
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
@@ -273,8 +274,8 @@ def _prepare(
             nodes[site_path] = node
         tree.update(attestation_files(paper))
         for name, data in work.citations.items():
-            staged = sink is not None and paper.slug in staged_here
-            tree[base + name] = sink / (base + name) if staged else data
+            in_place = sink is not None and paper.slug in staged_here
+            tree[base + name] = sink / (base + name) if sink is not None and in_place else data
             if name in work.citation_nodes:
                 nodes[base + name] = work.citation_nodes[name]
     if opts.strict:
@@ -302,6 +303,8 @@ def _full_entry(
     work = cache.get_paper(keys[entry.slug])
     if work is None or work.paper is None or work.render is None:
         work = process_paper(entry.paper.dir, config)
+    if work.paper is None or work.render is None:  # it loaded before; it must load again
+        raise ContentError(f"paper {entry.slug!r} changed while the site was being built")
     return replace(entry, paper=work.paper, render=work.render)
 
 
@@ -348,12 +351,12 @@ def attest(
     *,
     online: bool,
     now: int,
-) -> tuple[dict[str, list[object]], list[Diagnostic]]:
+) -> tuple[dict[str, list[Badge]], list[Diagnostic]]:
     """Badges per paper. ``now`` is the build's timestamp, not the clock: expiry is judged
     as of the commit being built, so the same commit always gives the same badges and CIDs."""
     from sitegen.attest.stage import attest_papers
 
-    cids = {slug: cid for slug, (cid, _) in bundles.items()}
+    cids = {slug: cid for slug, (cid, _) in bundles.items() if cid is not None}
     badges, diags = attest_papers(
         papers, cids, config.attestations, root=config.root, online=online, now=now
     )
@@ -396,6 +399,6 @@ def build_time(source: Path, journal: Journal) -> dt.datetime:
     commit = last_commit(source)
     if commit is not None:
         return dt.datetime.fromtimestamp(commit.time, tz=dt.UTC)
-    dates = [p.accepted or p.date for p in journal.papers if (p.accepted or p.date)]
-    newest = max(dates) if dates else dt.date(1970, 1, 1)
+    dates = [d for p in journal.papers if (d := p.accepted or p.date) is not None]
+    newest = max(dates, default=dt.date(1970, 1, 1))
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)

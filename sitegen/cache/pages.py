@@ -83,7 +83,7 @@ class MemoRenderer(SiteRenderer):
     def _fingerprint(self, value: object) -> str:
         if isinstance(value, list) and all(isinstance(v, PaperEntry) for v in value):
             fps = self.paper_fp
-            return "[" + ",".join("P" + fps[v.slug] for v in value) + "]"  # type: ignore[attr-defined]
+            return "[" + ",".join("P" + fps[v.slug] for v in value) + "]"
         if isinstance(value, PaperEntry):
             return "P" + self.paper_fp[value.slug]
         if isinstance(value, Mapping):

@@ -13,7 +13,7 @@ from typing import TextIO
 from sitegen.errors import ContentError, UsageError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="build the journal into OUT (default: public/)")
     p.add_argument("-s", "--source", default=".", metavar="SRC")
     p.add_argument("-o", "--output", default=None, metavar="OUT")

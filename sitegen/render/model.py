@@ -143,6 +143,23 @@ def author_key(author: Author) -> str:
     return slugify(author.name, fallback="author")
 
 
+@dataclass
+class _AuthorAcc:
+    """An author as gathered across papers (first spelling of the name wins)."""
+
+    name: str
+    orcid: str | None
+    affiliations: dict[str, None] = field(default_factory=dict)
+    """An ordered set of institution names."""
+    papers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _SubjectAcc:
+    name: str
+    papers: list[str] = field(default_factory=list)
+
+
 def build_site_model(
     config: JournalConfig,
     entries: Sequence[PaperEntry],
@@ -154,27 +171,25 @@ def build_site_model(
     """Group papers by author, subject and issue; order everything deterministically."""
     papers = tuple(sorted(entries, key=_paper_order))
     keyed: list[PaperEntry] = []
-    authors: dict[str, dict[str, object]] = {}
-    subjects: dict[str, dict[str, object]] = {}
+    authors: dict[str, _AuthorAcc] = {}
+    subjects: dict[str, _SubjectAcc] = {}
     for entry in papers:
         a_keys = []
         for author in entry.paper.authors:
             key = author_key(author)
             a_keys.append(key)
-            rec = authors.setdefault(
-                key, {"name": author.name, "orcid": author.orcid, "affs": {}, "papers": []}
-            )
+            acc = authors.setdefault(key, _AuthorAcc(author.name, author.orcid))
             for aff in author.affiliations:
-                rec["affs"][aff.name] = None  # type: ignore[index]
-            if entry.slug not in rec["papers"]:  # type: ignore[operator]
-                rec["papers"].append(entry.slug)  # type: ignore[union-attr]
+                acc.affiliations[aff.name] = None
+            if entry.slug not in acc.papers:
+                acc.papers.append(entry.slug)
         s_keys = []
         for kw in entry.paper.keywords:
             key = slugify(kw, fallback="subject")
             s_keys.append(key)
-            rec = subjects.setdefault(key, {"name": kw, "papers": []})
-            if entry.slug not in rec["papers"]:  # type: ignore[operator]
-                rec["papers"].append(entry.slug)  # type: ignore[union-attr]
+            sub = subjects.setdefault(key, _SubjectAcc(kw))
+            if entry.slug not in sub.papers:
+                sub.papers.append(entry.slug)
         keyed.append(
             PaperEntry(
                 paper=entry.paper,
@@ -189,16 +204,16 @@ def build_site_model(
     author_entries = tuple(
         AuthorEntry(
             key=key,
-            name=str(rec["name"]),
-            orcid=rec["orcid"],  # type: ignore[arg-type]
-            affiliations=tuple(rec["affs"]),  # type: ignore[arg-type]
-            papers=tuple(rec["papers"]),  # type: ignore[arg-type]
+            name=acc.name,
+            orcid=acc.orcid,
+            affiliations=tuple(acc.affiliations),
+            papers=tuple(acc.papers),
         )
-        for key, rec in sorted(authors.items(), key=lambda kv: _name_sort(str(kv[1]["name"])))
+        for key, acc in sorted(authors.items(), key=lambda kv: _name_sort(kv[1].name))
     )
     subject_entries = tuple(
-        SubjectEntry(key=key, name=str(rec["name"]), papers=tuple(rec["papers"]))  # type: ignore[arg-type]
-        for key, rec in sorted(subjects.items(), key=lambda kv: str(kv[1]["name"]).casefold())
+        SubjectEntry(key=key, name=sub.name, papers=tuple(sub.papers))
+        for key, sub in sorted(subjects.items(), key=lambda kv: kv[1].name.casefold())
     )
     by_slug = {e.slug: e for e in keyed}
     return Site(
@@ -226,10 +241,10 @@ def _name_sort(name: str) -> tuple[str, str]:
 def _volumes(papers: Sequence[PaperEntry], infos: Sequence[IssueInfo]) -> tuple[VolumeEntry, ...]:
     info_by_key = {(i.volume, i.issue): i for i in infos}
     grouped: dict[int, dict[int | None, list[str]]] = {}
-    for info in infos:
-        grouped.setdefault(info.volume, {})
-        if info.issue is not None:
-            grouped[info.volume].setdefault(info.issue, [])
+    for known in infos:
+        grouped.setdefault(known.volume, {})
+        if known.issue is not None:
+            grouped[known.volume].setdefault(known.issue, [])
     for entry in papers:
         if entry.paper.volume is None:
             continue
