@@ -129,9 +129,19 @@ def text_citation_rule(state: StateInline, silent: bool) -> bool:
     m = _IN_TEXT.match(src, pos, state.posMax)
     if m is None:
         return False
+    stop, locator = m.end(), ""
+    # pandoc's in-text locator: "@key [p. 33]" -> "Author (2004, p. 33)"
+    after = m.end() + (1 if src[m.end() : m.end() + 1] == " " else 0)
+    if src[after : after + 1] == "[" and not src.startswith("[@", after):
+        close = _matching_bracket(src, after, state.posMax)
+        inner = src[after + 1 : close] if close > 0 else ""
+        following = src[close + 1 : close + 2] if close > 0 else ""
+        if close > 0 and "@" not in inner and following not in ("(", "["):
+            stop, locator = close + 1, " ".join(inner.split())
     if not silent:
-        _push(state, [CiteItem(key=_clean_key(m.group(1)))], True, m.group(0))
-    state.pos = m.end()
+        item = CiteItem(key=_clean_key(m.group(1)), locator=locator)
+        _push(state, [item], True, src[pos:stop])
+    state.pos = stop
     return True
 
 

@@ -151,3 +151,16 @@ def test_raw_html_targets_are_checked(tmp_path: Path) -> None:
     found = {(d.field, d.line) for d in doc.diagnostics}
     assert found == {("image", 12), ("link", 14)}
     assert doc.local_links == ("raw.png",)
+
+
+def test_in_text_citation_takes_a_pandoc_locator():
+    from sitegen.render.bibtex import parse_bibtex
+
+    bib, _ = parse_bibtex(
+        "@article{smith04, author={Smith, John}, title={T}, year={2004}}", "x.bib"
+    )
+    ctx = RenderContext(path="p.md", bibliography=bib, citation_style="author-year")
+    doc = render_markdown("As @smith04 [p. 33] shows; @smith04 [link](x.html).", ctx)
+    text = re.sub(r"<[^>]+>", "", doc.html)
+    assert "Smith (2004, p. 33) shows" in text
+    assert "Smith (2004) link" in text and 'href="x.html"' in doc.html
