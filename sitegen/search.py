@@ -20,6 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from sitegen import cbor
 from sitegen.content.config import JournalConfig
 from sitegen.errors import Diagnostic
 
@@ -173,85 +174,15 @@ def _read_chunk(path: Path) -> object:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{path.name}: missing Pagefind signature")
-    value, end = _cbor_decode(raw, len(SIGNATURE))
+    value, end = cbor.decode(raw, len(SIGNATURE))
     if end != len(raw):
         raise ValueError(f"{path.name}: trailing bytes after CBOR value")
     return value
 
 
 def _pack(value: object) -> bytes:
-    return SIGNATURE + _cbor_encode(value)
+    return SIGNATURE + cbor.encode(value)
 
 
 def _write_chunk(path: Path, payload: bytes) -> None:
     path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
-
-
-def _cbor_head(major: int, arg: int) -> bytes:
-    if arg < 24:
-        return bytes([major << 5 | arg])
-    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if arg < 1 << (8 * size):
-            return bytes([major << 5 | extra]) + arg.to_bytes(size, "big")
-    raise ValueError(f"integer too large for CBOR: {arg}")
-
-
-def _cbor_encode(value: object) -> bytes:
-    """The subset Pagefind uses: unsigned/negative ints, text, bytes, arrays, maps."""
-    if isinstance(value, bool) or value is None:
-        return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _cbor_head(3, len(data)) + data
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    if isinstance(value, dict):
-        items = b"".join(_cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
-        return _cbor_head(5, len(value)) + items
-    raise ValueError(f"cannot encode {type(value).__name__} as CBOR")
-
-
-def _cbor_decode(data: bytes, pos: int) -> tuple[object, int]:
-    if pos >= len(data):
-        raise ValueError("truncated CBOR")
-    major, info = data[pos] >> 5, data[pos] & 0x1F
-    pos += 1
-    if major == 7:
-        simple = {20: False, 21: True, 22: None}
-        if info in simple:
-            return simple[info], pos
-        raise ValueError(f"unsupported CBOR simple value {info}")
-    if info < 24:
-        arg = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        arg = int.from_bytes(data[pos : pos + size], "big")
-        pos += size
-    else:
-        raise ValueError("indefinite-length CBOR is not used by Pagefind")
-    if major == 0:
-        return arg, pos
-    if major == 1:
-        return -1 - arg, pos
-    if major in (2, 3):
-        chunk = data[pos : pos + arg]
-        if len(chunk) != arg:
-            raise ValueError("truncated CBOR string")
-        return (chunk if major == 2 else chunk.decode("utf-8")), pos + arg
-    if major == 4:
-        items = []
-        for _ in range(arg):
-            item, pos = _cbor_decode(data, pos)
-            items.append(item)
-        return items, pos
-    if major == 5:
-        mapping: dict[object, object] = {}
-        for _ in range(arg):
-            key, pos = _cbor_decode(data, pos)
-            mapping[key], pos = _cbor_decode(data, pos)
-        return mapping, pos
-    raise ValueError(f"unsupported CBOR major type {major}")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import cbor
 from sitegen.content.config import load_config
-from sitegen.search import BUNDLE_DIR, _cbor_decode, _cbor_encode, find_pagefind, index_search
+from sitegen.search import BUNDLE_DIR, find_pagefind, index_search
 
 PAPER = """<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body>
 <article data-pagefind-body><h1>{title}</h1>
@@ -73,5 +74,5 @@ def test_index_is_written_and_reproducible(tmp_path: Path) -> None:
 
 def test_cbor_round_trip() -> None:
     value = ["subject", [["ipfs", [0, 3, 300]], ["métadonnées", [70000]]], {"k": -5}, b"\x00"]
-    data = _cbor_encode(value)
-    assert _cbor_decode(data, 0) == (value, len(data))
+    data = cbor.encode(value)
+    assert cbor.decode(data, 0) == (value, len(data))

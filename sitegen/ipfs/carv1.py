@@ -13,73 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from sitegen import cbor
+from sitegen.cbor import CidLink
 from sitegen.ipfs.cid import DAG_PB, CidError, cid_codec, encode_varint, read_cid
 from sitegen.ipfs.dagpb import decode_pbnode
 
 
-def _cbor_head(major: int, n: int) -> bytes:
-    if n < 24:
-        return bytes((major << 5 | n,))
-    if n < 0x100:
-        return bytes((major << 5 | 24, n))
-    if n < 0x10000:
-        return bytes((major << 5 | 25,)) + n.to_bytes(2, "big")
-    return bytes((major << 5 | 26,)) + n.to_bytes(4, "big")
-
-
 def encode_header(roots: list[bytes]) -> bytes:
     """DAG-CBOR ``{roots: [CID…], version: 1}`` (canonical key order: roots first)."""
-    out = bytearray(b"\xa2\x65roots")
-    out += _cbor_head(4, len(roots))
-    for cid in roots:
-        out += b"\xd8\x2a" + _cbor_head(2, len(cid) + 1) + b"\x00" + cid
-    out += b"\x67version\x01"
-    return bytes(out)
-
-
-def _cbor_item(buf: bytes, pos: int) -> tuple[object, int]:
-    """A small DAG-CBOR reader: enough for a CAR header (maps, arrays, strings, tag 42)."""
-    if pos >= len(buf):
-        raise CidError("truncated CAR header")
-    ib = buf[pos]
-    major, info = ib >> 5, ib & 31
-    pos += 1
-    if info < 24:
-        n = info
-    elif info in (24, 25, 26, 27):
-        width = 1 << (info - 24)
-        n = int.from_bytes(buf[pos : pos + width], "big")
-        pos += width
-    else:
-        raise CidError("unsupported CBOR item in CAR header")
-    if major == 0:
-        return n, pos
-    if major in (2, 3):
-        raw = buf[pos : pos + n]
-        return (raw if major == 2 else raw.decode("utf-8")), pos + n
-    if major == 4:
-        items = []
-        for _ in range(n):
-            item, pos = _cbor_item(buf, pos)
-            items.append(item)
-        return items, pos
-    if major == 5:
-        out: dict[object, object] = {}
-        for _ in range(n):
-            key, pos = _cbor_item(buf, pos)
-            out[key], pos = _cbor_item(buf, pos)
-        return out, pos
-    if major == 6 and n == 42:
-        inner, pos = _cbor_item(buf, pos)
-        if not isinstance(inner, bytes) or not inner.startswith(b"\x00"):
-            raise CidError("bad CID in CAR header")
-        return CidLink(inner[1:]), pos
-    raise CidError("unsupported CBOR item in CAR header")
-
-
-@dataclass(frozen=True, slots=True)
-class CidLink:
-    cid: bytes
+    return cbor.encode({"roots": [CidLink(cid) for cid in roots], "version": 1})
 
 
 def _read_varint(fh: BinaryIO) -> int | None:
@@ -109,7 +51,10 @@ def read_header(fh: BinaryIO) -> list[bytes]:
     raw = fh.read(length)
     if len(raw) != length:
         raise CidError("truncated CAR header")
-    header, _ = _cbor_item(raw, 0)
+    try:
+        header, _ = cbor.decode(raw, 0)
+    except cbor.CborError as exc:
+        raise CidError(f"bad CAR header: {exc}") from exc
     if not isinstance(header, dict) or header.get("version") != 1:
         raise CidError("not a CARv1 (header version is not 1)")
     roots = header.get("roots")
