@@ -403,13 +403,4 @@ def _render_child(
     send.close()  # type: ignore[attr-defined]
 
 
-def paper_files(entry: PaperEntry, source_files: Sequence[tuple[str, Path]]) -> dict[str, Path]:
-    """``papers/<slug>/source/...`` copies of the research object, byte for byte."""
-    return {f"{entry.url}source/{rel}": path for rel, path in source_files}
-
-
-def page_is_reserved(slug: str) -> bool:
-    return slug in RESERVED
-
-
-__all__ = ["Download", "SiteRenderer", "make_rel", "paper_files", "render_site"]
+__all__ = ["Download", "SiteRenderer", "make_rel", "render_site"]
