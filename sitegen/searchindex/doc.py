@@ -1,0 +1,107 @@
+"""One paper as the search index sees it: display fields plus weighted terms.
+
+``terms`` is a single string ``"term:weight term:weight ..."`` sorted by term, because
+ten thousand of these live in memory between builds and a string costs a fraction of a
+dict of small ints. Weights are small integers built from where a term occurs, so a word
+in the title outranks the same word deep in the body:
+
+* ``FIELD_WEIGHTS`` per occurrence: title 10, authors 6, keywords 6, abstract 3, body 1;
+* each field counts at most ``FIELD_CAP`` occurrences (a word repeated fifty times in the
+  body is not fifty times as relevant);
+* the total is capped at ``MAX_WEIGHT``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sitegen.searchindex.text import tokenize
+
+FIELD_WEIGHTS = {"title": 10, "authors": 6, "keywords": 6, "abstract": 3, "body": 1}
+FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
+MAX_WEIGHT = 60
+EXCERPT_CHARS = 300
+"""The excerpt is cut at a word boundary at or before this many characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """A paper's entry in the index; ``digest`` changes whenever any other field does."""
+
+    url: str
+    """Relative to the site root, e.g. ``papers/<slug>/``."""
+    title: str
+    authors: str
+    """Display form, ``"A. One, B. Two"``."""
+    meta: str
+    """Short line under the title, e.g. ``"Volume 2 · 2024-03-01"``."""
+    excerpt: str
+    """Plain text, at most about ``EXCERPT_CHARS`` characters."""
+    terms: str
+    """``"term:weight ..."`` sorted by term; terms are letters and digits only."""
+    digest: str = field(init=False, compare=False)
+    """Hash over all fields above, computed once, so change detection is a string compare."""
+
+    def __post_init__(self) -> None:
+        h = hashlib.blake2b(digest_size=16)
+        for part in (self.url, self.title, self.authors, self.meta, self.excerpt, self.terms):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        object.__setattr__(self, "digest", h.hexdigest())
+
+    def term_weights(self) -> dict[str, int]:
+        """``terms`` decoded (for tests and debugging; the index reads the string directly)."""
+        if not self.terms:
+            return {}
+        return {t: int(w) for t, _, w in (p.partition(":") for p in self.terms.split(" "))}
+
+
+def excerpt_of(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of ``text`` cut at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
+
+
+def weigh_terms(fields: dict[str, str]) -> str:
+    """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``)."""
+    weights: Counter[str] = Counter()
+    for name, text in fields.items():
+        if not text:
+            continue
+        per, cap = FIELD_WEIGHTS[name], FIELD_CAP[name]
+        for term, n in Counter(tokenize(text)).items():
+            weights[term] += per * (n if n < cap else cap)
+    return " ".join(
+        f"{t}:{w if w < MAX_WEIGHT else MAX_WEIGHT}" for t, w in sorted(weights.items())
+    )
+
+
+def make_doc(
+    *,
+    url: str,
+    title: str,
+    authors: Sequence[str],
+    meta: str,
+    abstract_text: str,
+    keywords: Sequence[str],
+    body_text: str,
+) -> SearchDoc:
+    """The search entry of one paper; texts are plain (see ``html_to_text``)."""
+    author_line = ", ".join(authors)
+    terms = weigh_terms(
+        {
+            "title": title,
+            "authors": " ".join(authors),
+            "keywords": " ".join(keywords),
+            "abstract": abstract_text,
+            "body": body_text,
+        }
+    )
+    excerpt = excerpt_of(abstract_text or body_text)
+    return SearchDoc(url, " ".join(title.split()), author_line, meta, excerpt, terms)

@@ -1,0 +1,239 @@
+"""Write the static search index, all of it or only what changed since the last build.
+
+Layout under ``INDEX_DIR`` (the search page is ``search/index.html``, so the client
+fetches these relative to itself as ``index/...``):
+
+* ``meta.json``: ``{"v":format,"docs":count,"chunk":docs per chunk,"stop":[stopwords],
+  "shards":[shard names]}``; the client fetches only shards listed there (no 404s);
+* ``t/<hex>.json``: term shards, see ``shards.py``;
+* ``docs/<n>.json``: ``[[url,title,authors,meta,excerpt], ...]`` for doc ids
+  ``n*chunk`` to ``n*chunk+chunk-1``.
+
+Doc ids are positions in the list handed to ``write_index``. An incremental update is
+possible when that list has the same urls in the same order as last time: only docs
+whose ``digest`` changed are applied, to the shards they touched before (remembered in
+``IndexState``) or touch now, read back from the previous build and checked against the
+sha256 recorded for them. Anything unexpected (a missing or edited file, a new format)
+falls back to a full build, so the output is always byte-identical to one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.searchindex.doc import SearchDoc
+from sitegen.searchindex.shards import (
+    SHARD_DIR,
+    entry,
+    join_entries,
+    patch_shard,
+    shard_key,
+    shard_name,
+)
+from sitegen.searchindex.text import STOPWORDS
+
+INDEX_DIR = "search/index"
+"""Folder of the index inside the site."""
+FORMAT = 1
+"""Bumped whenever the file layout changes; a state of another format means a full build."""
+CHUNK = 100
+"""Doc records per ``docs/<n>.json``."""
+FULL_BUILD_SHARE = 0.25
+"""Above this share of changed docs a full build is cheaper than patching."""
+
+META_PATH = f"{INDEX_DIR}/meta.json"
+SHARD_PREFIX = f"{INDEX_DIR}/{SHARD_DIR}/"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """What the next build needs to update the index in place; small and picklable."""
+
+    format: int
+    urls: tuple[str, ...]
+    digests: tuple[str, ...]
+    """``SearchDoc.digest`` per doc id."""
+    shard_keys: tuple[str, ...]
+    """Per doc id, the two-character keys of the shards it has postings in, concatenated."""
+    files: tuple[tuple[str, str], ...]
+    """``(site-relative path, sha256 hex)`` of every index file, sorted by path."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFiles:
+    """The index of one build: bytes of files that differ from the previous build's."""
+
+    changed: dict[str, bytes]
+    """Site-relative path -> bytes, for new files and files whose bytes changed."""
+    unchanged: tuple[str, ...]
+    """Paths whose bytes are identical to the same path in the previous build."""
+    removed: tuple[str, ...] = ()
+    """Paths the previous build had and this one has not."""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _shard_path(key: str) -> str:
+    return f"{SHARD_PREFIX}{shard_name(key)}.json"
+
+
+def _key_of(path: str) -> str:
+    """The shard key of a shard path (the inverse of ``_shard_path``)."""
+    return bytes.fromhex(path[len(SHARD_PREFIX) : -len(".json")]).decode()
+
+
+def _chunk_path(n: int) -> str:
+    return f"{INDEX_DIR}/docs/{n}.json"
+
+
+def _chunk(docs: Sequence[SearchDoc], n: int) -> bytes:
+    part = docs[n * CHUNK : (n + 1) * CHUNK]
+    return _json([[d.url, d.title, d.authors, d.meta, d.excerpt] for d in part])
+
+
+def _meta(count: int, keys: Sequence[str]) -> bytes:
+    names = sorted(shard_name(k) for k in keys)
+    return _json(
+        {"v": FORMAT, "docs": count, "chunk": CHUNK, "stop": sorted(STOPWORDS), "shards": names}
+    )
+
+
+def _doc_keys(terms: str) -> str:
+    """The shard keys of a ``terms`` string, sorted and concatenated (two chars each)."""
+    if not terms:
+        return ""
+    return "".join(sorted({shard_key(p) for p in terms.split(" ")}))
+
+
+def _split_keys(keys: str) -> list[str]:
+    return [keys[i : i + 2] for i in range(0, len(keys), 2)]
+
+
+def _state(docs: Sequence[SearchDoc], keys: Sequence[str], files: dict[str, str]) -> IndexState:
+    return IndexState(
+        FORMAT,
+        tuple(d.url for d in docs),
+        tuple(d.digest for d in docs),
+        tuple(keys),
+        tuple(sorted(files.items())),
+    )
+
+
+def full_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], IndexState]:
+    """Every index file for ``docs``, and the state to update it from next time."""
+    postings: defaultdict[str, list[str]] = defaultdict(list)
+    doc_keys: list[str] = []
+    for docid, doc in enumerate(docs):
+        if not doc.terms:
+            doc_keys.append("")
+            continue
+        # "t1:w1 t2:w2" -> ["t1:[id,w1]", "t2:[id,w2]"] with C-level string ops
+        items = (doc.terms.replace(" ", "] ").replace(":", f":[{docid},") + "]").split(" ")
+        for item in items:
+            term, _, posting = item.partition(":")
+            postings[term].append(posting)
+        doc_keys.append(_doc_keys(doc.terms))
+    shards: dict[str, list[bytes]] = {}
+    for term in sorted(postings):
+        key = shard_key(term)
+        lines = shards.get(key)
+        if lines is None:
+            lines = shards[key] = []
+        lines.append(entry(term, postings[term]))
+    files = {_shard_path(k): join_entries(v) for k, v in shards.items()}
+    for n in range((len(docs) + CHUNK - 1) // CHUNK):
+        files[_chunk_path(n)] = _chunk(docs, n)
+    files[META_PATH] = _meta(len(docs), list(shards))
+    hashes = {p: _sha(b) for p, b in files.items()}
+    return files, _state(docs, doc_keys, hashes)
+
+
+def _full(docs: Sequence[SearchDoc], previous: IndexState | None) -> tuple[IndexFiles, IndexState]:
+    files, state = full_index(docs)
+    old = dict(previous.files) if previous else {}
+    new = dict(state.files)
+    same = tuple(sorted(p for p, h in new.items() if old.get(p) == h))
+    changed = {p: b for p, b in sorted(files.items()) if old.get(p) != new[p]}
+    removed = tuple(sorted(set(old) - set(new)))
+    return IndexFiles(changed, same, removed), state
+
+
+def _read_checked(previous_dir: Path, path: str, sha: str) -> bytes | None:
+    try:
+        data = (previous_dir / path).read_bytes()
+    except OSError:
+        return None
+    return data if _sha(data) == sha else None
+
+
+def write_index(
+    docs: Sequence[SearchDoc], previous: IndexState | None, previous_dir: Path | None
+) -> tuple[IndexFiles, IndexState]:
+    """The index files for ``docs`` (doc ids are positions) and the state for next time.
+
+    With ``previous`` and ``previous_dir`` (the previous build's site root) and the same
+    urls in the same order, only changed docs are applied; the result is byte-identical
+    to a full build either way.
+    """
+    if (
+        previous is None
+        or previous_dir is None
+        or previous.format != FORMAT
+        or previous.urls != tuple(d.url for d in docs)
+    ):
+        return _full(docs, previous)
+    changed_ids = [i for i, d in enumerate(docs) if d.digest != previous.digests[i]]
+    if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
+        return _full(docs, previous)
+    hashes = dict(previous.files)
+    keys = list(previous.shard_keys)
+    # shard key -> doc id -> that doc's new terms in the shard; and who had the shard before
+    changes: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
+    had: dict[str, list[int]] = defaultdict(list)
+    for docid in changed_ids:
+        for key in _split_keys(previous.shard_keys[docid]):
+            changes[key].setdefault(docid, {})
+            had[key].append(docid)
+        terms = docs[docid].terms
+        for item in terms.split(" ") if terms else ():
+            term, _, weight = item.partition(":")
+            changes[shard_key(term)].setdefault(docid, {})[term] = int(weight)
+        keys[docid] = _doc_keys(terms)
+    out: dict[str, bytes] = {}
+    for key in sorted(changes):
+        path = _shard_path(key)
+        if path in hashes:
+            data = _read_checked(previous_dir, path, hashes[path])
+            if data is None:
+                return _full(docs, previous)
+        else:
+            data = b"{}"
+        patched = patch_shard(data, changes[key], had.get(key, ()))
+        if patched is None:
+            del hashes[path]
+        else:
+            out[path] = patched
+    for n in sorted({i // CHUNK for i in changed_ids}):
+        out[_chunk_path(n)] = _chunk(docs, n)
+    live = {_key_of(p) for p in set(hashes).union(out) if p.startswith(SHARD_PREFIX)}
+    out[META_PATH] = _meta(len(docs), sorted(live))
+    old = dict(previous.files)
+    changed: dict[str, bytes] = {}
+    for path, data in out.items():
+        hashes[path] = _sha(data)
+        if old.get(path) != hashes[path]:
+            changed[path] = data
+    unchanged = tuple(sorted(p for p in hashes if p not in changed))
+    removed = tuple(sorted(set(old) - set(hashes)))
+    return IndexFiles(dict(sorted(changed.items())), unchanged, removed), _state(docs, keys, hashes)

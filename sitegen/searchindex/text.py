@@ -1,0 +1,86 @@
+"""Plain text out of rendered HTML, and the tokenizer shared with the browser client.
+
+The tokenizer must give the same tokens in Python (index time) and in
+``themes/default/static/search.js`` (query time), so it is defined by a few steps both
+languages have built in, in this order:
+
+1. lowercase;
+2. Unicode NFKD (compatibility decomposition: "ﬁ" -> "fi", "²" -> "2", "é" -> "e" + accent);
+3. drop every combining mark (general category M*), so "Müller" indexes as "muller";
+4. lowercase again (NFKD can produce capitals, e.g. from letterlike symbols);
+5. split on anything that is not a letter or a digit (categories L* and N*);
+6. keep tokens of at least ``MIN_TOKEN`` code points that are not stopwords.
+
+JavaScript: ``s.toLowerCase().normalize("NFKD").replace(/\\p{M}/gu, "").toLowerCase()
+.split(/[^\\p{L}\\p{N}]+/u)``. Python's ``[^\\W_]`` is its letters-and-digits class. ASCII
+text skips steps 2-4 (they change nothing there), which keeps indexing fast.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+MIN_TOKEN = 2
+"""Shorter tokens are dropped: they carry no meaning and would make huge posting lists."""
+
+_STOPWORD_LIST = (
+    "an and are as at be been but by can for from had has have he her his if in into is it "
+    "its not of on or our she so such than that the their them then there these they this "
+    "those to was we were what when which while who will with would you your"
+)
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
+"""Short English function words; published in ``meta.json`` so the client uses the same list."""
+
+_WORD = re.compile(r"[^\W_]+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_MATH = re.compile(r"<math\b.*?</math>", re.S | re.I)
+_HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|"
+    r"footer|h[1-6]|header|hr|li|ol|p|pre|section|table|td|th|tr|ul)\b[^>]*>",
+    re.I,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of a rendered body, whitespace collapsed.
+
+    Regular expressions, not an HTML parser, because this runs for every paper on every
+    cold build. The input is our own sanitized renderer output, so tags are well formed.
+    MathML is dropped (its ``<mi>``/``<mo>`` soup makes nonsense words), block tags become
+    spaces so words on either side of them stay apart, inline tags vanish so
+    ``H<sub>2</sub>O``-style splits do not matter much, entities are decoded last.
+    """
+    text = _MATH.sub(" ", markup)
+    text = _HIDDEN.sub(" ", text)
+    text = _COMMENT.sub(" ", text)
+    text = _BLOCK_TAG.sub(" ", text)
+    text = _TAG.sub("", text)
+    return " ".join(html.unescape(text).split())
+
+
+def _strip_marks(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group(0) if unicodedata.category(c)[0] != "M")
+
+
+def fold(text: str) -> str:
+    """Steps 1-4 of the module docstring: the case- and accent-folded form of ``text``."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return _NON_ASCII_RUN.sub(_strip_marks, text).lower()
+
+
+def words(text: str) -> list[str]:
+    """Every folded word of ``text`` in order, before the length and stopword filters."""
+    return _WORD.findall(fold(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """The index tokens of ``text`` in order (repeats kept, so callers can count them)."""
+    return [w for w in words(text) if len(w) >= MIN_TOKEN and w not in STOPWORDS]
