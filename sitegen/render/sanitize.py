@@ -239,6 +239,10 @@ _MATHML_ATTRS = frozenset(
         "equalrows",
         "equalcolumns",
         "side",
+        # written by latex2mathml: \binom (a bar-less mfrac), \sideset, \colorbox, \rule
+        "linethickness",
+        "voffset",
+        "mathbackground",
     ]
 )
 _URL_ATTRS = frozenset({"href", "src", "cite"})
