@@ -8,7 +8,7 @@ parent stores each one in the cache as it arrives and keeps only its light form.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.render.math import MathResult
-    from sitegen.render.paper import PaperWork
+    from sitegen.render.paper import PackedWork, PaperWork
 
 PARALLEL_THRESHOLD = 24
 """Below this many papers a process pool costs more than it saves."""
@@ -71,11 +71,18 @@ def load_papers(
     if cache is not None and todo:
         math = cache.math_cache()
     staged_here: set[str] = set()
-    for work in _process(todo, config, jobs, math, progress, stage):
+    for done in _process(todo, config, jobs, math, progress, stage, keys if cache else None):
+        from sitegen.render.paper import PackedWork  # only once something was processed
+
+        if isinstance(done, PackedWork):
+            assert cache is not None
+            work = cache.put_packed(keys[done.light.slug], done)
+        elif cache is not None:  # the page reads the whole work back from the cache
+            work = cache.put_paper(keys[done.slug], done)
+        else:
+            work = done
         if stage is not None and work.paper is not None:
             staged_here.add(work.slug)
-        if cache is not None:  # the page reads the whole work back from the cache
-            work = cache.put_paper(keys[work.slug], work)
         works[work.slug] = work
     papers: list[Paper] = []
     for folder in layout.paper_dirs:
@@ -94,13 +101,15 @@ def _process(
     math: MutableMapping[str, MathResult],
     progress: Progress | None,
     stage: Path | None = None,
-) -> Iterator[PaperWork]:
+    keys: Mapping[str, str] | None = None,
+) -> Iterator[PaperWork | PackedWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays.
 
     Works are yielded as batches finish (not in input order), so the caller can store
     and slim each one before the next arrives. Each batch starts from the math cache as
     learned so far (``math``, updated here with what every finished batch learned), so a
-    formula seen once is not converted again by later batches.
+    formula seen once is not converted again by later batches. With ``keys`` (the
+    build caches), pool workers pickle each work for the cache themselves (``PackedWork``).
     """
     from sitegen.render.paper import process_paper, process_papers
 
@@ -116,13 +125,17 @@ def _process(
     batches = [folders[i : i + size] for i in range(0, total, size)]
     done = 0
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        waiting: set[Future[tuple[list[PaperWork], dict[str, MathResult]]]] = set()
+        waiting: set[Future[tuple[list[PaperWork] | list[PackedWork], dict[str, MathResult]]]]
+        waiting = set()
         queued = iter(batches)
 
         def submit() -> None:
             batch = next(queued, None)
             if batch is not None:  # a copy: the pool pickles it later, in another thread
-                waiting.add(pool.submit(process_papers, batch, config, dict(math), stage))
+                batch_keys = [keys[f.name] for f in batch] if keys is not None else None
+                waiting.add(
+                    pool.submit(process_papers, batch, config, dict(math), stage, batch_keys)
+                )
 
         for _ in range(workers + 1):
             submit()

@@ -22,6 +22,11 @@ PREFIX = "papers."
 SUFFIX = ".pack"
 
 
+def entry_bytes(key: str, value: Any) -> bytes:
+    """One pack entry: the key repeated beside the value, so a stale index gives a miss."""
+    return pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
+
+
 @dataclass(slots=True)
 class PaperPack:
     folder: Path
@@ -52,11 +57,14 @@ class PaperPack:
 
     def add(self, key: str, value: Any) -> None:
         """Append ``value`` under ``key`` now; readable at once, kept if ``save`` wants it."""
+        self.add_entry(key, entry_bytes(key, value))
+
+    def add_entry(self, key: str, data: bytes) -> None:
+        """Append an entry made by :func:`entry_bytes` (possibly in another process)."""
         self._own_handles()
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._writer = self.path().open("ab")
-        data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
         offset = self._writer.seek(0, os.SEEK_END)
         self._writer.write(data)
         self._writer.flush()

@@ -26,7 +26,7 @@ from sitegen.cache.pack import PaperPack
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
     from sitegen.render.math import MathResult
-    from sitegen.render.paper import PaperWork
+    from sitegen.render.paper import PackedWork, PaperWork
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +221,12 @@ class BuildCache:
             return work
         full = self.get_paper(key)
         return light_work(full) if full is not None else None
+
+    def put_packed(self, key: str, packed: PackedWork) -> PaperWork:
+        """Store a work the pool already pickled (see ``pack_work``); return its light form."""
+        self.pack.add_entry(key, packed.whole)
+        self.pack.add_entry(key + LIGHT, packed.light_entry)
+        return packed.light
 
     def put_paper(self, key: str, work: PaperWork) -> PaperWork:
         """Store ``work`` at once (so its page can read it back); return its light form."""

@@ -189,19 +189,46 @@ def not_in_bundle(rel: str) -> bool:
     return rel == "attestations" or rel.startswith("attestations/")
 
 
+@dataclass(frozen=True, slots=True)
+class PackedWork:
+    """A work as a pool worker returns it to a parent that caches it.
+
+    The worker pickles both cache entries itself, so the parent neither unpickles the
+    bulky whole work nor pickles it again: it appends the bytes and keeps ``light``.
+    """
+
+    light: PaperWork
+    whole: bytes
+    """The cache entry of the whole work (``sitegen.cache.pack.entry_bytes``)."""
+    light_entry: bytes
+
+
+def pack_work(key: str, work: PaperWork) -> PackedWork:
+    from sitegen.cache.pack import entry_bytes
+    from sitegen.cache.store import LIGHT
+
+    light = light_work(work)
+    return PackedWork(light, entry_bytes(key, work), entry_bytes(key + LIGHT, light))
+
+
 def process_papers(
     folders: Sequence[Path],
     config: JournalConfig,
     math_cache: Mapping[str, MathResult],
     stage: Path | None = None,
-) -> tuple[list[PaperWork], dict[str, MathResult]]:
+    keys: Sequence[str] | None = None,
+) -> tuple[list[PaperWork] | list[PackedWork], dict[str, MathResult]]:
     """``process_paper`` over a batch sharing one math cache (the pool's unit of work).
 
     Starts from ``math_cache`` (what the build knows so far) and returns only the formulas
-    it learned, so what crosses the process boundary stays small.
+    it learned, so what crosses the process boundary stays small. With ``keys`` (the
+    papers' cache keys), each work comes back already packed for the cache.
     """
     known: dict[str, MathResult] = dict(math_cache)
     works = [process_paper(folder, config, known, stage) for folder in folders]
+    if keys is not None:
+        packed = [pack_work(key, work) for key, work in zip(keys, works, strict=True)]
+        return packed, {k: v for k, v in known.items() if k not in math_cache}
     learned = {k: v for k, v in known.items() if k not in math_cache}
     return works, learned
 
