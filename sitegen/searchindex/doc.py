@@ -44,6 +44,12 @@ class SearchDoc:
     """``"term:weight ..."`` sorted by term; terms are letters and digits only."""
     digest: str = field(init=False, compare=False)
     """Hash over all fields above, computed once, so change detection is a string compare."""
+    shards: str = field(init=False, compare=False)
+    """Keys of the shards this doc has terms in, sorted, concatenated (two characters each).
+
+    Computed once here (in the worker that makes the doc) rather than by every full
+    build; the index state keeps it so the next build knows which shards to patch.
+    """
 
     def __post_init__(self) -> None:
         h = hashlib.blake2b(digest_size=16)
@@ -51,6 +57,8 @@ class SearchDoc:
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
         object.__setattr__(self, "digest", h.hexdigest())
+        terms = self.terms.replace(":", " ").split(" ")[0::2] if self.terms else ()
+        object.__setattr__(self, "shards", "".join(sorted({t[:2] for t in terms})))
 
     def term_weights(self) -> dict[str, int]:
         """``terms`` decoded (for tests and debugging; the index reads the string directly)."""

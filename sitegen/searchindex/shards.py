@@ -19,15 +19,12 @@ can work on bytes without decoding the whole shard:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import accumulate
 
 SHARD_DIR = "t"
 """Sub-folder of the index holding the shards."""
-
-_DOCID = re.compile(rb"\[(\d+),")
 
 
 def shard_key(term: str) -> str:
@@ -83,7 +80,7 @@ def _set_posting(line: bytes, docid: int, weight: int | None) -> bytes | None:
     """``line`` with ``docid``'s posting set to ``weight`` (None removes it).
 
     Returns None when the entry has no postings left. A new posting goes to its doc-id
-    position; the scan for it is linear, which is fine because new terms are few.
+    position.
     """
     head = line.index(b":[") + 2
     pair = b"[%d," % docid
@@ -100,10 +97,30 @@ def _set_posting(line: bytes, docid: int, weight: int | None) -> bytes | None:
     if weight is None:
         return line
     new = b"[%d,%d]" % (docid, weight)
-    for match in _DOCID.finditer(line, head):
-        if int(match.group(1)) > docid:
-            return line[: match.start()] + new + b"," + line[match.start() :]
-    return line[:-1] + b"," + new + b"]"
+    at = _first_after(line, head, docid)
+    if at == len(line) - 1:
+        return line[:-1] + b"," + new + b"]"
+    return line[:at] + new + b"," + line[at:]
+
+
+def _first_after(line: bytes, head: int, docid: int) -> int:
+    """Offset of the first posting in ``line`` with a doc id above ``docid`` (binary search
+    on the bytes; postings are in doc-id order), or of the closing ``]`` if there is none.
+
+    ``lo`` is always a posting start not yet known to be below, ``hi`` a posting start
+    (or the closing bracket) known to be the answer or after it.
+    """
+    lo, hi = head, len(line) - 1
+    while lo < hi:
+        middle = (lo + hi) // 2
+        at = line.find(b"[", middle, hi)
+        if at < 0:
+            at = line.rfind(b"[", lo, middle + 1)
+        if int(line[at + 1 : line.index(b",", at)]) > docid:
+            hi = at
+        else:
+            lo = min(line.index(b"]", at) + 2, hi)
+    return hi
 
 
 def patch_shard(
