@@ -5,7 +5,7 @@ ten thousand of these live in memory between builds and a string costs a fractio
 dict of small ints. Weights are small integers built from where a term occurs, so a word
 in the title outranks the same word deep in the body:
 
-* ``FIELD_WEIGHTS`` per occurrence: title 10, authors 6, keywords 6, abstract 3, body 1;
+* ``FIELD_WEIGHTS`` per occurrence: title 20, authors 12, keywords 12, abstract 3, body 1;
 * each field counts at most ``FIELD_CAP`` occurrences (a word repeated fifty times in the
   body is not fifty times as relevant);
 * the total is capped at ``MAX_WEIGHT``.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sitegen.searchindex.text import tokenize
 
-FIELD_WEIGHTS = {"title": 10, "authors": 6, "keywords": 6, "abstract": 3, "body": 1}
+FIELD_WEIGHTS = {"title": 20, "authors": 12, "keywords": 12, "abstract": 3, "body": 1}
 FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
 MAX_WEIGHT = 60
 EXCERPT_CHARS = 300

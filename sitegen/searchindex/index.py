@@ -151,6 +151,7 @@ def full_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], IndexState]
 
 
 def _full(docs: Sequence[SearchDoc], previous: IndexState | None) -> tuple[IndexFiles, IndexState]:
+    """A full build, reporting as unchanged what ``previous`` recorded with the same hash."""
     files, state = full_index(docs)
     old = dict(previous.files) if previous else {}
     new = dict(state.files)
@@ -175,14 +176,13 @@ def write_index(
 
     With ``previous`` and ``previous_dir`` (the previous build's site root) and the same
     urls in the same order, only changed docs are applied; the result is byte-identical
-    to a full build either way.
+    to a full build either way. ``unchanged`` lists files whose bytes ``previous`` recorded
+    as identical; files are only read back (and checked) where a changed doc needs them.
+    A file that fails its check makes every file come back in ``changed``.
     """
-    if (
-        previous is None
-        or previous_dir is None
-        or previous.format != FORMAT
-        or previous.urls != tuple(d.url for d in docs)
-    ):
+    if previous_dir is None:
+        return _full(docs, None)
+    if previous is None or previous.format != FORMAT or previous.urls != tuple(d.url for d in docs):
         return _full(docs, previous)
     changed_ids = [i for i, d in enumerate(docs) if d.digest != previous.digests[i]]
     if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
@@ -204,8 +204,8 @@ def write_index(
         path = _shard_path(key)
         if path in hashes:
             data = _read_checked(previous_dir, path, hashes[path])
-            if data is None:
-                return _full(docs, previous)
+            if data is None:  # the previous build's files cannot be trusted: rewrite all
+                return _full(docs, None)
         else:
             data = b"{}"
         patched = patch_shard(data, changes[key], had.get(key, ()))

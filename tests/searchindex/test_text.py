@@ -1,0 +1,103 @@
+"""Tokenizer and HTML-to-text: what gets indexed, and that it folds case and accents."""
+
+from __future__ import annotations
+
+from sitegen.searchindex import html_to_text, make_doc, tokenize
+from sitegen.searchindex.doc import EXCERPT_CHARS, MAX_WEIGHT, SearchDoc
+from sitegen.searchindex.text import STOPWORDS, fold
+
+
+def test_tokens_are_lowercase_letters_and_digits_without_stopwords_or_single_chars() -> None:
+    assert tokenize("The Quick-brown fox, 2024 a b IPFS_CID x2") == [
+        "quick",
+        "brown",
+        "fox",
+        "2024",
+        "ipfs",
+        "cid",
+        "x2",
+    ]
+
+
+def test_accents_and_compatibility_forms_fold_to_ascii() -> None:
+    assert tokenize("Müller Ångström café") == ["muller", "angstrom", "cafe"]
+    # decomposed input (combining diaeresis) gives the same token as precomposed
+    assert tokenize("Mu\u0308ller") == ["muller"]
+    # ligatures, fullwidth letters and superscripts decompose (NFKD)
+    assert tokenize("ﬁnite ＩＰＦＳ x²") == ["finite", "ipfs", "x2"]
+    # capital dotted I lowercases to i + combining dot, which is dropped
+    assert fold("İstanbul") == "istanbul"
+
+
+def test_non_latin_scripts_stay_words() -> None:
+    assert tokenize("Сеть данных 数据 δίκτυο") == ["сеть", "данных", "数据", "δικτυο"]
+
+
+def test_stopwords_are_short_function_words() -> None:
+    assert "the" in STOPWORDS and "of" in STOPWORDS
+    assert all(w == w.lower() and w.isascii() and w.isalpha() for w in STOPWORDS)
+    assert tokenize("the of and") == []
+
+
+def test_html_to_text_drops_math_tags_and_decodes_entities() -> None:
+    html = (
+        "<h2>Intro</h2><p>We use <em>con</em>tent &amp; <a href='x'>links</a>"
+        '<math display="block"><mi>x</mi><mo>=</mo><mn>42</mn></math>'
+        "end.</p><p>Next&nbsp;para &lt;tag&gt;</p><script>var a=1;</script>"
+    )
+    text = html_to_text(html)
+    assert text == "Intro We use content & links end. Next\xa0para <tag>".replace("\xa0", " ")
+    assert "42" not in text
+
+
+def test_html_to_text_keeps_block_boundaries_apart() -> None:
+    assert html_to_text("<ul><li>alpha</li><li>beta</li></ul><p>gamma<br>delta</p>") == (
+        "alpha beta gamma delta"
+    )
+
+
+def make(**overrides: object) -> SearchDoc:
+    fields: dict[str, object] = {
+        "url": "papers/a/",
+        "title": "Content addressing",
+        "authors": ["A. Müller", "B. Two"],
+        "meta": "Volume 1 · 2024-01-01",
+        "abstract_text": "We archive journals on IPFS.",
+        "keywords": ["archives"],
+        "body_text": "archive " * 50 + "content",
+    }
+    fields.update(overrides)
+    return make_doc(**fields)  # type: ignore[arg-type]
+
+
+def test_make_doc_weights_fields_and_caps() -> None:
+    doc = make()
+    w = doc.term_weights()
+    assert doc.authors == "A. Müller, B. Two"
+    assert w["content"] > w["archive"] > w["journals"]  # title beats a body repeated 50 times
+    assert w["muller"] == w["archives"]  # authors and keywords weigh the same
+    assert max(w.values()) <= MAX_WEIGHT
+    assert "we" not in w and "on" not in w
+    assert doc.terms == " ".join(f"{t}:{n}" for t, n in sorted(w.items()))
+    assert doc.shards == "".join(sorted({t[:2] for t in w}))
+
+
+def test_excerpt_is_the_start_of_the_abstract_cut_at_a_word() -> None:
+    long = "word " * 200
+    doc = make(abstract_text=long)
+    assert len(doc.excerpt) <= EXCERPT_CHARS + 1 and doc.excerpt.endswith("word…")
+    assert make(abstract_text="", body_text="Body text here").excerpt == "Body text here"
+
+
+def test_digest_changes_with_every_field_and_only_then() -> None:
+    base = make()
+    assert make().digest == base.digest
+    variants = [
+        make(url="papers/b/"),
+        make(title="Other"),
+        make(authors=["C. Three"]),
+        make(meta="Volume 2"),
+        make(abstract_text="Different"),
+        make(body_text="else"),
+    ]
+    assert len({base.digest, *(v.digest for v in variants)}) == 1 + len(variants)
