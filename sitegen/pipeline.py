@@ -242,6 +242,7 @@ def _prepare(
             css,
             site_key=site_key(config, theme, cache, site),
             paper_keys=keys,
+            meta_digests={slug: w.meta_digest for slug, w in works.items()},
             previous=cache.pages,
             previous_out=previous,
             sink=sink,

@@ -1,15 +1,24 @@
 """A site renderer that takes unchanged pages from the previous OUT instead of re-rendering.
 
-Only paper pages and paginated listings (the pages whose number grows with the journal)
-are memoised. Their key hashes everything the template receives: the site-wide inputs
-(code, config, theme, navigation, stylesheets) and, for each paper shown, the content key
-of its folder plus its attestation badges. The site-wide index pages (authors, subjects,
-volumes, home) read the whole ``site`` and are always rendered, as are feeds.
+A page's key hashes everything its template receives: the site-wide inputs (code, config,
+theme, navigation, build time) and the papers it shows.
+
+- A paper page: the content key of the paper's folder plus its badges and site-wide keys.
+- A listing (``list.html``, ``author.html``): for each paper shown, its *meta digest*
+  (``PaperWork.meta_digest``: everything a listing can show of it) plus badges and keys,
+  and its CIDs only if the theme's listing templates mention them
+  (:func:`templates_mention`). So an edit to one paper's body re-renders its own page,
+  not the author, subject and issue pages it is listed on.
+- A site-wide page (home, volumes, authors, subjects, search, 404): all of the above for
+  every paper, plus the volumes and static pages (``site_digest``).
+
+Feeds and static pages are always rendered (feeds carry the bundle CIDs; pages are few).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +32,14 @@ from sitegen.render.pages import SiteRenderer
 
 MEMO_TEMPLATES = frozenset({"paper.html", "list.html", "author.html"})
 """Templates whose pages depend only on their own context (never on ``site.*`` lists)."""
+SITE_TEMPLATES = frozenset(
+    {"index.html", "volumes.html", "volume.html", "authors.html", "subjects.html"}
+    | {"search.html", "404.html"}
+)
+"""Templates whose context is derived from ``site`` alone (keyed by ``site_digest``)."""
+CID_FIELDS = ("bundle_cid", "file_cids", "source_nodes", "citation_nodes")
+_REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b([^%]*)%\}")
+_NAME = re.compile(r"""^\s*(["'])([^"']+)\1""")
 
 
 class MemoRenderer(SiteRenderer):
@@ -36,6 +53,7 @@ class MemoRenderer(SiteRenderer):
         *,
         site_key: str,
         paper_keys: Mapping[str, str],
+        meta_digests: Mapping[str, str] | None = None,
         previous: Mapping[str, tuple[str, Any]],
         previous_out: Path | None,
         sink: Path | None = None,
@@ -46,6 +64,17 @@ class MemoRenderer(SiteRenderer):
         self.paper_fp = {
             e.slug: _paper_fingerprint(e, paper_keys.get(e.slug, "")) for e in site.papers
         }
+        digests = meta_digests or {}
+        with_cids = templates_mention(env, sorted(MEMO_TEMPLATES - {"paper.html"} | SITE_TEMPLATES))
+        self.listing_fp = {
+            e.slug: _listing_fingerprint(e, digests.get(e.slug), with_cids) for e in site.papers
+        }
+        self.site_digest = sha256_hex(
+            site_key,
+            repr(site.pages),
+            repr(site.volumes),
+            *(self.listing_fp[e.slug] for e in site.papers),
+        )
         self.previous = previous
         self.previous_out = previous_out
         self.keys: dict[str, str] = {}
@@ -74,6 +103,10 @@ class MemoRenderer(SiteRenderer):
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._pending == page_path:
             self._pending = None
+        elif template in SITE_TEMPLATES:  # all its context comes from ``site``
+            key = sha256_hex(self.site_digest, template, page_path, repr(ctx.get("title")))
+            if self._reuse(page_path, key):
+                return
         elif template in MEMO_TEMPLATES:
             key = sha256_hex(self.site_key, template, page_path, self._fingerprint(ctx))
             if self._reuse(page_path, key):
@@ -82,10 +115,10 @@ class MemoRenderer(SiteRenderer):
 
     def _fingerprint(self, value: object) -> str:
         if isinstance(value, list) and all(isinstance(v, PaperEntry) for v in value):
-            fps = self.paper_fp
+            fps = self.listing_fp
             return "[" + ",".join("P" + fps[v.slug] for v in value) + "]"
         if isinstance(value, PaperEntry):
-            return "P" + self.paper_fp[value.slug]
+            return "P" + self.listing_fp[value.slug]
         if isinstance(value, Mapping):
             inner = ",".join(f"{k!r}:{self._fingerprint(v)}" for k, v in sorted(value.items()))
             return "{" + inner + "}"
@@ -105,3 +138,44 @@ def _paper_fingerprint(entry: PaperEntry, content_key: str) -> str:
         repr(entry.subject_keys),
         repr(entry.bundle_cid),
     )
+
+
+def _listing_fingerprint(entry: PaperEntry, meta_digest: str | None, with_cids: bool) -> str:
+    """What a listing can show of a paper (see the module docstring)."""
+    if not meta_digest:  # no digest (a work from elsewhere): the whole entry, as for its page
+        return sha256_hex(repr(entry))
+    parts = [meta_digest, repr(entry.badges), repr(entry.author_keys), repr(entry.subject_keys)]
+    if with_cids:
+        parts += [repr(entry.bundle_cid), repr(sorted(entry.file_cids.items()))]
+    return sha256_hex(*parts)
+
+
+def templates_mention(env: jinja2.Environment, names: Sequence[str]) -> bool:
+    """Do ``names``, or templates they extend, include or import, mention a CID field?
+
+    Read from the sources: Jinja can only reach ``entry.bundle_cid`` through that name
+    (``attr()`` with a built string aside). A reference that is not a plain string
+    literal cannot be followed, so it counts as a mention: never a stale page.
+    """
+    loader = env.loader
+    if loader is None:
+        return True
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source = loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound:
+            continue
+        if any(field in source for field in CID_FIELDS):
+            return True
+        for match in _REFERENCE.finditer(source):
+            literal = _NAME.match(match.group(1))
+            if literal is None:
+                return True
+            todo.append(literal.group(2))
+    return False

@@ -154,6 +154,10 @@ class PaperWork:
     """``cite.bib`` / ``cite.ris`` / ``cite.json`` bytes."""
     citation_nodes: Mapping[str, Node] = field(default_factory=dict)
     """Their UnixFS nodes, so the parent never hashes them."""
+    meta_digest: str = ""
+    """Hash of the light paper and render (``light_work``): what a listing can show of
+    this paper besides its CIDs. An edit of the body alone leaves it unchanged, so the
+    listing pages the paper appears on are not rendered again (``sitegen.cache.pages``)."""
 
 
 def light_work(work: PaperWork) -> PaperWork:
@@ -165,7 +169,13 @@ def light_work(work: PaperWork) -> PaperWork:
     """
     if work.paper is None or work.render is None:
         return work
-    body = replace(work.render.body, html="", references=(), first_section_html=None)
+    body = replace(
+        work.render.body,
+        html="",
+        references=(),
+        first_section_html=None,
+        first_section_split=None,
+    )
     return replace(
         work,
         paper=replace(work.paper, body=""),
@@ -278,7 +288,7 @@ def process_paper(
         base.mkdir(parents=True, exist_ok=True)
         for name, data in citations.items():
             (base / name).write_bytes(data)
-    return PaperWork(
+    work = PaperWork(
         slug=paper.slug,
         paper=paper,
         load_diagnostics=tuple(found),
@@ -290,3 +300,14 @@ def process_paper(
         citations=citations,
         citation_nodes={name: node_of_bytes(data, profile) for name, data in citations.items()},
     )
+    return replace(work, meta_digest=meta_digest(work))
+
+
+def meta_digest(work: PaperWork) -> str:
+    """See ``PaperWork.meta_digest``: a pickle is a faithful, cheap serialisation here."""
+    import hashlib
+    import pickle
+
+    light = light_work(work)
+    data = pickle.dumps((light.paper, light.render), pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(data).hexdigest()

@@ -359,3 +359,70 @@ def test_a_paper_page_reads_its_body_back_from_the_cache(tmp_path: Path) -> None
     ref, ref_tree = fresh(source, tmp_path)
     assert result.root == ref.root
     assert_same(tree, ref_tree)
+
+
+def _listing_pages_of(tree: dict[str, bytes], slug: str) -> list[str]:
+    """Pages other than the paper's own that link to it (author, subject, issue, home...)."""
+    link = f"papers/{slug}/".encode()
+    own = f"papers/{slug}/"
+    return [
+        p
+        for p, data in tree.items()
+        if p.endswith(".html") and not p.startswith(own) and link in data
+    ]
+
+
+def test_a_body_edit_rerenders_the_paper_page_but_not_the_pages_listing_it(
+    tmp_path: Path,
+) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    _, tree = cached(source, out)
+    paper = first_paper(source)
+    listed = _listing_pages_of(tree, paper.name)
+    assert any(p.startswith("authors/") for p in listed)
+    assert "index.html" in listed or any(p.startswith("issues/") for p in listed)
+    inodes = {p: os.stat(out / p).st_ino for p in [*listed, f"papers/{paper.name}/index.html"]}
+
+    md = paper / "paper.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nOne more body sentence.\n", "utf-8")
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    assert b"One more body sentence." in tree[f"papers/{paper.name}/index.html"]
+    assert os.stat(out / f"papers/{paper.name}/index.html").st_ino != inodes.pop(
+        f"papers/{paper.name}/index.html"
+    )
+    relinked = {p: os.stat(out / p).st_ino for p in inodes}
+    assert relinked == inodes  # hard links to the previous build: not rendered again
+
+    # a change a listing shows (the title) renders those pages again, and correctly
+    text = md.read_text(encoding="utf-8")
+    md.write_text(text.replace("title: ", "title: Retitled ", 1), encoding="utf-8")
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    assert all(b"Retitled " in tree[p] for p in listed if p.startswith("authors/"))
+
+
+def test_a_theme_showing_cids_in_listings_gets_them_refreshed_after_a_body_edit(
+    tmp_path: Path,
+) -> None:
+    source = make_journal(tmp_path / "j")
+    out = tmp_path / "public"
+    macros = (REPO / "themes" / "default" / "templates" / "macros.html").read_text("utf-8")
+    shown = '<p class="paper-card-authors">'
+    assert shown in macros
+    (source / "templates").mkdir()
+    (source / "templates" / "macros.html").write_text(
+        macros.replace(shown, '<p class="cid">{{ entry.bundle_cid }}</p>' + shown, 1), "utf-8"
+    )
+    _, before = cached(source, out)
+    paper = first_paper(source)
+    md = paper / "paper.md"
+    md.write_text(md.read_text(encoding="utf-8") + "\nA body edit changes the CID.\n", "utf-8")
+    _, tree = cached(source, out)
+    _, ref_tree = fresh(source, tmp_path)
+    assert_same(tree, ref_tree)
+    author_pages = [p for p in _listing_pages_of(tree, paper.name) if p.startswith("authors/")]
+    assert author_pages and all(tree[p] != before[p] for p in author_pages)
