@@ -9,8 +9,9 @@ template that follows the body.
 
 The work is done by ammonia (the ``nh3`` binding): it parses with html5ever exactly as a
 browser does (so balancing, entities and mXSS tricks are settled by the HTML5 algorithm,
-not by our guesses) and is several times faster than a pure-Python parser, which made
-the sanitizer the largest cost of rendering a paper. The few rules ammonia cannot state
+not by our guesses) and is about five times faster than the ``html.parser`` filter it
+replaced (0.39 s -> 0.08 s for 150 synthetic papers), which had been the largest cost of
+rendering a paper. The few rules ammonia cannot state
 (data: images, the style and cite checks) run in its attribute callback; the two rewrites of whole elements (``rel``
 on outgoing links, remote images into links) run on ammonia's output, whose serialization
 is canonical: double-quoted attributes with ``"``, ``<`` and ``>`` escaped.
