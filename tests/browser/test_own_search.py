@@ -151,7 +151,8 @@ def test_typing_ranks_title_then_body_then_prefix_and_fetches_only_needed_shards
 ) -> None:
     page = watched.page
     page.goto(served.base + "search/index.html", wait_until="load")
-    assert page.is_visible("#search-query") and not page.is_visible(".search-fallback")
+    page.wait_for_selector("#search-query", state="visible")  # once meta.json is in
+    assert not page.is_visible(".search-fallback")
     assert page.inner_text("label[for=search-query]") == (
         "Search titles, authors, abstracts and full text"
     )
