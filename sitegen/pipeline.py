@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.ipfs.files import Node
     from sitegen.render.model import PaperEntry, Site
     from sitegen.render.theme import Theme
+    from sitegen.searchindex import SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class Prepared:
     """Site path -> UnixFS node for files whose CID is already known (cache, workers)."""
     paper_keys: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
+    search_docs: list[SearchDoc] = field(default_factory=list)
+    """One per paper, sorted by URL: the search index's doc ids are positions in it."""
 
 
 def output_dir(opts: BuildOptions) -> Path:
@@ -136,7 +139,7 @@ def build(opts: BuildOptions) -> BuildResult:
         root=staged.root,
         out=str(out),
         seconds=time.perf_counter() - started,
-        warnings=warnings_in(prepared.diagnostics) + warnings_in(staged.search_diagnostics),
+        warnings=warnings_in(prepared.diagnostics),
         errors=[],
     )
     if cache is not None:
@@ -147,8 +150,7 @@ def build(opts: BuildOptions) -> BuildResult:
             paper_keys=prepared.paper_keys,
             page_keys=prepared.page_keys,
             manifest=staged.manifest,
-            search_key=staged.search_key,
-            search_diagnostics=staged.search_diagnostics,
+            search_state=staged.search_state,
             result=result,
             online=opts.online,
         )
@@ -281,6 +283,7 @@ def _prepare(
                 nodes[base + name] = work.citation_nodes[name]
     if opts.strict:
         diags = [d.as_error() for d in diags]
+    docs = [d for p in papers if (d := works[p.slug].search) is not None]
     return Prepared(
         config=config,
         site=site,
@@ -289,6 +292,7 @@ def _prepare(
         nodes=nodes,
         paper_keys=keys,
         page_keys=page_keys,
+        search_docs=sorted(docs, key=lambda d: d.url),
     )
 
 

@@ -47,19 +47,7 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
         repr(sorted(options.items())),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         _git_head(source),
-        _indexer(),
     )
-
-
-def _indexer() -> str:
-    """Which search indexer runs (or none): it changes what the site contains."""
-    from sitegen.search import find_pagefind
-
-    binary = find_pagefind()
-    if binary is None:
-        return ""
-    st = binary.stat()
-    return f"{binary}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _builtin_themes() -> Path:
@@ -119,8 +107,7 @@ def remember_build(
     paper_keys: dict[str, str],
     page_keys: Mapping[str, str],
     manifest: dict[str, Node],
-    search_key: str | None,
-    search_diagnostics: list[Any],
+    search_state: object,
     result: object,
     online: bool,
 ) -> None:
@@ -142,8 +129,7 @@ def remember_build(
         "address": (memo.profile, memo.names, memo.folders),
         "spare_manifest": old.get("manifest") if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
-        "search_key": search_key,
-        "search_diagnostics": search_diagnostics,
+        "search_state": search_state,
         "result": result,
         "online": online,
         "time": time.time(),

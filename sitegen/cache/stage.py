@@ -8,12 +8,12 @@ Three ways to fill the staging folder, cheapest first:
 3. else write everything (no cache, or nothing trustworthy to reuse).
 
 Either way OUT is only replaced by the final rename, so a failed build leaves it as it
-was. The search index is reused from the previous OUT when no indexed page changed.
+was. The search index (``sitegen.searchindex``) is part of the tree like any page: only
+its files that a changed paper touches are made again, the rest come from the previous OUT.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,29 +21,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.address import address_nodes, node_of_bytes
-from sitegen.cache.store import BuildCache, sha256_hex
-from sitegen.errors import Diagnostic
+from sitegen.cache.store import BuildCache
 from sitegen.ipfs.files import Node, import_stream
 from sitegen.ipfs.profiles import Profile, get_profile
 from sitegen.ipfs.site import CIDS_JSON
 from sitegen.output import discard, spare_dir, stage_dir, swap_in, sync_tree, take_spare, write_tree
-from sitegen.search import BUNDLE_DIR, find_pagefind, index_search
+from sitegen.searchindex import IndexState, write_index
 
 if TYPE_CHECKING:
     from sitegen.pipeline import Prepared
-
-INDEXED = ("papers/", "/index.html")
-"""Pages the search index reads: ``papers/<slug>/index.html``."""
-
 
 @dataclass(frozen=True, slots=True)
 class Staged:
     root: str
     files: int
-    search_diagnostics: list[Diagnostic]
     manifest: dict[str, Node] = field(default_factory=dict)
     """Every file of the new OUT but ``cids.json`` -> its node (empty after ``--car``)."""
-    search_key: str | None = None
+    search_state: IndexState | None = None
 
 
 def publish(
@@ -68,19 +62,7 @@ def publish(
     old_manifest: Mapping[str, tuple[bytes, int, int]] = (
         last.get("manifest", {}) if previous else {}
     )
-    search_key = _search_key(prepared) if cache is not None else None
-    reuse_search = (
-        search_key is not None
-        and previous is not None
-        and last.get("search_key") == search_key
-        and any(p.startswith(BUNDLE_DIR + "/") for p in old_manifest)
-    )
-    if reuse_search:
-        assert previous is not None
-        for path, node in old_manifest.items():
-            if path.startswith(BUNDLE_DIR + "/"):
-                tree[path] = previous / path
-                nodes[path] = Node(*node)
+    search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
     want = complete_nodes(tree, nodes, profile)
     spare = _take_known_spare(out, cache) if into is None else None
     staged = into if into is not None else spare if spare is not None else stage_dir(out)
@@ -95,11 +77,6 @@ def publish(
             )
         else:
             write_tree(tree, staged, link_from=previous)
-        if reuse_search:
-            search_diags = list(last.get("search_diagnostics", []))
-        else:
-            search_diags = index_search(staged, config)
-            want.update(_new_files(staged, tree, profile))
         (staged / CIDS_JSON).unlink(missing_ok=True)
         if car is None:
             memo = cache.address_memo() if cache is not None else None
@@ -114,7 +91,7 @@ def publish(
     except BaseException:
         discard(staged)
         raise
-    return Staged(root, len(want) + 1, search_diags, want, search_key)
+    return Staged(root, len(want) + 1, want, search_state)
 
 
 def complete_nodes(
@@ -148,33 +125,33 @@ def _take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
     return take_spare(out)
 
 
-def _search_key(prepared: Prepared) -> str | None:
-    """What the search index depends on: the indexed pages and the indexer itself."""
-    binary = find_pagefind()
-    if binary is None:
-        return None
-    st = binary.stat()
-    pages = sorted(
-        (p, k)
-        for p, k in prepared.page_keys.items()
-        if p.startswith(INDEXED[0]) and p.endswith(INDEXED[1]) and p.count("/") == 2
-    )
-    indexed = sum(1 for p in prepared.tree if p.startswith(INDEXED[0]) and p.endswith(INDEXED[1]))
-    if len(pages) != indexed:
-        return None
-    return sha256_hex(str(binary), str(st.st_size), str(st.st_mtime_ns), repr(pages))
+def _add_search_index(
+    prepared: Prepared,
+    tree: dict[str, bytes | Path],
+    nodes: dict[str, Node],
+    last: Mapping[str, object],
+    old_manifest: Mapping[str, tuple[bytes, int, int]],
+    previous: Path | None,
+) -> IndexState:
+    """Put the search index into ``tree``: changed files as bytes, the rest from ``previous``.
+
+    A file the previous build had is only taken from there when its node is known too,
+    so nothing of the old index is hashed again.
+    """
+    state = last.get("search_state")
+    known = state if isinstance(state, IndexState) and previous is not None else None
+    files, new_state = write_index(prepared.search_docs, known, previous)
+    for path in files.unchanged:
+        old = old_manifest.get(path)
+        if previous is None or old is None:  # cannot happen after a checked update: be safe
+            return _add_full_index(prepared, tree)
+        tree[path] = previous / path
+        nodes[path] = Node(*old)
+    tree.update(files.changed)
+    return new_state
 
 
-def _new_files(staged: Path, tree: Mapping[str, object], profile: Profile) -> dict[str, Node]:
-    """Nodes of files the indexer added (top-level folders the tree does not have)."""
-    tops = {p.split("/", 1)[0] for p in tree}
-    found: dict[str, Node] = {}
-    for name in sorted(os.listdir(staged)):
-        if name in tops or name == CIDS_JSON:
-            continue
-        base = staged / name
-        paths = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
-        for path in paths:
-            with path.open("rb") as fh:
-                found[path.relative_to(staged).as_posix()] = import_stream(fh, profile)
-    return found
+def _add_full_index(prepared: Prepared, tree: dict[str, bytes | Path]) -> IndexState:
+    files, state = write_index(prepared.search_docs, None, None)
+    tree.update(files.changed)
+    return state

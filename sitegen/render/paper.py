@@ -19,6 +19,7 @@ from sitegen.errors import Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
+from sitegen.searchindex.doc import SearchDoc
 
 if TYPE_CHECKING:
     from sitegen.render.math import MathResult
@@ -154,6 +155,8 @@ class PaperWork:
     """``cite.bib`` / ``cite.ris`` / ``cite.json`` bytes."""
     citation_nodes: Mapping[str, Node] = field(default_factory=dict)
     """Their UnixFS nodes, so the parent never hashes them."""
+    search: SearchDoc | None = None
+    """The paper's entry in the site's search index (``sitegen.searchindex``)."""
     meta_digest: str = ""
     """Hash of the light paper and render (``light_work``): what a listing can show of
     this paper besides its CIDs. An edit of the body alone leaves it unchanged, so the
@@ -300,7 +303,29 @@ def process_paper(
         citations=citations,
         citation_nodes={name: node_of_bytes(data, profile) for name, data in citations.items()},
     )
-    return replace(work, meta_digest=meta_digest(work))
+    return replace(work, search=search_doc(paper, render), meta_digest=meta_digest(work))
+
+
+def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
+    """The paper's search entry, made in the worker so the parent only assembles the index."""
+    from sitegen.searchindex import html_to_text, make_doc
+
+    where = []
+    if paper.volume is not None:
+        where.append(f"Vol. {paper.volume}" + (f", No. {paper.issue}" if paper.issue else ""))
+    if paper.date is not None:
+        where.append(paper.date.isoformat())
+    if paper.status != "published":
+        where.append(paper.status.capitalize())
+    return make_doc(
+        url=f"papers/{paper.slug}/",
+        title=html_to_text(render.title_html),
+        authors=[a.name for a in paper.authors],
+        meta=" · ".join(where),
+        abstract_text=render.abstract_text,
+        keywords=paper.keywords,
+        body_text=html_to_text(render.body.html),
+    )
 
 
 def meta_digest(work: PaperWork) -> str:

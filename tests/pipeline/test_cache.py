@@ -383,10 +383,14 @@ def test_a_body_edit_rerenders_the_paper_page_but_not_the_pages_listing_it(
     assert any(p.startswith("authors/") for p in listed)
     assert "index.html" in listed or any(p.startswith("issues/") for p in listed)
     inodes = {p: os.stat(out / p).st_ino for p in [*listed, f"papers/{paper.name}/index.html"]}
+    index = {p: os.stat(out / p).st_ino for p in tree if p.startswith("search/index/")}
 
     md = paper / "paper.md"
     md.write_text(md.read_text(encoding="utf-8") + "\nOne more body sentence.\n", "utf-8")
     _, tree = cached(source, out)
+    # the search index is patched, not rebuilt: the new words' shards only
+    rewritten = [p for p, ino in index.items() if os.stat(out / p).st_ino != ino]
+    assert "search/index/meta.json" in index and 0 < len(rewritten) < len(index) // 4
     _, ref_tree = fresh(source, tmp_path)
     assert_same(tree, ref_tree)
     assert b"One more body sentence." in tree[f"papers/{paper.name}/index.html"]
