@@ -17,6 +17,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from sitegen.searchindex.text import tokenize
 
@@ -25,6 +26,15 @@ FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
 MAX_WEIGHT = 60
 EXCERPT_CHARS = 300
 """The excerpt is cut at a word boundary at or before this many characters."""
+
+
+SUM_BYTES = 8
+"""Bytes per shard in ``SearchDoc.shard_sums``."""
+
+
+def _shard_of(item: str) -> str:
+    """Shard key of a ``term:weight`` item (terms are at least two characters long)."""
+    return item[:2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +60,9 @@ class SearchDoc:
     Computed once here (in the worker that makes the doc) rather than by every full
     build; the index state keeps it so the next build knows which shards to patch.
     """
+    shard_sums: bytes = field(init=False, compare=False)
+    """Per key of ``shards``, in order, 8 bytes of a hash of this doc's terms and weights
+    in that shard: an edit then patches only the shards whose sums differ."""
 
     def __post_init__(self) -> None:
         h = hashlib.blake2b(digest_size=16)
@@ -57,8 +70,12 @@ class SearchDoc:
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
         object.__setattr__(self, "digest", h.hexdigest())
-        terms = self.terms.replace(":", " ").split(" ")[0::2] if self.terms else ()
-        object.__setattr__(self, "shards", "".join(sorted({t[:2] for t in terms})))
+        keys, sums = [], []
+        for key, group in groupby(self.terms.split(" ") if self.terms else (), _shard_of):
+            keys.append(key)
+            sums.append(hashlib.blake2b(" ".join(group).encode(), digest_size=8).digest())
+        object.__setattr__(self, "shards", "".join(keys))
+        object.__setattr__(self, "shard_sums", b"".join(sums))
 
     def term_weights(self) -> dict[str, int]:
         """``terms`` decoded (for tests and debugging; the index reads the string directly)."""

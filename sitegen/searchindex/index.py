@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.searchindex.doc import SearchDoc
+from sitegen.searchindex.doc import SUM_BYTES, SearchDoc
 from sitegen.searchindex.shards import (
     SHARD_DIR,
     entry,
@@ -60,6 +60,8 @@ class IndexState:
     """``SearchDoc.digest`` per doc id."""
     shard_keys: tuple[str, ...]
     """Per doc id, the two-character keys of the shards it has postings in, concatenated."""
+    shard_sums: tuple[bytes, ...]
+    """Per doc id, ``SearchDoc.shard_sums``: which of those shards an edit really changes."""
     files: tuple[tuple[str, str], ...]
     """``(site-relative path, sha256 hex)`` of every index file, sorted by path."""
 
@@ -109,8 +111,12 @@ def _meta(count: int, keys: Sequence[str]) -> bytes:
     )
 
 
-def _split_keys(keys: str) -> list[str]:
-    return [keys[i : i + 2] for i in range(0, len(keys), 2)]
+def _sums(keys: str, sums: bytes) -> dict[str, bytes]:
+    """Shard key -> that shard's hash of a doc's terms, from the concatenated forms."""
+    return {
+        keys[2 * i : 2 * i + 2]: sums[SUM_BYTES * i : SUM_BYTES * (i + 1)]
+        for i in range(len(keys) // 2)
+    }
 
 
 def _state(docs: Sequence[SearchDoc], files: dict[str, str]) -> IndexState:
@@ -119,6 +125,7 @@ def _state(docs: Sequence[SearchDoc], files: dict[str, str]) -> IndexState:
         tuple(d.url for d in docs),
         tuple(d.digest for d in docs),
         tuple(d.shards for d in docs),
+        tuple(d.shard_sums for d in docs),
         tuple(sorted(files.items())),
     )
 
@@ -169,6 +176,30 @@ def _read_checked(previous_dir: Path, path: str, sha: str) -> bytes | None:
     return data if _sha(data) == sha else None
 
 
+def _shard_changes(
+    docs: Sequence[SearchDoc], previous: IndexState, changed_ids: Sequence[int]
+) -> tuple[dict[str, dict[int, dict[str, int]]], dict[str, list[int]]]:
+    """What to patch: shard key -> doc id -> the doc's new terms in that shard, for the
+    shards whose sums differ; and, per shard, the changed docs that had postings there."""
+    changes: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
+    had: dict[str, list[int]] = defaultdict(list)
+    for docid in changed_ids:
+        doc = docs[docid]
+        before = _sums(previous.shard_keys[docid], previous.shard_sums[docid])
+        after = _sums(doc.shards, doc.shard_sums)
+        dirty = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        for key in dirty:
+            changes[key][docid] = {}
+            if key in before:
+                had[key].append(docid)
+        for item in doc.terms.split(" ") if doc.terms else ():
+            term, _, weight = item.partition(":")
+            key = shard_key(term)
+            if key in dirty:
+                changes[key][docid][term] = int(weight)
+    return changes, had
+
+
 def write_index(
     docs: Sequence[SearchDoc], previous: IndexState | None, previous_dir: Path | None
 ) -> tuple[IndexFiles, IndexState]:
@@ -188,17 +219,7 @@ def write_index(
     if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
         return _full(docs, previous)
     hashes = dict(previous.files)
-    # shard key -> doc id -> that doc's new terms in the shard; and who had the shard before
-    changes: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
-    had: dict[str, list[int]] = defaultdict(list)
-    for docid in changed_ids:
-        for key in _split_keys(previous.shard_keys[docid]):
-            changes[key].setdefault(docid, {})
-            had[key].append(docid)
-        terms = docs[docid].terms
-        for item in terms.split(" ") if terms else ():
-            term, _, weight = item.partition(":")
-            changes[shard_key(term)].setdefault(docid, {})[term] = int(weight)
+    changes, had = _shard_changes(docs, previous, changed_ids)
     out: dict[str, bytes] = {}
     for key in sorted(changes):
         path = _shard_path(key)

@@ -255,7 +255,24 @@ def test_state_of_other_format_or_no_previous_dir_means_full_build(tmp_path: Pat
     files_a, state_a = write_index(a, None, None)
     files, _ = write_index(a, state_a, None)
     assert files.changed == files_a.changed
-    old_format = IndexState(0, state_a.urls, state_a.digests, state_a.shard_keys, state_a.files)
+    old_format = IndexState(
+        0, state_a.urls, state_a.digests, state_a.shard_keys, state_a.shard_sums, state_a.files
+    )
     files, _ = write_index(a, old_format, tmp_path)
     assert files.changed == {}  # identical bytes are still reported as unchanged
     assert set(files.unchanged) == set(files_a.changed)
+
+
+def test_small_edit_reads_and_rewrites_only_the_shards_it_changes(tmp_path: Path) -> None:
+    a = corpus(30)
+    a = edit(a, 4, title="Sparse networks", body_text="graph model sample")
+    b = edit(a, 4, title="Sparse networks", body_text="graph model sample zebra")
+    files_a, state_a = write_index(a, None, None)
+    materialise(tmp_path / "a", files_a)
+    # a file the edit does not need may even be damaged: it is neither read nor trusted
+    graph = tmp_path / "a" / INDEX_DIR / "t" / f"{b'gr'.hex()}.json"
+    graph.write_bytes(b"damaged")
+    files_b, _ = write_index(b, state_a, tmp_path / "a")
+    zebra = f"{INDEX_DIR}/t/{b'ze'.hex()}.json"
+    assert set(files_b.changed) == {zebra}  # display fields and the shard list are as before
+    assert files_b.changed[zebra] == full(b)[0][zebra]
