@@ -1,6 +1,6 @@
 """Build benchmark: cold build, no-change rebuild, one-edit rebuild, peak RSS, CID speed.
 
-Usage: python benchmarks/run.py [--papers 1000 [10000 ...]] [--jobs J] [--no-search]
+Usage: python benchmarks/run.py [--papers 1000 [10000 ...]] [--jobs J]
 
 Corpora come from the shared generator (``../shared/bench/make_corpus.py --seed 1``) and
 are reused from ``--workdir`` when present. Every build runs ``sitegen build`` as a child
@@ -115,13 +115,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="best of N (cold, rebuilds)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
-    ap.add_argument("--no-search", action="store_true", help="build without Pagefind")
     ap.add_argument("--cid-mib", type=int, default=256)
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    if args.no_search:
-        env["PAGEFIND_BINARY_PATH"] = "/nonexistent/pagefind"
     print(
         f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs {args.jobs or 'auto'}"
     )

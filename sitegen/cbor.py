@@ -1,4 +1,4 @@
-"""A small CBOR codec: the subset CAR headers (DAG-CBOR) and Pagefind's index chunks use.
+"""A small CBOR codec: the subset CAR headers (DAG-CBOR) use.
 
 Unsigned and negative integers, byte and text strings, arrays, maps, true/false/null, and
 tag 42 (an IPLD CID link). Definite lengths only. Encoding keeps map order as given, so

@@ -31,6 +31,7 @@ from sitegen.searchindex import IndexState, write_index
 if TYPE_CHECKING:
     from sitegen.pipeline import Prepared
 
+
 @dataclass(frozen=True, slots=True)
 class Staged:
     root: str

@@ -24,7 +24,7 @@ from sitegen.render.model import PaperEntry, Site
 
 PER_PAGE = 50
 """Listing pages paginate so their size never grows with the journal."""
-RESERVED = frozenset({"papers", "issues", "authors", "subjects", "search", "assets", "pagefind"})
+RESERVED = frozenset({"papers", "issues", "authors", "subjects", "search", "assets"})
 
 
 @dataclass(frozen=True, slots=True)

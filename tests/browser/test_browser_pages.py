@@ -102,7 +102,7 @@ def test_accessibility_of_every_page_type(
         for kind, rel in page_types(demo_build.site).items():
             page.goto(demo_gateway.base + rel, wait_until="load")
             if kind == "search":
-                page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
+                page.wait_for_selector(".search-results .search-result", timeout=10_000)
             for v in axe_violations(page, axe_source):
                 targets = [n["target"] for n in v["nodes"]][:5]
                 problems.append(
@@ -177,7 +177,7 @@ def test_screenshots(
         assert page.locator("article.paper").is_visible()
         page.emulate_media(media="screen")
         page.goto(demo_gateway.base + "search/index.html?q=gateway", wait_until="load")
-        page.wait_for_selector(".pagefind-ui__result", timeout=10_000)
+        page.wait_for_selector(".search-results .search-result", timeout=10_000)
         shots["search"] = screenshots / "search.png"
         page.screenshot(path=shots["search"], full_page=True)
     finally:

@@ -309,7 +309,7 @@ def faked_clock_env(when: str) -> dict[str, str]:
     """Environment that makes a child process (and its children) see the clock at ``when``.
 
     libfaketime preloads a shim over the C library's clock calls, so Python's
-    ``time.time()``, ``datetime.now()`` and the Pagefind binary all see the fake time.
+    ``time.time()``, ``datetime.now()`` and any child process all see the fake time.
     """
     import libfaketime
 

@@ -29,7 +29,6 @@ MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
 
 
 def make_journal(dest: Path, papers: int = 6) -> Path:

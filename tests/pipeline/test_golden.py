@@ -2,9 +2,8 @@
 
 Any change in what the site looks like shows up here as a readable diff. After an intended
 change, run ``python -m pytest tests/pipeline/test_golden.py --update-golden`` and review the
-diff of ``tests/golden/`` before committing it. Theme assets (copies of ``themes/``), the
-Pagefind index (its own determinism is tested in tests/test_search.py) and ``cids.json`` (which
-hashes both) are left out.
+diff of ``tests/golden/`` before committing it. Theme assets (copies of ``themes/``) and
+``cids.json`` (which hashes them) are left out; the search index is in.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from sitegen.pipeline import BuildOptions, build
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "journals" / "minimal"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "minimal"
-SKIP_PREFIXES = ("assets/", "pagefind/")
+SKIP_PREFIXES = ("assets/",)
 SKIP_FILES = {"cids.json"}
 
 

@@ -14,7 +14,6 @@ from sitegen.workers import PARALLEL_THRESHOLD
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
 
 
 def test_one_worker_and_a_pool_give_identical_sites(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def _theme_script(attrs: dict[str, str | None]) -> bool:
     if attrs.get("type") == "application/ld+json":
         return True
     src = (attrs.get("src") or "").lstrip("./")
-    return src.startswith(("assets/", "pagefind/"))
+    return src.startswith("assets/")
 
 
 class ActiveContent(HTMLParser):
