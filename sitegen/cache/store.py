@@ -53,14 +53,39 @@ def sha256_hex(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def code_fingerprint() -> str:
-    """sitegen's version and the size/mtime of its modules and packaged files.
+RENDER_DEPENDENCIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown_it",
+    "mdit_py_plugins",
+    "latex2mathml",
+    "pygments",
+    "nh3",
+    "yaml",
+)
+"""Libraries whose output ends up in cached products (HTML, MathML, parsed YAML)."""
 
-    A change to the code (or an upgrade) must invalidate every cached product, or a
-    cached build could differ from a fresh one.
+
+def code_fingerprint() -> str:
+    """sitegen's version, the size/mtime of its modules and packaged files, and of the
+    entry file of every library in ``RENDER_DEPENDENCIES``.
+
+    A change to the code (or an upgrade of a renderer) must invalidate every cached
+    product, or a cached build could differ from a fresh one. Dependencies are found
+    with ``find_spec`` (no import) and stat-ed: an upgrade rewrites those files.
     """
+    import importlib.util
+
     package = Path(sitegen.__file__).parent
     parts: list[str] = [sitegen.__version__, sys.version, str(FORMAT)]
+    for name in RENDER_DEPENDENCIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        if origin and os.path.exists(origin):
+            st = os.stat(origin)
+            parts.append(f"{name}:{origin}:{st.st_size}:{st.st_mtime_ns}")
+        else:
+            parts.append(f"{name}:missing")
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
