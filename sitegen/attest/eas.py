@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import coincurve
-from Crypto.Hash import keccak
-
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_BYTES32 = "0x" + "00" * 32
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -36,6 +33,10 @@ OFFCHAIN_FIELDS: dict[int, tuple[tuple[str, str], ...]] = {
 
 
 def keccak256(data: bytes) -> bytes:
+    # imported here: pycryptodome loads its C code through cffi, which parses C
+    # declarations at import (tens of ms), and most builds verify no attestation
+    from Crypto.Hash import keccak
+
     return keccak.new(digest_bits=256, data=data).digest()
 
 
@@ -171,6 +172,8 @@ def recover_address(digest: bytes, r: bytes, s: bytes, v: int) -> str:
         raise ValueError("signature r or s is out of range")
     sig = r.rjust(32, b"\0") + s.rjust(32, b"\0") + bytes([recid])
     try:
+        import coincurve
+
         pub = coincurve.PublicKey.from_signature_and_message(sig, digest, hasher=None)
     except Exception as exc:  # coincurve raises a bare Exception on unrecoverable input
         raise ValueError("signature does not recover to a public key") from exc
@@ -179,10 +182,14 @@ def recover_address(digest: bytes, r: bytes, s: bytes, v: int) -> str:
 
 def sign_digest(digest: bytes, private_key: bytes) -> tuple[bytes, bytes, int]:
     """Deterministic (RFC 6979) low-s secp256k1 signature as (r, s, v∈{27,28})."""
+    import coincurve
+
     sig = coincurve.PrivateKey(private_key).sign_recoverable(digest, hasher=None)
     return sig[:32], sig[32:64], 27 + sig[64]
 
 
 def address_of_key(private_key: bytes) -> str:
+    import coincurve
+
     pub = coincurve.PrivateKey(private_key).public_key.format(compressed=False)
     return checksum_address(keccak256(pub[1:])[-20:])

@@ -26,14 +26,13 @@ from sitegen.attest.rpc import (
     record_to_json,
     write_lock,
 )
-from sitegen.attest.sign import sign_offchain
 from sitegen.attest.verify import check_offchain, check_onchain, unchecked
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:
     from sitegen.content.model import OnchainRef, Paper
 
-__all__ = ["Badge", "attest_papers", "sign_offchain", "verify_offchain_document"]
+__all__ = ["Badge", "attest_papers", "verify_offchain_document"]
 
 
 def verify_offchain_document(
