@@ -39,6 +39,7 @@ ENVIRONMENTS = (
 LABEL_RE = re.compile(r"\\label\s*\{([^{}]*)\}")
 _NOTAG = re.compile(r"\\(?:nonumber|notag)\b|\\tag\*?\s*\{[^{}]*\}")
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
+_ARG = re.compile(r"\\arg(?![A-Za-z])")
 _UNKNOWN_CMD = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
 
 
@@ -56,6 +57,7 @@ def _normalise(tex: str, env: str | None) -> str:
     body = _NOTAG.sub("", body)
     body = body.replace(r"\operatorname*", r"\operatorname")
     body = body.replace(r"\displaystyle", "")
+    body = _ARG.sub(r"\\operatorname{arg}", body)  # a standard operator latex2mathml lacks
     if env is None:
         return body.strip()
     base = env.rstrip("*")

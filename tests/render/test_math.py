@@ -108,3 +108,11 @@ def test_a_rendered_document_is_the_same_with_a_cold_or_warm_math_cache() -> Non
     cold = render_markdown(text, RenderContext(path="m.md", math_cache=cache))  # type: ignore[arg-type]
     warm = render_markdown(text, RenderContext(path="m.md", math_cache=cache))  # type: ignore[arg-type]
     assert plain == cold == warm
+
+
+def test_arg_is_an_operator_not_an_unsupported_command() -> None:
+    """``\\arg`` (as in ``\\arg\\max``) is standard LaTeX that latex2mathml lacks."""
+    result = tex_to_html(r"\arg\max_x f(x) = \arg z", display=False)
+    assert result.error is None
+    assert result.html.count("<mo>arg</mo>") == 2
+    assert "\\arg" not in result.html
