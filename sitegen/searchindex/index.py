@@ -39,7 +39,7 @@ from sitegen.searchindex.text import STOPWORDS
 
 INDEX_DIR = "search/index"
 """Folder of the index inside the site."""
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the file layout changes; a state of another format means a full build."""
 CHUNK = 100
 """Doc records per ``docs/<n>.json``."""
