@@ -40,7 +40,7 @@ from sitegen.searchindex.text import STOPWORDS
 INDEX_DIR = "search/index"
 """Folder of the index inside the site."""
 FORMAT = 2
-"""Bumped whenever the file layout changes; a state of another format means a full build."""
+"""Bumped when the file layout or ``IndexState`` changes; another format means a full build."""
 CHUNK = 100
 """Doc records per ``docs/<n>.json``."""
 FULL_BUILD_SHARE = 0.25
