@@ -1,8 +1,8 @@
 """sitegen's own search client in Chromium, under a gateway path (/ipfs/<cid>/).
 
-The pipeline does not write the index yet, so the site is the minimal fixture journal
-built normally (for the real search page, header box and assets/search.js) with an index
-written here by ``write_index`` from docs made for the test, and a plain page per doc.
+The site is the minimal fixture journal built normally (for the real search page, header
+box and assets/search.js), with its index replaced by one written here by ``write_index``
+from docs made for the test (so ranking cases are exact), and a plain page per doc.
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = base / "public"
     result = build(BuildOptions(source=source, output=out, jobs=1, cache=False))
     assert result.ok, result.errors
+    shutil.rmtree(out / INDEX_DIR)  # the build's own index, of the journal's two papers
     files, _ = write_index(search_docs(), None, None)
     for path, data in files.changed.items():
         (out / path).parent.mkdir(parents=True, exist_ok=True)
