@@ -311,8 +311,9 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
     from sitegen.searchindex import html_to_text, make_doc
 
     where = []
-    if paper.volume is not None:
-        where.append(f"Vol. {paper.volume}" + (f", No. {paper.issue}" if paper.issue else ""))
+    volume = f"Vol. {paper.volume}" if paper.volume is not None else ""
+    if volume:
+        where.append(volume + (f", No. {paper.issue}" if paper.issue else ""))
     if paper.date is not None:
         where.append(paper.date.isoformat())
     if paper.status != "published":
@@ -325,6 +326,8 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
         abstract_text=render.abstract_text,
         keywords=paper.keywords,
         body_text=html_to_text(render.body.html),
+        volume=volume,
+        subjects=paper.keywords,
     )
 
 

@@ -52,6 +52,12 @@ class SearchDoc:
     """Plain text, at most about ``EXCERPT_CHARS`` characters."""
     terms: str
     """``"term:weight ..."`` sorted by term; terms are letters and digits only."""
+    volume: str = ""
+    """Facet value, display form (``"Vol. 2"``), or ``""`` for a paper in no volume."""
+    subjects: tuple[str, ...] = ()
+    """Facet values: the paper's keywords as written, in order."""
+    author_names: tuple[str, ...] = ()
+    """Facet values: the authors one by one (``authors`` is their display line)."""
     digest: str = field(init=False, compare=False)
     """Hash over all fields above, computed once, so change detection is a string compare."""
     shards: str = field(init=False, compare=False)
@@ -63,12 +69,22 @@ class SearchDoc:
     shard_sums: bytes = field(init=False, compare=False)
     """Per key of ``shards``, in order, 8 bytes of a hash of this doc's terms and weights
     in that shard: an edit then patches only the shards whose sums differ."""
+    facet_sum: bytes = field(init=False, compare=False)
+    """8 bytes of a hash of ``volume``, ``subjects`` and ``author_names``: an edit that
+    leaves them alone does not rebuild the facet files."""
 
     def __post_init__(self) -> None:
         h = hashlib.blake2b(digest_size=16)
         for part in (self.url, self.title, self.authors, self.meta, self.excerpt, self.terms):
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
+        # facet values: \x01 separates values, so ("a b",) and ("a", "b") differ
+        facets = b"\x00".join(
+            "\x01".join(values).encode("utf-8", "surrogatepass")
+            for values in ((self.volume,), self.subjects, self.author_names)
+        )
+        h.update(facets)
+        object.__setattr__(self, "facet_sum", hashlib.blake2b(facets, digest_size=8).digest())
         object.__setattr__(self, "digest", h.hexdigest())
         keys, sums = [], []
         for key, group in groupby(self.terms.split(" ") if self.terms else (), _shard_of):
@@ -116,8 +132,15 @@ def make_doc(
     abstract_text: str,
     keywords: Sequence[str],
     body_text: str,
+    volume: str = "",
+    subjects: Sequence[str] | None = None,
 ) -> SearchDoc:
-    """The search entry of one paper; texts are plain (see ``html_to_text``)."""
+    """The search entry of one paper; texts are plain (see ``html_to_text``).
+
+    ``volume`` and ``subjects`` are facet values for the search filters; subjects default
+    to ``keywords`` (the journal's subject pages are its keywords). Each author in
+    ``authors`` is an author facet value.
+    """
     author_line = ", ".join(authors)
     terms = weigh_terms(
         {
@@ -129,4 +152,19 @@ def make_doc(
         }
     )
     excerpt = excerpt_of(abstract_text or body_text)
-    return SearchDoc(url, " ".join(title.split()), author_line, meta, excerpt, terms)
+    return SearchDoc(
+        url,
+        " ".join(title.split()),
+        author_line,
+        meta,
+        excerpt,
+        terms,
+        volume=" ".join(volume.split()),
+        subjects=_values(keywords if subjects is None else subjects),
+        author_names=_values(authors),
+    )
+
+
+def _values(values: Sequence[str]) -> tuple[str, ...]:
+    """Facet values with whitespace collapsed, empty ones dropped, first spelling kept."""
+    return tuple(dict.fromkeys(v for v in (" ".join(x.split()) for x in values) if v))

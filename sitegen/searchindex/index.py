@@ -7,13 +7,22 @@ fetches these relative to itself as ``index/...``):
   "shards":[shard names]}``; the client fetches only shards listed there (no 404s);
 * ``t/<hex>.json``: term shards, see ``shards.py``;
 * ``docs/<n>.json``: ``[[url,title,authors,meta,excerpt], ...]`` for doc ids
-  ``n*chunk`` to ``n*chunk+chunk-1``.
+  ``n*chunk`` to ``n*chunk+chunk-1``;
+* ``f/volume.json``, ``f/subject.json``, ``f/author.json``: facet files for the search
+  filters, ``[[value,[docid,...]], ...]`` (see ``facets.py``); meta.json lists the names
+  under ``"facets"``. The client loads the volume and subject files with the first
+  results and the author file only once results are listed (it is the large one:
+  about 0.1 MB at 1k papers and 1 MB at 10k with three authors a paper, where the two
+  others stay a few KB), so a query's first results never wait for it.
 
 Doc ids are positions in the list handed to ``write_index``. An incremental update is
 possible when that list has the same urls in the same order as last time: only docs
 whose ``digest`` changed are applied, to the shards they touched before (remembered in
 ``IndexState``) or touch now, read back from the previous build and checked against the
-sha256 recorded for them. Anything unexpected (a missing or edited file, a new format)
+sha256 recorded for them. The facet files are rebuilt from all docs when a changed doc's
+facet values changed (``IndexState.facet_sums``; about 5 ms at 1k docs, 30 ms at 10k)
+and count as changed only when their bytes differ.
+Anything unexpected (a missing or edited file, a new format)
 falls back to a full build, so the output is always byte-identical to one.
 """
 
@@ -27,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.searchindex.doc import SUM_BYTES, SearchDoc
+from sitegen.searchindex.facets import FACETS, facet_files
 from sitegen.searchindex.shards import (
     SHARD_DIR,
     entry,
@@ -39,7 +49,7 @@ from sitegen.searchindex.text import STOPWORDS
 
 INDEX_DIR = "search/index"
 """Folder of the index inside the site."""
-FORMAT = 2
+FORMAT = 3
 """Bumped when the file layout or ``IndexState`` changes; another format means a full build."""
 CHUNK = 100
 """Doc records per ``docs/<n>.json``."""
@@ -62,6 +72,8 @@ class IndexState:
     """Per doc id, the two-character keys of the shards it has postings in, concatenated."""
     shard_sums: tuple[bytes, ...]
     """Per doc id, ``SearchDoc.shard_sums``: which of those shards an edit really changes."""
+    facet_sums: tuple[bytes, ...]
+    """Per doc id, ``SearchDoc.facet_sum``: whether an edit changes the facet files."""
     files: tuple[tuple[str, str], ...]
     """``(site-relative path, sha256 hex)`` of every index file, sorted by path."""
 
@@ -107,7 +119,14 @@ def _chunk(docs: Sequence[SearchDoc], n: int) -> bytes:
 def _meta(count: int, keys: Sequence[str]) -> bytes:
     names = sorted(shard_name(k) for k in keys)
     return _json(
-        {"v": FORMAT, "docs": count, "chunk": CHUNK, "stop": sorted(STOPWORDS), "shards": names}
+        {
+            "v": FORMAT,
+            "docs": count,
+            "chunk": CHUNK,
+            "stop": sorted(STOPWORDS),
+            "shards": names,
+            "facets": list(FACETS),
+        }
     )
 
 
@@ -126,6 +145,7 @@ def _state(docs: Sequence[SearchDoc], files: dict[str, str]) -> IndexState:
         tuple(d.digest for d in docs),
         tuple(d.shards for d in docs),
         tuple(d.shard_sums for d in docs),
+        tuple(d.facet_sum for d in docs),
         tuple(sorted(files.items())),
     )
 
@@ -152,6 +172,7 @@ def full_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], IndexState]
     }
     for n in range((len(docs) + CHUNK - 1) // CHUNK):
         files[_chunk_path(n)] = _chunk(docs, n)
+    files.update(facet_files(docs, f"{INDEX_DIR}/"))
     files[META_PATH] = _meta(len(docs), list(by_shard))
     hashes = {p: _sha(b) for p, b in files.items()}
     return files, _state(docs, hashes)
@@ -236,6 +257,8 @@ def write_index(
             out[path] = patched
     for n in sorted({i // CHUNK for i in changed_ids}):
         out[_chunk_path(n)] = _chunk(docs, n)
+    if any(docs[i].facet_sum != previous.facet_sums[i] for i in changed_ids):
+        out.update(facet_files(docs, f"{INDEX_DIR}/"))
     live = {_key_of(p) for p in set(hashes).union(out) if p.startswith(SHARD_PREFIX)}
     out[META_PATH] = _meta(len(docs), sorted(live))
     old = dict(previous.files)

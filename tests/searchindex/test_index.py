@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -255,9 +256,7 @@ def test_state_of_other_format_or_no_previous_dir_means_full_build(tmp_path: Pat
     files_a, state_a = write_index(a, None, None)
     files, _ = write_index(a, state_a, None)
     assert files.changed == files_a.changed
-    old_format = IndexState(
-        0, state_a.urls, state_a.digests, state_a.shard_keys, state_a.shard_sums, state_a.files
-    )
+    old_format = dataclasses.replace(state_a, format=0)
     files, _ = write_index(a, old_format, tmp_path)
     assert files.changed == {}  # identical bytes are still reported as unchanged
     assert set(files.unchanged) == set(files_a.changed)
