@@ -30,24 +30,48 @@ BLOCKING = ("serious", "critical")
 
 
 def paper(slug: str, title: str, *, authors: tuple[str, ...] = ("A. Author",),
-          abstract: str = "", body: str = "") -> SearchDoc:  # fmt: skip
+          abstract: str = "", body: str = "", volume: str = "Vol. 1",
+          subjects: tuple[str, ...] = ()) -> SearchDoc:  # fmt: skip
     return make_doc(
         url=f"papers/{slug}/",
         title=title,
         authors=authors,
-        meta="Volume 1 · 2024-03-01",
+        meta=f"{volume} · 2024-03-01",
         abstract_text=abstract,
-        keywords=(),
+        keywords=subjects,
         body_text=body,
+        volume=volume,
     )
 
 
 def search_docs() -> list[SearchDoc]:
     docs = [
         # "archive": exact in the title, exact in the body, and only as a prefix ("archived")
-        paper("archive-title", "Archive formats for journals", abstract="Formats compared."),
-        paper("archive-body", "Storage notes", abstract="Notes.", body="We archive once."),
-        paper("archived-prefix", "Archived datasets", abstract="Datasets kept."),
+        # filters: "archive" hits are in volumes 1, 2, 2, subjects overlap, authors differ
+        paper(
+            "archive-title",
+            "Archive formats for journals",
+            abstract="Formats compared.",
+            subjects=("Preservation", "Formats"),
+            authors=("Ada Lovelace", "Zoë Ng"),
+        ),
+        paper(
+            "archive-body",
+            "Storage notes",
+            abstract="Notes.",
+            body="We archive once.",
+            volume="Vol. 2",
+            subjects=("Preservation",),
+            authors=("Zoë Ng",),
+        ),
+        paper(
+            "archived-prefix",
+            "Archived datasets",
+            abstract="Datasets kept.",
+            volume="Vol. 2",
+            subjects=("Data",),
+            authors=("Ada Lovelace",),
+        ),
         paper("hello-world", "Hello, World: a first paper", abstract="A first paper."),
         paper(
             "muller",
@@ -256,14 +280,94 @@ def test_client_tokenizer_matches_python(watched: Watched, served: Served) -> No
     assert got == [tokenize(s) for s in samples]
 
 
+def options(page: Any, facet: str) -> list[str]:
+    return page.eval_on_selector_all(f"#search-{facet} option", "os => os.map(o => o.textContent)")
+
+
+def wait_options(page: Any, facet: str, count: int) -> list[str]:
+    """The select's options once it lists ``count`` of them (the author file comes late)."""
+    page.wait_for_function(
+        "([f, n]) => document.querySelectorAll(`#search-${f} option`).length === n",
+        arg=[facet, count],
+    )
+    return options(page, facet)
+
+
+def test_filters_list_values_with_counts_and_narrow_the_results(
+    watched: Watched, served: Served
+) -> None:
+    page = watched.page
+    page.goto(served.base + "search/index.html?q=archive", wait_until="load")
+    wait_status(page, "3 results")
+    assert page.is_visible("fieldset.search-filters")
+    assert page.inner_text(".search-filters legend") == "Filter"
+    assert [page.inner_text(f"label[for=search-{f}]") for f in ("volume", "subject", "author")] == [
+        "Volume",
+        "Subject",
+        "Author",
+    ]
+    assert options(page, "volume") == ["All", "Vol. 1 (1)", "Vol. 2 (2)"]
+    assert options(page, "subject") == ["All", "Data (1)", "Formats (1)", "Preservation (2)"]
+    assert wait_options(page, "author", 3) == ["All", "Ada Lovelace (2)", "Zoë Ng (2)"]
+    # only values among the results: "Vol. 1" has 31 papers, the search lists one of them
+    page.select_option("#search-volume", "Vol. 2")
+    assert wait_status(page, "2 results") == "2 results for \u201carchive\u201d in Vol. 2"
+    assert titles(page) == ["Storage notes", "Archived datasets"]
+    assert "volume=Vol.+2" in page.url
+    # other facets count within the filter; a facet's own counts ignore its own choice
+    assert options(page, "subject") == ["All", "Data (1)", "Preservation (1)"]
+    assert options(page, "volume") == ["All", "Vol. 1 (1)", "Vol. 2 (2)"]
+    page.select_option("#search-subject", "Preservation")
+    assert wait_status(page, "1 result") == (
+        "1 result for \u201carchive\u201d in Vol. 2, on \u201cPreservation\u201d"
+    )
+    assert titles(page) == ["Storage notes"]
+    page.select_option("#search-volume", "")
+    assert wait_status(page, "2 results") == (
+        "2 results for \u201carchive\u201d on \u201cPreservation\u201d"
+    )
+    assert titles(page) == ["Archive formats for journals", "Storage notes"]
+    assert "volume=" not in page.url and "subject=Preservation" in page.url
+    # a new query keeps the filter
+    assert search(page, "datasets") == []
+    assert page.inner_text(".search-status") == (
+        "No results for \u201cdatasets\u201d on \u201cPreservation\u201d"
+    )
+
+
+def test_filters_in_the_url_are_restored(watched: Watched, served: Served) -> None:
+    page = watched.page
+    url = served.base + "search/index.html?q=archive&volume=Vol.+2&author=Ada%20Lovelace"
+    page.goto(url, wait_until="load")
+    for _ in range(2):  # a link, then a reload of the same address
+        status = wait_status(page, "1 result")
+        assert status == "1 result for \u201carchive\u201d in Vol. 2, by Ada Lovelace"
+        assert titles(page) == ["Archived datasets"]
+        assert page.input_value("#search-volume") == "Vol. 2"
+        assert page.input_value("#search-author") == "Ada Lovelace"
+        assert page.input_value("#search-subject") == ""
+        assert options(page, "subject") == ["All", "Data (1)"]
+        assert page.url == url
+        page.reload(wait_until="load")
+    # a filter chosen on the page lands in the address, which then reloads the same
+    page.select_option("#search-subject", "Data")
+    wait_status(page, "1 result for \u201carchive\u201d in Vol. 2, on \u201cData\u201d, by")
+    assert "subject=Data" in page.url and "author=Ada+Lovelace" in page.url
+    page.reload(wait_until="load")
+    wait_status(page, "1 result for \u201carchive\u201d in Vol. 2, on \u201cData\u201d, by")
+    assert page.input_value("#search-subject") == "Data"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_search_page_with_results_is_accessible(
+def test_search_page_with_results_and_filters_is_accessible(
     watched: Watched, served: Served, axe_source: str, scheme: str
 ) -> None:
     page = watched.page
     page.emulate_media(color_scheme=scheme)
-    page.goto(served.base + "search/index.html?q=archive", wait_until="load")
-    wait_status(page, "3 results")
+    page.goto(served.base + "search/index.html?q=archive&volume=Vol.%202", wait_until="load")
+    wait_status(page, "2 results")
+    assert page.is_visible("fieldset.search-filters")
+    wait_options(page, "author", 3)
     page.add_script_tag(content=axe_source)
     violations = page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

@@ -7,6 +7,13 @@
    a query needs are fetched, once each. Text from papers only ever reaches the page as
    text nodes (textContent), never as markup.
 
+   Filters: index/f/<facet>.json lists, per facet value, its doc ids (as gaps). The
+   volume and subject files are fetched together with a query's shards; the author file,
+   the big one (about 1 MB at 10k papers), only once results are listed, or before that
+   when the URL asks for an author. A filter's <select> lists the values present among
+   the results that the other filters let through, with counts; filters are ANDed and
+   kept in the URL (?q=...&volume=...&subject=...&author=...).
+
    Tokenizing must match sitegen/searchindex/text.py: lowercase, NFKD, drop combining
    marks, lowercase, split on anything but letters and digits, keep words of two or more
    characters that are not stopwords (meta.json carries the stopword list). */
@@ -17,6 +24,9 @@
   var MARKS = /\p{M}/gu;
   var NOT_WORD = /[^\p{L}\p{N}]+/u;
   var WORD_RUN = /[\p{L}\p{N}\p{M}]+/gu;
+  /* [URL parameter and file stem, label]; the order of the selects on the page. */
+  var FACETS = [["volume", "Volume"], ["subject", "Subject"], ["author", "Author"]];
+  var EAGER_FACETS = ["volume", "subject"];
 
   function fold(text) {
     return text.toLowerCase().normalize("NFKD").replace(MARKS, "").toLowerCase();
@@ -74,6 +84,30 @@
           Object.defineProperty(shard, "sortedTerms", { value: Object.keys(shard).sort() });
         }
         return shard;
+      });
+    };
+    /* A facet file decoded: values in file order, and per doc id its value numbers. */
+    this.facet = function (name) {
+      return load("f/" + name + ".json").then(function (pairs) {
+        if (!pairs.decoded) {
+          var ofDoc = new Map();
+          pairs.forEach(function (pair, v) {
+            var id = 0;
+            pair[1].forEach(function (gap) {
+              id += gap;
+              var had = ofDoc.get(id);
+              if (had) { had.push(v); } else { ofDoc.set(id, [v]); }
+            });
+          });
+          Object.defineProperty(pairs, "decoded", {
+            value: {
+              values: pairs.map(function (pair) { return pair[0]; }),
+              byValue: new Map(pairs.map(function (pair, v) { return [pair[0], v]; })),
+              ofDoc: ofDoc
+            }
+          });
+        }
+        return pairs.decoded;
       });
     };
     this.doc = function (meta, id) {
@@ -162,6 +196,9 @@
     var list = mount.querySelector(".search-results");
     var more = mount.querySelector(".search-more");
     var fallback = mount.querySelector(".search-fallback");
+    var filterBox = mount.querySelector(".search-filters");
+    var selects = {};
+    FACETS.forEach(function (f) { selects[f[0]] = mount.querySelector("select[name=" + f[0] + "]"); });
     var here = window.location.href;
     /* data-site-root is the home page as templates link it ("../index.html"); results
        link to "<that folder><paper url>index.html" just like the journal's own pages. */
@@ -170,6 +207,14 @@
     var generation = 0;
     var timer = 0;
     var shown = { hits: [], qwords: [], count: 0 };
+    /* The last query's ranked hits before filtering, to filter again without ranking. */
+    var found = { hits: [], qwords: [], query: "" };
+    /* Facet name -> the chosen value ("" for All), from and kept in the URL. */
+    var chosen = {};
+    var params = new URLSearchParams(window.location.search);
+    FACETS.forEach(function (f) { chosen[f[0]] = params.get(f[0]) || ""; });
+    /* Facet name -> decoded file, once loaded. */
+    var facets = {};
 
     function href(url) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.charAt(0) === "/") { return null; }
@@ -203,31 +248,103 @@
     }
     function describe(n, query) {
       var quoted = "\u201c" + query.trim() + "\u201d";
-      if (n === 0) { return "No results for " + quoted; }
-      return n + (n === 1 ? " result for " : " results for ") + quoted;
+      var where = [];
+      if (chosen.volume) { where.push("in " + chosen.volume); }
+      if (chosen.subject) { where.push("on \u201c" + chosen.subject + "\u201d"); }
+      if (chosen.author) { where.push("by " + chosen.author); }
+      var tail = where.length ? " " + where.join(", ") : "";
+      if (n === 0) { return "No results for " + quoted + tail; }
+      return n + (n === 1 ? " result for " : " results for ") + quoted + tail;
+    }
+    function loadFacet(name) {
+      return index.facet(name).then(function (facet) { facets[name] = facet; return facet; });
+    }
+    /* Whether doc ``id`` has the chosen value of every chosen facet except ``skip``. */
+    function passes(id, skip) {
+      for (var k = 0; k < FACETS.length; k++) {
+        var name = FACETS[k][0];
+        if (name === skip || !chosen[name]) { continue; }
+        var facet = facets[name];
+        var v = facet.byValue.get(chosen[name]);
+        var has = v === undefined ? null : facet.ofDoc.get(id);
+        if (!has || has.indexOf(v) < 0) { return false; }
+      }
+      return true;
+    }
+    /* A select's options: All, then the values among the hits the other filters pass. */
+    function fillSelect(name) {
+      var select = selects[name];
+      var facet = facets[name];
+      var counts = new Map();
+      if (facet) {
+        found.hits.forEach(function (hit) {
+          if (!passes(hit.id, name)) { return; }
+          (facet.ofDoc.get(hit.id) || []).forEach(function (v) { counts.set(v, (counts.get(v) || 0) + 1); });
+        });
+      }
+      var options = [new Option("All", "")];
+      var values = facet ? facet.values : [];
+      values.forEach(function (value, v) {
+        if (counts.has(v) || value === chosen[name]) {
+          options.push(new Option(value + " (" + (counts.get(v) || 0) + ")", value));
+        }
+      });
+      if (chosen[name] && !(facet && facet.byValue.has(chosen[name]))) {
+        options.push(new Option(chosen[name] + " (0)", chosen[name]));
+      }
+      select.replaceChildren.apply(select, options);
+      select.value = chosen[name];
+    }
+    function fillSelects() { FACETS.forEach(function (f) { fillSelect(f[0]); }); }
+    function activeFacets() {
+      return FACETS.map(function (f) { return f[0]; }).filter(function (name) { return chosen[name]; });
+    }
+    /* Filter ``found`` by the chosen values and list the first page of what is left. */
+    function show(mine, meta) {
+      return Promise.all(activeFacets().map(loadFacet)).then(function () {
+        if (mine !== generation) { return null; }
+        var hits = found.hits.filter(function (hit) { return passes(hit.id, null); });
+        shown = { hits: hits, qwords: found.qwords, count: 0 };
+        return nextPage(meta).then(function (items) {
+          if (mine !== generation) { return; }
+          /* list and status change together, so what is announced is what is shown */
+          list.replaceChildren();
+          list.hidden = hits.length === 0;
+          append(items);
+          filterBox.hidden = found.hits.length === 0;
+          fillSelects();
+          status.textContent = describe(hits.length, found.query);
+          /* the other facet files fill their selects as they arrive */
+          FACETS.forEach(function (f) {
+            if (facets[f[0]]) { return; }
+            loadFacet(f[0]).then(function () {
+              if (mine === generation) { fillSelect(f[0]); }
+            }, function (err) {
+              /* the results stand; that one filter just offers no values */
+              if (window.console) { window.console.warn("search:", err && err.message); }
+            });
+          });
+        });
+      });
     }
     function run(query) {
       var mine = ++generation;
       return index.meta.then(function (meta) {
         var qwords = queryWords(query, meta.stopSet);
         if (qwords.length === 0) {
+          found = { hits: [], qwords: [], query: query };
           list.replaceChildren();
           list.hidden = true;
           more.hidden = true;
+          filterBox.hidden = true;
           status.textContent = query.trim() ? "Type at least two letters of a word." : "";
           return null;
         }
+        EAGER_FACETS.forEach(function (name) { loadFacet(name).catch(function () {}); });
         return rank(index, meta, qwords).then(function (hits) {
           if (mine !== generation) { return null; }
-          shown = { hits: hits, qwords: qwords, count: 0 };
-          return nextPage(meta).then(function (items) {
-            if (mine !== generation) { return; }
-            /* list and status change together, so what is announced is what is shown */
-            list.replaceChildren();
-            list.hidden = hits.length === 0;
-            append(items);
-            status.textContent = describe(hits.length, query);
-          });
+          found = { hits: hits, qwords: qwords, query: query };
+          return show(mine, meta);
         });
       }).catch(function (err) { failed(err); });
     }
@@ -242,6 +359,9 @@
     function remember(query) {
       var url = new URL(window.location.href);
       if (query.trim()) { url.searchParams.set("q", query); } else { url.searchParams.delete("q"); }
+      FACETS.forEach(function (f) {
+        if (chosen[f[0]]) { url.searchParams.set(f[0], chosen[f[0]]); } else { url.searchParams.delete(f[0]); }
+      });
       window.history.replaceState(null, "", url.href);
     }
 
@@ -255,6 +375,14 @@
       remember(input.value);
       run(input.value);
     });
+    FACETS.forEach(function (f) {
+      selects[f[0]].addEventListener("change", function () {
+        chosen[f[0]] = selects[f[0]].value;
+        remember(input.value);
+        var mine = ++generation;
+        index.meta.then(function (meta) { return show(mine, meta); }).catch(failed);
+      });
+    });
     more.addEventListener("click", function () {
       var mine = generation;
       index.meta.then(nextPage).then(function (items) {
@@ -262,7 +390,7 @@
       }).catch(failed);
     });
 
-    var query = new URLSearchParams(window.location.search).get("q") || "";
+    var query = params.get("q") || "";
     var headerBox = document.getElementById("site-search");
     if (headerBox && query) { headerBox.value = query; }
     index.meta.then(function () {
