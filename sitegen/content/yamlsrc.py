@@ -37,8 +37,14 @@ class LineList(list[Any]):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-def _make_loader(line_offset: int) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (the wheels are): front matter is read
+for every paper of every cold build, and the pure-Python scanner was a sixth of a paper's
+processing time. Constructors are ours either way, so the objects are the same."""
+
+
+def _make_loader(line_offset: int, base: type[yaml.SafeLoader] = _BASE) -> type[yaml.SafeLoader]:
+    class _Loader(base):  # type: ignore[valid-type,misc]
         pass
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
@@ -68,7 +74,7 @@ def _make_loader(line_offset: int) -> type[yaml.SafeLoader]:
         # PyYAML raises a bare ValueError for an impossible date such as 2024-02-31; keep
         # the text instead so the validator can name the field and its line.
         try:
-            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
         except ValueError:
             return loader.construct_scalar(node)
 
@@ -86,6 +92,18 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
     """
     try:
         data = yaml.load(text, Loader=_make_loader(line_offset))
+    except yaml.YAMLError:
+        # PyYAML's own parser words its errors better ("expected ',' or ']', but got
+        # ':'") than libyaml does; errors are rare, so ask it for the message
+        return _load_slowly(text, path, line_offset)
+    diags: list[Diagnostic] = []
+    _collect_duplicates(data, path, diags)
+    return data, diags
+
+
+def _load_slowly(text: str, path: str, line_offset: int) -> tuple[Any, list[Diagnostic]]:
+    try:
+        data = yaml.load(text, Loader=_make_loader(line_offset, yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark is not None else None
