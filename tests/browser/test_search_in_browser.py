@@ -1,10 +1,13 @@
 """Search in Chromium over the demo journal as ``sitegen build`` makes it (index and client):
 a word only one paper's abstract has finds that paper, at the domain root and under the
 gateway path, typed into the page or submitted from the header box. The client's own
-ranking, paging and escaping are tested in test_own_search.py."""
+ranking, paging and escaping are tested in test_own_search.py. The filters offer the
+demo's volumes, subjects and authors, and a subject lists the papers its page lists."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,3 +96,95 @@ def test_an_author_name_finds_their_papers(page: Any, demo_build: Any, demo_gate
     page.goto(demo_gateway.base + f"search/index.html?q={surname}", wait_until="load")
     found = result_pages(page)
     assert {demo_gateway.base + url + "index.html" for url in listed} <= found, (surname, found)
+
+
+def listed_papers(page_file: Path) -> set[str]:
+    """Site-relative urls (``papers/<slug>/``) of the papers a list page links to."""
+    text = page_file.read_text(encoding="utf-8")
+    return set(re.findall(r'href="(?:\.\./)+(papers/[^/"]+/)index\.html"', text))
+
+
+def heading(page_file: Path) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", page_file.read_text(encoding="utf-8"))
+    assert found, page_file
+    return html.unescape(found.group(1))
+
+
+def word_in_every_paper(site: Path) -> str:
+    """A term the demo's index has for every paper, so a search for it lists them all."""
+    index = site / "search" / "index"
+    docs = json.loads((index / "meta.json").read_text(encoding="utf-8"))["docs"]
+    for shard in sorted((index / "t").glob("*.json")):
+        for term, postings in sorted(json.loads(shard.read_text(encoding="utf-8")).items()):
+            if len(postings) == docs and term.isalpha() and len(term) > 3:
+                return term
+    raise AssertionError("no word is in every paper")
+
+
+def shown_options(page: Any, facet: str) -> dict[str, str]:
+    """value -> label of a filter's options, once the select lists more than All."""
+    page.wait_for_function(
+        "f => document.querySelectorAll(`#search-${f} option`).length > 1", arg=facet
+    )
+    pairs = page.eval_on_selector_all(
+        f"#search-{facet} option", "os => os.map(o => [o.value, o.textContent])"
+    )
+    return dict(pairs)
+
+
+def test_filters_offer_the_demos_volumes_subjects_and_authors(
+    page: Any, demo_build: Any, demo_gateway: Any
+) -> None:
+    site = demo_build.site
+    word = word_in_every_paper(site)
+    page.goto(demo_gateway.base + f"search/index.html?q={word}", wait_until="load")
+    n_papers = len(list(site.glob("papers/*/index.html")))
+    page.wait_for_function(
+        "n => document.querySelector('.search-status').textContent.startsWith(n + ' results')",
+        arg=n_papers,
+    )
+    # every subject and author page, and every volume, with the number of papers it lists
+    expected = {
+        "subject": {
+            heading(p).removeprefix("Subject: "): len(listed_papers(p))
+            for p in site.glob("subjects/*/index.html")
+        },
+        "author": {heading(p): len(listed_papers(p)) for p in site.glob("authors/*/index.html")},
+        "volume": {
+            f"Vol. {p.parent.name}": len(listed_papers(p)) for p in site.glob("issues/*/index.html")
+        },
+    }
+    assert all(expected.values()) and all(all(v.values()) for v in expected.values())
+    for facet, values in expected.items():
+        got = shown_options(page, facet)
+        assert got.pop("") == "All"
+        assert got == {v: f"{v} ({n})" for v, n in values.items()}, facet
+
+
+def test_choosing_a_subject_lists_exactly_the_papers_of_its_page(
+    page: Any, demo_build: Any, demo_gateway: Any
+) -> None:
+    site = demo_build.site
+    word = word_in_every_paper(site)
+    base = demo_gateway.base
+    page.goto(base + f"search/index.html?q={word}", wait_until="load")
+    shown_options(page, "subject")
+    subject_pages = sorted(site.glob("subjects/*/index.html"))
+    assert len(subject_pages) > 3
+    for subject_page in subject_pages:
+        name = heading(subject_page).removeprefix("Subject: ")
+        page.select_option("#search-subject", name)
+        papers = listed_papers(subject_page)
+        page.wait_for_function(
+            "t => document.querySelector('.search-status').textContent.endsWith(t)",
+            arg=f"on \u201c{name}\u201d",
+        )
+        assert page.inner_text(".search-status").startswith(
+            f"{len(papers)} result{'s' if len(papers) > 1 else ''} for"
+        )
+        found = {
+            page.evaluate("a => a.href", a).removeprefix(base).removesuffix("index.html")
+            for a in page.query_selector_all(RESULT_LINK)
+        }
+        assert found == papers, name
+        assert "subject=" in page.url
