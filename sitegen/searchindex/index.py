@@ -9,18 +9,21 @@ fetches these relative to itself as ``index/...``):
 * ``docs/<n>.json``: ``[[url,title,authors,meta,excerpt], ...]`` for doc ids
   ``n*chunk`` to ``n*chunk+chunk-1``;
 * ``f/volume.json``, ``f/subject.json``, ``f/author.json``: facet files for the search
-  filters, ``[[value,[docid,...]], ...]`` (see ``facets.py``); meta.json lists the names
-  under ``"facets"``. The client loads the volume and subject files with the first
-  results and the author file only once results are listed (it is the large one:
-  about 0.1 MB at 1k papers and 1 MB at 10k with three authors a paper, where the two
-  others stay a few KB), so a query's first results never wait for it.
+  filters, ``[[value,[doc-id gaps]], ...]`` (see ``facets.py``); meta.json lists the
+  names under ``"facets"``. The client fetches the volume and subject files alongside a
+  query's shards and the author file only once results are listed (unless the URL filters
+  by author), because it is the one that grows with the journal. Sizes on the benchmark
+  corpus (``make_corpus.py``, whose name pool repeats: 1,875 distinct authors at 1k,
+  2,549 at 10k): author 50 KB / 192 KB, subject 14 KB / 121 KB, volume 2 KB / 20 KB at
+  1k / 10k papers; a journal whose ~30k authors are all distinct would have an author
+  file of roughly 0.5-0.6 MB at 10k.
 
 Doc ids are positions in the list handed to ``write_index``. An incremental update is
 possible when that list has the same urls in the same order as last time: only docs
 whose ``digest`` changed are applied, to the shards they touched before (remembered in
 ``IndexState``) or touch now, read back from the previous build and checked against the
 sha256 recorded for them. The facet files are rebuilt from all docs when a changed doc's
-facet values changed (``IndexState.facet_sums``; about 5 ms at 1k docs, 30 ms at 10k)
+facet values changed (``IndexState.facet_sums``; about 5 ms at 1k docs, 25 ms at 10k)
 and count as changed only when their bytes differ.
 Anything unexpected (a missing or edited file, a new format)
 falls back to a full build, so the output is always byte-identical to one.

@@ -9,7 +9,7 @@
 
    Filters: index/f/<facet>.json lists, per facet value, its doc ids (as gaps). The
    volume and subject files are fetched together with a query's shards; the author file,
-   the big one (about 1 MB at 10k papers), only once results are listed, or before that
+   the one that grows with the journal, only once results are listed, or before that
    when the URL asks for an author. A filter's <select> lists the values present among
    the results that the other filters let through, with counts; filters are ANDed and
    kept in the URL (?q=...&volume=...&subject=...&author=...).
