@@ -239,10 +239,9 @@ def process_papers(
     """
     known: dict[str, MathResult] = dict(math_cache)
     works = [process_paper(folder, config, known, stage) for folder in folders]
-    if keys is not None:
-        packed = [pack_work(key, work) for key, work in zip(keys, works, strict=True)]
-        return packed, {k: v for k, v in known.items() if k not in math_cache}
     learned = {k: v for k, v in known.items() if k not in math_cache}
+    if keys is not None:
+        return [pack_work(k, w) for k, w in zip(keys, works, strict=True)], learned
     return works, learned
 
 
