@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,7 +201,9 @@ def _read_checked(previous_dir: Path, path: str, sha: str) -> bytes | None:
 
 
 def _shard_changes(
-    docs: Sequence[SearchDoc], previous: IndexState, changed_ids: Sequence[int]
+    docs: Sequence[SearchDoc] | Mapping[int, SearchDoc],
+    previous: IndexState,
+    changed_ids: Sequence[int],
 ) -> tuple[dict[str, dict[int, dict[str, int]]], dict[str, list[int]]]:
     """What to patch: shard key -> doc id -> the doc's new terms in that shard, for the
     shards whose sums differ; and, per shard, the changed docs that had postings there."""
@@ -273,3 +275,78 @@ def write_index(
     unchanged = tuple(sorted(p for p in hashes if p not in changed))
     removed = tuple(sorted(set(old) - set(hashes)))
     return IndexFiles(dict(sorted(changed.items())), unchanged, removed), _state(docs, hashes)
+
+
+def patch_index(
+    previous: IndexState, previous_dir: Path, changed: Mapping[int, SearchDoc]
+) -> tuple[IndexFiles, IndexState] | None:
+    """``write_index`` for a build that knows only its changed docs (by doc id).
+
+    The doc list keeps its urls and order (the caller checks), and no changed doc may
+    change the facet files (``facet_sum``), which need every doc. Doc chunks are patched
+    in place: the chunk is read back from ``previous_dir``, checked against its recorded
+    hash, and the changed records replaced, which gives the bytes ``_chunk`` would. None
+    when any of that does not hold or a file fails its check: the caller does a full build.
+    """
+    if previous.format != FORMAT:
+        return None
+    for docid, doc in changed.items():
+        if not 0 <= docid < len(previous.urls) or previous.urls[docid] != doc.url:
+            return None
+        if doc.facet_sum != previous.facet_sums[docid]:
+            return None
+    ids = sorted(i for i, d in changed.items() if d.digest != previous.digests[i])
+    hashes = dict(previous.files)
+    out: dict[str, bytes] = {}
+    changes, had = _shard_changes(changed, previous, ids)
+    for key in sorted(changes):
+        path = _shard_path(key)
+        if path in hashes:
+            data = _read_checked(previous_dir, path, hashes[path])
+            if data is None:
+                return None
+        else:
+            data = b"{}"
+        patched = patch_shard(data, changes[key], had.get(key, ()))
+        if patched is None:
+            del hashes[path]
+        else:
+            out[path] = patched
+    for n in sorted({i // CHUNK for i in ids}):
+        path = _chunk_path(n)
+        data = _read_checked(previous_dir, path, hashes.get(path, ""))
+        if data is None:
+            return None
+        records = json.loads(data)
+        for i in ids:
+            if i // CHUNK == n:
+                d = changed[i]
+                records[i - n * CHUNK] = [d.url, d.title, d.authors, d.meta, d.excerpt]
+        out[path] = _json(records)
+    live = {_key_of(p) for p in set(hashes).union(out) if p.startswith(SHARD_PREFIX)}
+    out[META_PATH] = _meta(len(previous.urls), sorted(live))
+    old = dict(previous.files)
+    result: dict[str, bytes] = {}
+    for path, data in out.items():
+        hashes[path] = _sha(data)
+        if old.get(path) != hashes[path]:
+            result[path] = data
+    unchanged = tuple(sorted(p for p in hashes if p not in result))
+    removed = tuple(sorted(set(old) - set(hashes)))
+    digests, keys, sums = (
+        list(previous.digests),
+        list(previous.shard_keys),
+        list(previous.shard_sums),
+    )
+    for i in ids:
+        digests[i], keys[i], sums[i] = changed[i].digest, changed[i].shards, changed[i].shard_sums
+    state = IndexState(
+        FORMAT,
+        previous.urls,
+        tuple(digests),
+        tuple(keys),
+        tuple(sums),
+        previous.facet_sums,
+        tuple(sorted(hashes.items())),
+    )
+    return IndexFiles(dict(sorted(result.items())), unchanged, removed), state

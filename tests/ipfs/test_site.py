@@ -60,3 +60,17 @@ def test_site_car(tmp_path: Path) -> None:
         assert fs.read("cids.json") == (out / "cids.json").read_bytes()
         assert fs.read("papers/p/source/paper.md") == b"# Paper\n"
         assert fs.listdir("") == [".well-known", "cids.json", "index.html", "papers"]
+
+
+def test_cids_json_bytes_equal_json_dumps() -> None:
+    from sitegen.ipfs.site import cids_json_bytes
+
+    cases: list[dict[str, str]] = [
+        {},
+        {"a": "bafy1"},
+        {"z/ü.txt": "bafy2", 'q"uote\\back': "bafy3", "tab\there": "x", "a": "\u2028", "é": "€"},
+        {f"papers/p{i}/source/f{j}.png": f"bafk{i}{j}" for i in range(30) for j in range(4)},
+    ]
+    for mapping in cases:
+        want = (json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        assert cids_json_bytes(mapping) == want

@@ -275,3 +275,82 @@ def test_small_edit_reads_and_rewrites_only_the_shards_it_changes(tmp_path: Path
     zebra = f"{INDEX_DIR}/t/{b'ze'.hex()}.json"
     assert set(files_b.changed) == {zebra}  # display fields and the shard list are as before
     assert files_b.changed[zebra] == full(b)[0][zebra]
+
+
+def body_edit(docs: list[SearchDoc], i: int, **changes: object) -> list[SearchDoc]:
+    """``edit`` keeping the doc's facet values (what a body-only rebuild may change)."""
+    return edit(docs, i, keywords=list(docs[i].subjects), **changes)
+
+
+def patched(tmp: Path, a: list[SearchDoc], b: list[SearchDoc]) -> IndexFiles | None:
+    """Build ``a``, then patch it with the docs that differ in ``b``; check against full(b)."""
+    from sitegen.searchindex.index import patch_index
+
+    files_a, state_a = write_index(a, None, None)
+    materialise(tmp / "a", files_a)
+    changed = {i: d for i, d in enumerate(b) if d != a[i]}
+    done = patch_index(state_a, tmp / "a", changed)
+    if done is None:
+        return None
+    files_b, state_b = done
+    materialise(tmp / "b", files_b, tmp / "a")
+    expected, expected_state = full(b)
+    assert state_b == expected_state
+    assert tree(tmp / "b") == expected
+    assert files_b == write_index(b, state_a, tmp / "a")[0]
+    return files_b
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "A brand new title about zeppelins"},
+        {"body_text": ""},
+        {"body_text": "archive " * 30 + "xylophone quasar"},
+        {"meta": "Volume 9"},
+        {"title": "", "abstract_text": "", "body_text": ""},
+    ],
+)
+@pytest.mark.parametrize("where", [0, 7, CHUNK + 3])
+def test_patch_index_from_changed_docs_equals_full_build(
+    tmp_path: Path, change: dict[str, object], where: int
+) -> None:
+    a = corpus(CHUNK + 10)
+    assert patched(tmp_path, a, body_edit(a, where, **change)) is not None
+
+
+def test_patch_index_many_random_edits(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    a = corpus(CHUNK * 2 + 7, seed=5)
+    for step in range(6):
+        b = list(a)
+        for i in rng.sample(range(len(a)), rng.randint(1, 5)):
+            b[i] = body_edit(
+                a, i, body_text=" ".join(rng.choices(WORDS, k=rng.randint(0, 50))), title="T"
+            )[i]
+        assert patched(tmp_path / str(step), a, b) is not None
+        a = b
+
+
+def test_patch_index_refuses_facet_changes_moved_urls_and_tampering(tmp_path: Path) -> None:
+    from sitegen.searchindex.index import patch_index
+
+    a = corpus(30)
+    files_a, state_a = write_index(a, None, None)
+    materialise(tmp_path / "a", files_a)
+    facet = make_doc(
+        url=a[4].url,
+        title=a[4].title,
+        authors=["Someone Else"],
+        meta=a[4].meta,
+        abstract_text="",
+        keywords=[],
+        body_text="",
+        subjects=["new subject"],
+    )
+    assert facet.facet_sum != a[4].facet_sum
+    assert patch_index(state_a, tmp_path / "a", {4: facet}) is None
+    assert patch_index(state_a, tmp_path / "a", {5: body_edit(a, 4, title="x")[4]}) is None
+    chunk = tmp_path / "a" / INDEX_DIR / "docs" / "0.json"
+    chunk.write_bytes(chunk.read_bytes().replace(b"papers/p004/", b"papers/evil/"))
+    assert patch_index(state_a, tmp_path / "a", {4: body_edit(a, 4, title="Archive")[4]}) is None
