@@ -9,7 +9,7 @@ no empty folders and no symlinks, which holds for what ``build`` writes.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sitegen.ipfs.cid import cid_to_str
@@ -94,4 +94,66 @@ def address_nodes(
     memo.names = {n.cid: memo.names[n.cid] for n in files.values()} | {
         v[1]: memo.names[v[1]] for v in seen.values()
     }
+    return SiteAddress(cid_to_str(root.cid), data)
+
+
+def readdress(
+    files: Mapping[str, Node],
+    changed: Iterable[str],
+    mapping: dict[str, str],
+    profile: Profile,
+    memo: AddressMemo,
+) -> SiteAddress | None:
+    """``address_nodes`` for a tree that differs from the memo's in ``changed`` files only.
+
+    ``files`` is the whole new tree (site path -> node), ``changed`` the paths added,
+    replaced or removed since the build the memo (updated in place) and ``mapping`` (the
+    previous ``cids.json``, updated in place) describe. Only the folders above a changed
+    path are encoded again; the others keep their node, found by one pass over the paths.
+    None when the memo cannot serve (another profile, nothing recorded).
+    """
+    if memo.profile != profile.name or not memo.folders:
+        return None
+    changed = list(changed)
+    dirty: set[str] = set()
+    for path in changed:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in dirty:
+            dirty.add(folder)
+            folder = folder.rpartition("/")[0]
+    children: dict[str, list[tuple[bytes, Node]]] = {folder: [] for folder in dirty}
+    children[""] = []
+    for path, node in files.items():
+        parent, _, name = path.rpartition("/")
+        if parent in children:
+            children[parent].append((name.encode("utf-8"), node))
+    for folder, (_, cid, tsize) in memo.folders.items():
+        parent, _, name = folder.rpartition("/")
+        if folder not in dirty and parent in children:
+            children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
+    for path in changed:
+        node = files.get(path)
+        if node is None:
+            mapping.pop(path, None)
+        else:
+            mapping[path] = memo.text(node.cid)
+    for folder in sorted(dirty, key=lambda d: d.count("/"), reverse=True):
+        entries = sorted(children[folder], key=lambda e: e[0])
+        if not entries:  # every file below it is gone: so is the folder
+            memo.folders.pop(folder, None)
+            mapping.pop(folder, None)
+            continue
+        links = b"".join(b"%s\0%s\0%d\n" % (n, c.cid, c.tsize) for n, c in entries)
+        known = memo.folders.get(folder)
+        if known is not None and known[0] == links:
+            node = Node(known[1], known[2])
+        else:
+            node = build_directory(entries, profile)
+        memo.folders[folder] = (links, node.cid, node.tsize)
+        mapping[folder] = memo.text(node.cid)
+        parent, _, name = folder.rpartition("/")
+        children[parent].append((name.encode("utf-8"), node))
+    data = cids_json_bytes(mapping)
+    cids_node = node_of_bytes(data, profile)
+    root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
     return SiteAddress(cid_to_str(root.cid), data)
