@@ -132,11 +132,10 @@ def readdress(
         if folder not in dirty and parent in children:
             children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
     for path in changed:
-        node = files.get(path)
-        if node is None:
-            mapping.pop(path, None)
+        if path in files:
+            mapping[path] = memo.text(files[path].cid)
         else:
-            mapping[path] = memo.text(node.cid)
+            mapping.pop(path, None)
     for folder in sorted(dirty, key=lambda d: d.count("/"), reverse=True):
         entries = sorted(children[folder], key=lambda e: e[0])
         if not entries:  # every file below it is gone: so is the folder
