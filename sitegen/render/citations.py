@@ -6,14 +6,16 @@ at the end ``references()`` gives the bibliography of what was cited. Every cite
 to ``#ref-<key>``: the page must give each reference's element that id (``ref_id``).
 
 Numeric numbers follow the order of first citation. Author-year labels get ``a``/``b``
-suffixes when two entries share authors and year; that is decided over the whole
-bibliography, so a citation's text never changes with what is cited later on the page.
+suffixes when two entries the document cites (or nocites) share authors and year, as
+pandoc's citeproc decides them: the renderer collects the cited keys after parsing and
+before rendering (``cited=``), so a citation's text never changes with what is cited later
+on the page. Entries are formatted only when cited: a paper's ``.bib`` often holds more.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sitegen.render.bibtex import BibEntry, Bibliography
 from sitegen.render.doc import CiteItem, Reference
@@ -33,17 +35,26 @@ def ref_id(key: str) -> str:
 class CitationProcessor:
     """Formats citations and the reference list of one document in one style."""
 
-    def __init__(self, bibliography: Bibliography | None, style: str) -> None:
+    def __init__(
+        self,
+        bibliography: Bibliography | None,
+        style: str,
+        cited: Collection[str] | None = None,
+    ) -> None:
+        """``cited``: every key the document cites or nocites (``*`` = all), as written;
+        year suffixes are decided among those. None means among the whole bibliography."""
         if style not in STYLES:
             raise ValueError(f"unknown citation style {style!r}; expected one of {STYLES}")
         self.style = style
         entries = bibliography.entries if bibliography else {}
-        self._entries: dict[str, BibEntry] = dict(entries)
+        self._entries: dict[str, BibEntry] = entries
         self._folded: dict[str, str] = {}
         for key in entries:
             self._folded.setdefault(key.casefold(), key)
-        self._data: dict[str, RefData] = {k: ref_from_entry(e) for k, e in entries.items()}
-        self._suffix = _year_suffixes(self._data.values())
+        self._data: dict[str, RefData] = {}
+        """Formatted lazily (``_ref``): only what is cited costs anything."""
+        self._cited = None if cited is None else {k.lstrip("@") for k in cited}
+        self._suffixes: dict[str, str] | None = None
         self._order: dict[str, int] = {}
         """Cited or nocited keys -> number, in order of first citation."""
         self._nocited: list[str] = []
@@ -53,6 +64,23 @@ class CitationProcessor:
         if key in self._entries:
             return key
         return self._folded.get(key.casefold())
+
+    @property
+    def _suffix(self) -> dict[str, str]:
+        """Year suffixes, decided on first need: a document citing nothing formats nothing."""
+        if self._suffixes is None:
+            if self._cited is None or "*" in self._cited:
+                pool: Iterable[str] = self._entries
+            else:
+                pool = sorted({r for r in map(self._resolve, self._cited) if r is not None})
+            self._suffixes = _year_suffixes([self._ref(k) for k in pool])
+        return self._suffixes
+
+    def _ref(self, key: str) -> RefData:
+        data = self._data.get(key)
+        if data is None:
+            data = self._data[key] = ref_from_entry(self._entries[key])
+        return data
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is in the bibliography (citing it will resolve)."""
@@ -86,7 +114,7 @@ class CitationProcessor:
             keys.sort(key=self._sort_key)
         refs = []
         for key in keys:
-            data = self._data[key]
+            data = self._ref(key)
             suffix = self._suffix.get(key, "")
             html_text, text = format_reference(data, self.style, year_suffix=suffix)
             if self.style == "numeric":
@@ -97,7 +125,7 @@ class CitationProcessor:
         return tuple(refs)
 
     def _sort_key(self, key: str) -> tuple[str, str, str, str]:
-        data = self._data[key]
+        data = self._ref(key)
         names = data.authors or data.editors
         first = names[0].family if names and names[0].family else data.title
         return (
@@ -122,7 +150,7 @@ class CitationProcessor:
                 link = _link(key, str(number))
                 loc = _locator(item)
                 inner = f"{link}, {html.escape(loc)}" if loc else link
-                names = html.escape(cite_names(self._data[key], narrative=True))
+                names = html.escape(cite_names(self._ref(key), narrative=True))
                 prefix = _prefix(item)
                 if item.suppress_author:
                     parts.append(f"{prefix}[{inner}]")
@@ -151,7 +179,7 @@ class CitationProcessor:
                 parts.append(_unknown(item.key))
                 continue
             self._number(key)
-            data = self._data[key]
+            data = self._ref(key)
             year = html.escape((data.year or "n.d.") + self._suffix.get(key, ""))
             loc = _locator(item)
             loc_html = f", {html.escape(loc)}" if loc else ""

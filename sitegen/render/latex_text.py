@@ -162,11 +162,16 @@ _SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _IFMMODE = re.compile(r"\\ifmmode\s*(.*?)\\else\s*(.*?)\\fi(\{\})?", re.DOTALL)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_PLAIN_TEXT = re.compile(r"[^{}$\\~\-`']+")
+"""A run of characters that stand for themselves in text mode (decoded in one step)."""
+_PLAIN_MATH = re.compile(r"[^{}$\\_^\s]+")
+"""The same in math mode, where whitespace is dropped and ``_``/``^`` script."""
 
 
 def latex_to_unicode(text: str) -> str:
     """Decode a BibTeX field value to plain Unicode (braces removed, whitespace collapsed)."""
-    text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
+    if "\\" in text:
+        text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
     out, _ = _decode(text, 0, math=False, stop="")
     out = unicodedata.normalize("NFC", out)
     return _SPACES.sub(" ", out).strip()
@@ -184,7 +189,13 @@ def _decode(s: str, i: int, *, math: bool, stop: str) -> tuple[str, int]:
     """Decode ``s`` from ``i`` up to the unmatched ``stop`` char (``}`` or ``$``)."""
     out: list[str] = []
     n = len(s)
+    plain = _PLAIN_MATH if math else _PLAIN_TEXT
     while i < n:
+        run = plain.match(s, i)
+        if run is not None:
+            out.append(run.group())
+            i = run.end()
+            continue
         c = s[i]
         if stop and c == stop:
             return "".join(out), i + 1

@@ -14,7 +14,8 @@ import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -241,11 +242,28 @@ def _mark_first_section(tokens: list[Token], marker: str) -> str | None:
     return str(start_tok.meta.get("text", "")) or None
 
 
-def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
-    """Render one document's markdown body; never raises on content problems."""
+@dataclass(frozen=True, slots=True)
+class ParsedDoc:
+    """A document parsed but not yet rendered: what ``finish_markdown`` needs.
+
+    Parsing and rendering are apart so a page can learn what each of its documents cites
+    (``cited_keys``) before rendering any: citeproc decides year suffixes over them all.
+    """
+
+    ctx: RenderContext
+    tokens: list[Token]
+    env: dict[str, Any]
+    doc: DocState
+    marker: str
+    title: str | None
+    cited: frozenset[str]
+    """Citation keys as written (cross references excluded); see ``cited_keys``."""
+
+
+def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
+    """First half of ``render_markdown``: tokens and the citations they hold."""
     md = make_parser()
-    processor = CitationProcessor(ctx.bibliography, ctx.citation_style)  # type: ignore[arg-type]
-    doc = DocState(ctx=ctx, processor=processor)
+    doc = DocState(ctx=ctx)
     env: dict[str, Any] = {ENV_KEY: doc}
     if ctx.id_prefix:
         env["docId"] = ctx.id_prefix.strip("-")
@@ -253,12 +271,38 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
     tokens = md.parse(source, env)
     marker = "<!--sitegen-section-" + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
     title = _mark_first_section(tokens, marker)
+    return ParsedDoc(ctx, tokens, env, doc, marker, title, _citation_keys(tokens, doc))
+
+
+def _citation_keys(tokens: Sequence[Token], doc: DocState) -> frozenset[str]:
+    """Keys of the citation tokens the renderer will format (an image's alt text is not)."""
+    keys: set[str] = set()
+    stack = list(tokens)
+    while stack:
+        tok = stack.pop()
+        if tok.type == "citation":
+            items = tok.meta["items"]
+            if not all(i.key in doc.labels for i in items):
+                keys.update(i.key for i in items)
+        elif tok.children and tok.type != "image":
+            stack.extend(tok.children)
+    return frozenset(keys)
+
+
+def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> RenderedDoc:
+    """Second half of ``render_markdown``; ``also_cited``: keys cited by the page's other
+    documents (an abstract beside its body), so both disambiguate author-year alike."""
+    md = make_parser()
+    ctx, tokens, env, doc, marker = parsed.ctx, parsed.tokens, parsed.env, parsed.doc, parsed.marker
+    cited = {*parsed.cited, *also_cited, *ctx.nocite}
+    processor = CitationProcessor(ctx.bibliography, ctx.citation_style, cited)  # type: ignore[arg-type]
+    doc.processor = processor
     raw = md.renderer.render(tokens, md.options, env)
     if ctx.nocite:
         processor.nocite(ctx.nocite)
     first_html = None
     split = None
-    if title is not None and raw.count(marker) == 2:
+    if parsed.title is not None and raw.count(marker) == 2:
         # Sanitize each part once (the marker sits between top-level blocks) and assemble:
         # the sanitizer is the costliest step after math, so no part goes through it twice.
         before, section, after = (
@@ -274,13 +318,18 @@ def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
         html=body_html,
         toc=table_of_contents(tokens),
         references=processor.references(),
-        first_section_title=title,
+        first_section_title=parsed.title,
         first_section_html=first_html,
         first_section_split=split,
         local_links=tuple(doc.local_links),
         has_math=doc.has_math,
         diagnostics=tuple(doc.diagnostics),
     )
+
+
+def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:
+    """Render one document's markdown body; never raises on content problems."""
+    return finish_markdown(parse_markdown(text, ctx))
 
 
 def render_inline(text: str) -> str:
@@ -295,4 +344,12 @@ def render_inline(text: str) -> str:
     return sanitize_html(renderer.renderInline(children, md.options, env))
 
 
-__all__ = ["make_parser", "plain_text", "render_inline", "render_markdown"]
+__all__ = [
+    "ParsedDoc",
+    "finish_markdown",
+    "make_parser",
+    "parse_markdown",
+    "plain_text",
+    "render_inline",
+    "render_markdown",
+]

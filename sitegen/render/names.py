@@ -182,19 +182,28 @@ def _words(raw: str) -> list[str]:
     return [w for w in _split_top(raw.replace("~", " "), None) if w]
 
 
+_SEPARATORS = {
+    None: re.compile(r"\s+"),
+    ",": re.compile(","),
+    " and ": re.compile(r"\s+and\s+", re.IGNORECASE),
+}
+
+
 def _split_top(raw: str, sep: str | None) -> list[str]:
     """Split at ``sep`` (``" and "``, ``","`` or None = whitespace) outside braces."""
-    masked = []
-    depth = 0
-    for c in raw:
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth = max(0, depth - 1)
-        masked.append(c if depth == 0 and c != "}" else "x")
-    pattern = {None: r"\s+", ",": r",", " and ": r"\s+and\s+"}[sep]
+    masked = raw
+    if "{" in raw or "}" in raw:  # braced text never splits: hide it from the pattern
+        chars = []
+        depth = 0
+        for c in raw:
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth = max(0, depth - 1)
+            chars.append(c if depth == 0 and c != "}" else "x")
+        masked = "".join(chars)
     out, start = [], 0
-    for m in re.finditer(pattern, "".join(masked), flags=re.IGNORECASE):
+    for m in _SEPARATORS[sep].finditer(masked):
         out.append(raw[start : m.start()])
         start = m.end()
     out.append(raw[start:])

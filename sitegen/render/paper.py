@@ -48,7 +48,7 @@ def render_paper(
     paper: Paper, style: str, math_cache: MathCache | None = None
 ) -> tuple[PaperRender, list[Diagnostic]]:
     from sitegen.render.bibtex import parse_bibtex
-    from sitegen.render.markdown import render_inline, render_markdown
+    from sitegen.render.markdown import finish_markdown, parse_markdown, render_inline
 
     diags: list[Diagnostic] = []
     bibliography = None
@@ -64,7 +64,7 @@ def render_paper(
         target = (paper.dir / rel).resolve()
         return target.is_file() and paper.dir.resolve() in target.parents
 
-    body = render_markdown(
+    body_parsed = parse_markdown(
         paper.body,
         RenderContext(
             path=paper.source_path,
@@ -77,9 +77,9 @@ def render_paper(
             math_cache=math_cache,
         ),
     )
-    diags += body.diagnostics
+    abstract_parsed = None
     if paper.abstract:
-        abstract = render_markdown(
+        abstract_parsed = parse_markdown(
             paper.abstract,
             RenderContext(
                 path=paper.source_path,
@@ -92,6 +92,12 @@ def render_paper(
                 math_cache=math_cache,
             ),
         )
+    # The abstract and the body are one document to citeproc: year suffixes are decided
+    # over what either cites, so "Smith 2020a" reads the same in both.
+    body = finish_markdown(body_parsed, abstract_parsed.cited if abstract_parsed else ())
+    diags += body.diagnostics
+    if abstract_parsed is not None:
+        abstract = finish_markdown(abstract_parsed, body_parsed.cited | set(paper.nocite))
         diags += abstract.diagnostics
         abstract_html = abstract.html
     elif body.first_section_split is not None:

@@ -208,3 +208,16 @@ def test_whole_corpus_formats(style: str) -> None:
             literal_backslash = "textbackslash" in "".join(bib.entries[ref.key].raw.values())
             assert "\\" not in ref.text or literal_backslash, (path, ref.key)
     assert count > 800
+
+
+def test_year_suffixes_are_decided_among_cited_entries(bib: Bibliography) -> None:
+    """citeproc's rule: two same-author, same-year entries differ only if both are cited."""
+    alone = CitationProcessor(bib, "author-year", cited=["alpha2018a", "smith2020"])
+    assert strip_tags(alone.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018)"
+    assert [r.label for r in alone.references()] == ["Alpha & Beta 2018"]
+    both = CitationProcessor(bib, "author-year", cited=["alpha2018a", "ALPHA2018B"])
+    assert strip_tags(both.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018b)"
+    nocited = CitationProcessor(bib, "author-year", cited=["alpha2018a", "@alpha2018b"])
+    assert strip_tags(nocited.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018b)"
+    star = CitationProcessor(bib, "author-year", cited=["alpha2018a", "*"])
+    assert strip_tags(star.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018b)"

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from sitegen.render.bibtex import parse_bibtex
 from sitegen.render.doc import RenderContext
-from sitegen.render.markdown import make_parser, render_inline, render_markdown
+from sitegen.render.markdown import (
+    finish_markdown,
+    make_parser,
+    parse_markdown,
+    render_inline,
+    render_markdown,
+)
 
 BIB = """
 @article{smith2020, author={Smith, John and Doe, Jane}, title={A thing}, journal={J},
@@ -164,3 +171,30 @@ def test_in_text_citation_takes_a_pandoc_locator():
     text = re.sub(r"<[^>]+>", "", doc.html)
     assert "Smith (2004, p. 33) shows" in text
     assert "Smith (2004) link" in text and 'href="x.html"' in doc.html
+
+
+SAME_YEAR_BIB = """
+@article{kim2020x, author={Kim, Ann}, title={Xylem}, journal={J}, year=2020}
+@article{kim2020y, author={Kim, Ann}, title={Yarrow}, journal={J}, year=2020}
+"""
+
+
+def test_year_suffixes_follow_what_the_page_cites(tmp_path: Path) -> None:
+    bib, _ = parse_bibtex(SAME_YEAR_BIB, "paper.bib")
+    ctx = _ctx(tmp_path, bibliography=bib, citation_style="author-year")
+    alone = render_markdown("See [@kim2020y].\n", ctx)
+    assert "Kim, 2020<" in alone.html
+    assert [r.label for r in alone.references] == ["Kim 2020"]
+    both = render_markdown("See [@kim2020y]. Also [@kim2020x].\n", ctx)
+    assert "Kim, 2020b<" in both.html and "Kim, 2020a<" in both.html
+    nocited = render_markdown("See [@kim2020y].\n", replace(ctx, nocite=("kim2020x",)))
+    assert [r.label for r in nocited.references] == ["Kim 2020a", "Kim 2020b"]
+    # an abstract and its body disambiguate together, each knowing what the other cites
+    body = parse_markdown("Body [@kim2020x].\n", ctx)
+    abstract = parse_markdown("Abstract [@kim2020y].\n", replace(ctx, id_prefix="abstract-"))
+    assert body.cited == {"kim2020x"} and abstract.cited == {"kim2020y"}
+    assert "Kim, 2020a<" in finish_markdown(body, abstract.cited).html
+    assert "Kim, 2020b<" in finish_markdown(abstract, body.cited).html
+    # a figure label cited like a key is a cross reference, not a citation
+    xref = parse_markdown("![Cap](f.png){#fig:a}\n\nSee @fig:a and [@kim2020x].\n", ctx)
+    assert xref.cited == {"kim2020x"}
