@@ -10,6 +10,7 @@ Field values are decoded from LaTeX to Unicode plain text; the raw values stay a
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +35,12 @@ _MONTH_NAMES = [
 _VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pdf", "urldate", "isbn", "issn"})
 _IDENT = re.compile(r"[^\s\"#%'(),={}@]+")
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][\w-]*)[ \t\n]*([{(])")
+_KEY = re.compile(r"[^,\s{}()\"=]*")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s*")
+_GROUPING = {"{": re.compile(r"[{}\\@]"), "(": re.compile(r"[()\\@]")}
+"""The only characters ``_matching`` looks at; the scan jumps between them."""
+_IN_QUOTES = re.compile(r'[{}"]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +90,7 @@ class _Parser:
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.s)]
 
     def line(self, pos: int) -> int:
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        return bisect.bisect_right(self._line_starts, pos)
 
     def warn(self, pos: int, fld: str | None, message: str) -> None:
         self.diags.append(Diagnostic(self.path, self.line(pos), fld, message, "warning"))
@@ -126,7 +126,7 @@ class _Parser:
 
     def _entry(self, at: int, kind: str, pos: int, close: str) -> int:
         pos = self._ws(pos)
-        m = re.compile(r"[^,\s{}()\"=]*").match(self.s, pos)
+        m = _KEY.match(self.s, pos)
         key = m.group(0) if m else ""
         pos = self._ws(m.end() if m else pos)
         fields: dict[str, str] = {}
@@ -204,7 +204,7 @@ class _Parser:
                 parts.append(self.s[pos + 1 : end])
                 pos = end + 1
             elif c.isdigit():
-                m = re.compile(r"\d+").match(self.s, pos)
+                m = _DIGITS.match(self.s, pos)
                 assert m is not None
                 parts.append(m.group(0))
                 pos = m.end()
@@ -233,9 +233,8 @@ class _Parser:
     # -- scanning helpers --------------------------------------------------------------
 
     def _ws(self, pos: int) -> int:
-        while pos < len(self.s) and self.s[pos].isspace():
-            pos += 1
-        return pos
+        m = _SPACE.match(self.s, pos)
+        return m.end() if m else pos
 
     def _expect(self, pos: int, char: str) -> int:
         if pos >= len(self.s) or self.s[pos] != char:
@@ -245,8 +244,8 @@ class _Parser:
 
     def _matching(self, pos: int, open_: str, close: str) -> int:
         depth = 0
-        for k in range(pos, len(self.s)):
-            c = self.s[k]
+        for m in _GROUPING[open_].finditer(self.s, pos):
+            k, c = m.start(), m.group()
             if c == "\\":
                 continue
             if c == open_ and self.s[k - 1] != "\\":
@@ -266,8 +265,8 @@ class _Parser:
 
     def _quoted_end(self, pos: int) -> int:
         depth = 0
-        for k in range(pos + 1, len(self.s)):
-            c = self.s[k]
+        for m in _IN_QUOTES.finditer(self.s, pos + 1):
+            k, c = m.start(), m.group()
             if c == "{" and self.s[k - 1] != "\\":
                 depth += 1
             elif c == "}" and self.s[k - 1] != "\\":

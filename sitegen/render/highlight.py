@@ -10,23 +10,49 @@ import html
 
 from pygments import highlight  # type: ignore[import-untyped]
 from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
 
+class Highlighter:
+    """markdown-it's ``highlight`` option, keeping Pygments' objects between code blocks.
+
+    Building an ``HtmlFormatter`` (it compiles a style sheet) and looking a lexer up by
+    name cost more than highlighting a typical paper's snippet, so one highlighter lives
+    as long as the parser that holds it (one per process) and makes each only once.
+    Both are used read-only: Pygments keeps no per-call state in them.
+    """
+
+    def __init__(self) -> None:
+        self._formatter = HtmlFormatter(nowrap=True)
+        self._lexers: dict[str, Lexer | None] = {}
+        """Language name -> its lexer, or None for a name Pygments does not know."""
+
+    def _lexer(self, name: str) -> Lexer | None:
+        if name not in self._lexers:
+            try:
+                lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False)
+            except ClassNotFound:
+                lexer = None
+            self._lexers[name] = lexer
+        return self._lexers[name]
+
+    def __call__(self, code: str, lang: str, attrs: str = "") -> str:
+        """A complete ``<pre class="highlight">`` block for one fenced code block."""
+        name = (lang or "").strip().split()[0].lstrip(".{").rstrip("}") if lang.strip() else ""
+        cls = f' class="language-{html.escape(name, quote=True)}"' if name else ""
+        lexer = self._lexer(name) if name else None
+        if lexer is None:
+            body = html.escape(code, quote=False)
+        else:
+            body = highlight(code, lexer, self._formatter)
+        return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
+
+
 def highlight_code(code: str, lang: str, attrs: str = "") -> str:
-    """A complete ``<pre class="highlight">`` block for markdown-it's ``highlight`` option."""
-    name = (lang or "").strip().split()[0].lstrip(".{").rstrip("}") if lang.strip() else ""
-    cls = f' class="language-{html.escape(name, quote=True)}"' if name else ""
-    try:
-        lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False) if name else None
-    except ClassNotFound:
-        lexer = None
-    if lexer is None:
-        body = html.escape(code, quote=False)
-    else:
-        body = highlight(code, lexer, HtmlFormatter(nowrap=True))
-    return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
+    """One block with a fresh ``Highlighter`` (for one-off use; a parser keeps its own)."""
+    return Highlighter()(code, lang, attrs)
 
 
 def highlight_css(style: str = "default", selector: str = ".highlight") -> str:

@@ -39,7 +39,7 @@ from sitegen.render.crossref import (
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attributes, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
-from sitegen.render.highlight import highlight_code
+from sitegen.render.highlight import Highlighter
 from sitegen.render.latex_inline import latex_command_rule
 from sitegen.render.math import math_rule, tex_to_html
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
@@ -194,7 +194,7 @@ def _render_nothing(
 @functools.cache
 def make_parser() -> MarkdownIt:
     """The shared parser: CommonMark plus the pandoc/JOSS dialect; holds no document state."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md = MarkdownIt("commonmark", {"html": True, "highlight": Highlighter()})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("escape", "math", math_rule)
