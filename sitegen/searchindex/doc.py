@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from sitegen.searchindex.text import tokenize
+from sitegen.searchindex.text import token_counts
 
 FIELD_WEIGHTS = {"title": 20, "authors": 12, "keywords": 12, "abstract": 3, "body": 1}
 FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
@@ -116,7 +116,7 @@ def weigh_terms(fields: dict[str, str]) -> str:
         if not text:
             continue
         per, cap = FIELD_WEIGHTS[name], FIELD_CAP[name]
-        for term, n in Counter(tokenize(text)).items():
+        for term, n in token_counts(text).items():
             weights[term] += per * (n if n < cap else cap)
     return " ".join(
         f"{t}:{w if w < MAX_WEIGHT else MAX_WEIGHT}" for t, w in sorted(weights.items())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 
 MIN_TOKEN = 2
 """Shorter tokens are dropped: they carry no meaning and would make huge posting lists."""
@@ -34,6 +35,9 @@ STOPWORDS = frozenset(_STOPWORD_LIST.split())
 """Short English function words; published in ``meta.json`` so the client uses the same list."""
 
 _WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(rf"[^\W_]{{{MIN_TOKEN},}}")
+"""Words long enough to be tokens: a shorter run of letters fails here as a whole, so the
+matches are exactly the ``_WORD`` matches that pass the length filter."""
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MATH = re.compile(r"<math\b.*?</math>", re.S | re.I)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
@@ -83,4 +87,12 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """The index tokens of ``text`` in order (repeats kept, so callers can count them)."""
-    return [w for w in words(text) if len(w) >= MIN_TOKEN and w not in STOPWORDS]
+    return [w for w in _TOKEN.findall(fold(text)) if w not in STOPWORDS]
+
+
+def token_counts(text: str) -> Counter[str]:
+    """``Counter(tokenize(text))``, counted in C rather than filtered token by token."""
+    counts = Counter(_TOKEN.findall(fold(text)))
+    for stopword in STOPWORDS.intersection(counts):
+        del counts[stopword]
+    return counts

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sitegen.searchindex import html_to_text, make_doc, tokenize
 from sitegen.searchindex.doc import EXCERPT_CHARS, MAX_WEIGHT, SearchDoc
-from sitegen.searchindex.text import STOPWORDS, fold
+from sitegen.searchindex.text import STOPWORDS, fold, token_counts
 
 
 def test_tokens_are_lowercase_letters_and_digits_without_stopwords_or_single_chars() -> None:
@@ -101,3 +103,9 @@ def test_digest_changes_with_every_field_and_only_then() -> None:
         make(body_text="else"),
     ]
     assert len({base.digest, *(v.digest for v in variants)}) == 1 + len(variants)
+
+
+def test_token_counts_are_the_counted_tokens() -> None:
+    text = "The Müller–Lyon model: a b ab AB x2 of the ﬁeld, ﬁeld², and_so_on; naïve Naive."
+    assert token_counts(text) == Counter(tokenize(text))
+    assert token_counts(text)["naive"] == 2 and "the" not in token_counts(text)
