@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 OutputTree = Mapping[str, "bytes | Path"]
@@ -125,15 +125,33 @@ def sync_tree(
     ``tree`` must hold (content identities such as CIDs). Files are replaced, never
     rewritten in place: ``dest`` may share inodes with the previous OUT through links.
     """
-    changed = {rel: tree[rel] for rel in tree if have.get(rel) != want.get(rel, rel)}
-    gone = sorted(set(have) - set(tree))
+    changed = [rel for rel in tree if have.get(rel) != want.get(rel, rel)]
+    gone = [rel for rel in have if rel not in tree]
+    sync_changes(dest, changed, gone, tree.__getitem__, link_from=link_from)
+    return len(tree)
+
+
+def sync_changes(
+    dest: Path,
+    changed: Iterable[str],
+    gone: Iterable[str],
+    content: Callable[[str], bytes | Path],
+    *,
+    link_from: Path | None = None,
+) -> None:
+    """Remove ``gone`` files from ``dest`` and replace ``changed`` ones by ``content(rel)``.
+
+    The caller has compared the trees (:func:`sync_tree`, or a rebuild that knows what
+    changed); files are replaced, never rewritten in place, as in ``sync_tree``.
+    """
+    gone = sorted(gone)
     for rel in gone:
         (dest / _safe_rel(rel)).unlink(missing_ok=True)
     _prune_empty(dest, gone)
-    for rel in changed:
+    todo = {rel: content(rel) for rel in changed}
+    for rel in todo:
         (dest / _safe_rel(rel)).unlink(missing_ok=True)
-    write_tree(changed, dest, link_from=link_from)
-    return len(tree)
+    write_tree(todo, dest, link_from=link_from)
 
 
 def _prune_empty(root: Path, removed: Iterable[str]) -> None:

@@ -26,6 +26,7 @@ from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inp
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.attest.badges import Badge
+    from sitegen.cache.delta import DeltaBase
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
@@ -92,6 +93,8 @@ class Prepared:
     page_keys: dict[str, str] = field(default_factory=dict)
     search_docs: list[SearchDoc] = field(default_factory=list)
     """One per paper, sorted by URL: the search index's doc ids are positions in it."""
+    delta_base: DeltaBase | None = None
+    """What the next body-only rebuild starts from (``sitegen.cache.delta``)."""
 
 
 def output_dir(opts: BuildOptions) -> Path:
@@ -115,13 +118,17 @@ def build(opts: BuildOptions) -> BuildResult:
     source = opts.source.resolve()
     out = output_dir(opts)
     cache = BuildCache(source) if opts.cache else None
-    fingerprint = ""
+    fingerprint = frame = ""
     if cache is not None:
-        fingerprint = build_fingerprint(source, out, _option_items(opts))
+        fingerprint, frame = build_fingerprint(source, out, _option_items(opts))
         done = unchanged_result(cache, fingerprint, out)
         if isinstance(done, BuildResult):
             return replace(done, seconds=time.perf_counter() - started)
     previous = previous_output(cache)
+    if cache is not None and previous is not None and opts.car is None and not opts.online:
+        done = _body_only(cache, source, out, previous, fingerprint, frame, started)
+        if done is not None:
+            return done
     # Nothing to reuse: pages go straight into a fresh staging folder as they are rendered.
     sink = stage_dir(out) if previous is None else None
     try:
@@ -153,7 +160,53 @@ def build(opts: BuildOptions) -> BuildResult:
             search_state=staged.search_state,
             result=result,
             online=opts.online,
+            frame=frame,
+            delta=prepared.delta_base,
         )
+    return result
+
+
+def _body_only(
+    cache: BuildCache,
+    source: Path,
+    out: Path,
+    previous: Path,
+    fingerprint: str,
+    frame: str,
+    started: float,
+) -> BuildResult | None:
+    """The rebuild of ``sitegen.cache.delta`` when only paper bodies changed, else None."""
+    from sitegen.cache.delta import prepare_delta, write_delta
+    from sitegen.cache.incremental import remember_build
+
+    last = cache.last
+    result = last.get("result")
+    if not isinstance(result, BuildResult):
+        return None
+    delta = prepare_delta(source, cache, previous, frame)
+    if delta is None:
+        return None
+    root = write_delta(delta, cache, previous, out)
+    if root is None:
+        return None
+    for key, work in delta.works.items():
+        cache.put_paper(key, work)
+    result = replace(
+        result, root=root, files=len(delta.manifest) + 1, seconds=time.perf_counter() - started
+    )
+    remember_build(
+        cache,
+        fingerprint=fingerprint,
+        out=out,
+        paper_keys=delta.paper_keys,
+        page_keys=delta.page_keys,
+        manifest=delta.manifest,
+        search_state=delta.search_state,
+        result=result,
+        online=False,
+        frame=frame,
+        delta=last.get("delta"),
+    )
     return result
 
 
@@ -284,6 +337,13 @@ def _prepare(
     if opts.strict:
         diags = [d.as_error() for d in diags]
     docs = [d for p in papers if (d := works[p.slug].search) is not None]
+    delta_base = None
+    if isinstance(renderer, MemoRenderer):
+        from sitegen.cache.delta import make_base
+
+        noisy = _papers_warned(diags, papers)
+        if noisy is not None:  # warnings beyond the papers' own: always a full build
+            delta_base = make_base(site, renderer.site_key, works, noisy)
     return Prepared(
         config=config,
         site=site,
@@ -293,7 +353,24 @@ def _prepare(
         paper_keys=keys,
         page_keys=page_keys,
         search_docs=sorted(docs, key=lambda d: d.url),
+        delta_base=delta_base,
     )
+
+
+def _papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> frozenset[str] | None:
+    """Slugs of the papers whose folder a diagnostic names; None if one names no paper."""
+    from sitegen.content.discover import display_path
+
+    folders = {display_path(p.dir): p.slug for p in papers}
+    warned: set[str] = set()
+    for diag in diags:
+        path = diag.path
+        while path and path not in folders:
+            path = path.rpartition("/")[0]
+        if not path:
+            return None
+        warned.add(folders[path])
+    return frozenset(warned)
 
 
 def _full_entry(

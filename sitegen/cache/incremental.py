@@ -25,29 +25,35 @@ if TYPE_CHECKING:
 
 CIDS_JSON = "cids.json"
 """Written last by every build (``sitegen.ipfs.site.CIDS_JSON``)."""
+PAPERS_DIR = Path("content") / "papers"
+"""Where ``sitegen.content.discover`` finds paper folders, relative to the journal."""
 
 log = logging.getLogger(__name__)
 
 
-def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> str:
+def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> tuple[str, str]:
     """Stat signature of every input: code, built-in themes, the journal folder, the clock.
 
-    The clock enters only as the build timestamp sources (``SOURCE_DATE_EPOCH``, the
-    last git commit), exactly what ``build_time`` reads.
+    Returns it, and the *frame*: the same over everything but the paper folders
+    (``content/papers/``), which a body-only rebuild (``sitegen.cache.delta``) needs to
+    be unchanged. The clock enters only as the build timestamp sources
+    (``SOURCE_DATE_EPOCH``, the last git commit), exactly what ``build_time`` reads.
     """
     skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
     skip |= {
         str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
     }
-    return sha256_hex(
+    papers = source / PAPERS_DIR
+    frame = sha256_hex(
         code_fingerprint(),
         tree_signature(_builtin_themes(), set()),
-        tree_signature(source, skip),
+        tree_signature(source, skip | {str(papers)}),
         os.getcwd(),
         repr(sorted(options.items())),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         _git_head(source),
     )
+    return sha256_hex(frame, tree_signature(papers, skip)), frame
 
 
 def _builtin_themes() -> Path:
@@ -106,19 +112,27 @@ def remember_build(
     out: Path,
     paper_keys: dict[str, str],
     page_keys: Mapping[str, str],
-    manifest: dict[str, Node],
+    manifest: Mapping[str, Node] | dict[str, tuple[bytes, int, int]],
     search_state: object,
     result: object,
     online: bool,
+    frame: str = "",
+    delta: object = None,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
     The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest and
-    signature move to ``spare_*`` for the next build to sync from.
+    signature move to ``spare_*`` for the next build to sync from. ``manifest`` maps
+    every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
+    ``frame`` and ``delta`` are what the next body-only rebuild starts from
+    (``sitegen.cache.delta``).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    flat = {path: (n.cid, n.tsize, n.size) for path, n in manifest.items()}
+    flat = {
+        path: n if isinstance(n, tuple) else (n.cid, n.tsize, n.size)
+        for path, n in manifest.items()
+    }
     pages = {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
     memo = cache.address_memo()
     last = {
@@ -130,6 +144,8 @@ def remember_build(
         "spare_manifest": old.get("manifest") if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,
+        "frame": frame,
+        "delta": delta,
         "result": result,
         "online": online,
         "time": time.time(),

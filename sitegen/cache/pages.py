@@ -62,7 +62,7 @@ class MemoRenderer(SiteRenderer):
         super().__init__(site, env, body_css, sink=sink, full_entry=full_entry)
         self.site_key = site_key
         self.paper_fp = {
-            e.slug: _paper_fingerprint(e, paper_keys.get(e.slug, "")) for e in site.papers
+            e.slug: paper_fingerprint(e, paper_keys.get(e.slug, "")) for e in site.papers
         }
         digests = meta_digests or {}
         with_cids = templates_mention(env, sorted(MEMO_TEMPLATES - {"paper.html"} | SITE_TEMPLATES))
@@ -129,7 +129,7 @@ class MemoRenderer(SiteRenderer):
         raise TypeError(f"cannot fingerprint {type(value).__name__} for the page cache")
 
 
-def _paper_fingerprint(entry: PaperEntry, content_key: str) -> str:
+def paper_fingerprint(entry: PaperEntry, content_key: str) -> str:
     """The paper's folder key plus what the build adds to it (badges, site-wide keys)."""
     return sha256_hex(
         content_key,

@@ -65,7 +65,7 @@ def publish(
     )
     search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
     want = complete_nodes(tree, nodes, profile)
-    spare = _take_known_spare(out, cache) if into is None else None
+    spare = take_known_spare(out, cache) if into is None else None
     staged = into if into is not None else spare if spare is not None else stage_dir(out)
     try:
         if spare is not None and cache is not None:
@@ -112,7 +112,7 @@ def complete_nodes(
     return nodes
 
 
-def _take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
+def take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
     """The spare tree, if the cache knows exactly what it holds; else it is removed."""
     spare = spare_dir(out)
     if cache is None or not spare.is_dir():
