@@ -60,9 +60,11 @@ def render_paper(
             bibliography, found = parse_bibtex(text, display)
             diags += found
 
+    root = paper.dir.resolve()  # once: resolving walks (lstat) every component
+
     def exists(rel: str) -> bool:
-        target = (paper.dir / rel).resolve()
-        return target.is_file() and paper.dir.resolve() in target.parents
+        target = (root / rel).resolve()
+        return target.is_file() and root in target.parents
 
     body_parsed = parse_markdown(
         paper.body,

@@ -14,7 +14,6 @@ in the title outranks the same word deep in the body:
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -111,15 +110,16 @@ def excerpt_of(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 def weigh_terms(fields: dict[str, str]) -> str:
     """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``)."""
-    weights: Counter[str] = Counter()
+    weights: dict[str, int] = {}
+    get = weights.get
     for name, text in fields.items():
         if not text:
             continue
         per, cap = FIELD_WEIGHTS[name], FIELD_CAP[name]
         for term, n in token_counts(text).items():
-            weights[term] += per * (n if n < cap else cap)
+            weights[term] = get(term, 0) + per * (n if n < cap else cap)
     return " ".join(
-        f"{t}:{w if w < MAX_WEIGHT else MAX_WEIGHT}" for t, w in sorted(weights.items())
+        [f"{t}:{w if w < MAX_WEIGHT else MAX_WEIGHT}" for t, w in sorted(weights.items())]
     )
 
 

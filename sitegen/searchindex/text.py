@@ -38,13 +38,21 @@ _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(rf"[^\W_]{{{MIN_TOKEN},}}")
 """Words long enough to be tokens: a shorter run of letters fails here as a whole, so the
 matches are exactly the ``_WORD`` matches that pass the length filter."""
+_ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
+"""``bytes.translate`` table: ASCII other than letters and digits -> space (UTF-8 bytes of
+other characters are left for the regular expression)."""
+_CAPITAL_SIGMA = "\u03a3"
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MATH = re.compile(r"<math\b.*?</math>", re.S | re.I)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BLOCK_TAG = re.compile(
-    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|"
-    r"footer|h[1-6]|header|hr|li|ol|p|pre|section|table|td|th|tr|ul)\b[^>]*>",
+    # address article aside blockquote br caption dd div dl dt figcaption figure footer
+    # h1-h6 header hr li ol p pre section table td th tr ul, grouped by first letter so
+    # the many other tags fail at one branch instead of at each name in turn
+    r"</?(?:a(?:ddress|rticle|side)|b(?:lockquote|r)|caption|d(?:[dlt]|iv)|"
+    r"f(?:igcaption|igure|ooter)|h(?:[1-6r]|eader)|li|ol|p(?:re)?|section|"
+    r"t(?:able|[dhr])|ul)\b[^>]*>",
     re.I,
 )
 _TAG = re.compile(r"<[^>]*>")
@@ -91,8 +99,30 @@ def tokenize(text: str) -> list[str]:
 
 
 def token_counts(text: str) -> Counter[str]:
-    """``Counter(tokenize(text))``, counted in C rather than filtered token by token."""
-    counts = Counter(_TOKEN.findall(fold(text)))
+    """``Counter(tokenize(text))``, computed mostly in C.
+
+    The lowercased text is split at ASCII separators by ``bytes.translate`` and
+    ``split``, the pieces are counted, and only the rare piece holding other characters
+    is folded and tokenized by the regular expression, once however often it occurs.
+    That is exact because NFKD and mark stripping work character by character with
+    ASCII characters left alone, and a regex match never spans an ASCII separator. The
+    one context-dependent step is lowercasing a capital sigma (final or not, by its
+    neighbours), so a piece that makes one folds the whole text instead.
+    """
+    pieces = Counter(text.lower().encode("utf-8").translate(_ASCII_SEPARATORS).split())
+    counts: Counter[str] = Counter()
+    for piece, n in pieces.items():
+        if piece.isascii():
+            if len(piece) >= MIN_TOKEN:
+                counts[piece.decode("ascii")] += n
+            continue
+        folded = _NON_ASCII_RUN.sub(
+            _strip_marks, unicodedata.normalize("NFKD", piece.decode("utf-8"))
+        )
+        if _CAPITAL_SIGMA in folded:
+            return Counter(tokenize(text))
+        for word in _TOKEN.findall(folded.lower()):
+            counts[word] += n
     for stopword in STOPWORDS.intersection(counts):
         del counts[stopword]
     return counts

@@ -109,3 +109,20 @@ def test_token_counts_are_the_counted_tokens() -> None:
     text = "The Müller–Lyon model: a b ab AB x2 of the ﬁeld, ﬁeld², and_so_on; naïve Naive."
     assert token_counts(text) == Counter(tokenize(text))
     assert token_counts(text)["naive"] == 2 and "the" not in token_counts(text)
+
+
+def test_token_counts_fold_like_tokenize_in_hard_cases() -> None:
+    """Accents, ligatures, letterlike capitals, CJK, fractions, and a sigma whose case
+    depends on its neighbours (which token_counts hands back to tokenize)."""
+    for text in (
+        "Ångström naïve e\u0301te\u0301 CAFÉ ﬁeld² x_y 日本語テキスト a↩b ab↩cd",
+        "İstanbul ǅemal ⅫI ℌello ½ ⑴x",
+        "AB𝚺 x𝚺y 𝚺 ΣΑΣ ΟΔΟΣ",
+        "",
+    ):
+        assert token_counts(text) == Counter(tokenize(text)), text
+
+
+def test_block_tags_separate_words_and_inline_tags_join_them() -> None:
+    markup = "<P>one</P><pre>two</pre><PRE>three</PRE><dt>four</dt>H<sub>2</sub>O<tdx>five</tdx>"
+    assert html_to_text(markup) == "one two three four H2Ofive"
