@@ -41,6 +41,11 @@ _SPACE = re.compile(r"\s*")
 _GROUPING = {"{": re.compile(r"[{}\\@]"), "(": re.compile(r"[()\\@]")}
 """The only characters ``_matching`` looks at; the scan jumps between them."""
 _IN_QUOTES = re.compile(r'[{}"]')
+_SIMPLE_FIELD = re.compile(
+    r"(?P<name>[^\s\"#%'(),={}@]+)\s*(?P<eq>=)\s*\{(?P<value>[^{}\\@]*)\}\s*"
+)
+"""``name = {text}`` with no nested braces, backslash or ``@`` in the text: most fields.
+Parsed in one match; anything else (and a ``#`` after it) takes the general path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +150,16 @@ class _Parser:
                 raise _SyntaxError(pos, f"expected ',' or '{close}' in entry '{key}', found {c!r}")
             pos = self._ws(pos + 1)
             if pos < len(self.s) and self.s[pos] == close:
+                continue
+            simple = _SIMPLE_FIELD.match(self.s, pos)
+            if simple is not None and not self.s.startswith("#", simple.end()):
+                name, value, pos = simple["name"].lower(), simple["value"], simple.end()
+                if name in fields:
+                    warn_at = simple.end("eq")
+                    self.warn(warn_at, name, f"duplicate field in entry '{key}'; first one kept")
+                    continue
+                raw[name] = value
+                fields[name] = self._decode(name, value)
                 continue
             name_m = _IDENT.match(self.s, pos)
             if name_m is None:

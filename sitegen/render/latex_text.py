@@ -170,9 +170,12 @@ _PLAIN_MATH = re.compile(r"[^{}$\\_^\s]+")
 
 def latex_to_unicode(text: str) -> str:
     """Decode a BibTeX field value to plain Unicode (braces removed, whitespace collapsed)."""
-    if "\\" in text:
-        text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
-    out, _ = _decode(text, 0, math=False, stop="")
+    if _PLAIN_TEXT.fullmatch(text):
+        out = text  # nothing to decode (most titles and journal names)
+    else:
+        if "\\" in text:
+            text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
+        out, _ = _decode(text, 0, math=False, stop="")
     out = unicodedata.normalize("NFC", out)
     return _SPACES.sub(" ", out).strip()
 

@@ -149,3 +149,27 @@ def test_decoding_accents_math_and_urls() -> None:
     assert f["doi"] == "https://doi.org/10.1000/XYZ_1"
     assert f["journal"] == "ApJ"
     assert bib.entries["k"].raw["author"].startswith(r"G{\"o}del")
+
+
+def test_simple_and_general_fields_parse_alike() -> None:
+    """Plain ``{text}`` fields take a one-match path; concatenation, nesting, escapes and
+    duplicates still take the general one, with the same values and warnings."""
+    text = (
+        "@misc{k,\n"
+        "  title = {Plain} # { joined},\n"
+        "  note = {Nested {B}races and \\'e},\n"
+        "  Note = {dup},\n"
+        "  year={2020}  ,\n"
+        "  howpublished = {a}\n"
+        "}\n"
+    )
+    bib, diags = parse_bibtex(text, "x.bib")
+    entry = bib.entries["k"]
+    assert entry.fields == {
+        "title": "Plain joined",
+        "note": "Nested Braces and é",
+        "year": "2020",
+        "howpublished": "a",
+    }
+    assert entry.raw["note"] == "Nested {B}races and \\'e"
+    assert [(d.line, d.field) for d in diags] == [(4, "note")]
