@@ -98,7 +98,7 @@ def address_nodes(
 
 
 def readdress(
-    files: Mapping[str, Node],
+    files: Mapping[str, tuple[bytes, int, int]],
     changed: Iterable[str],
     mapping: dict[str, str],
     profile: Profile,
@@ -106,7 +106,8 @@ def readdress(
 ) -> SiteAddress | None:
     """``address_nodes`` for a tree that differs from the memo's in ``changed`` files only.
 
-    ``files`` is the whole new tree (site path -> node), ``changed`` the paths added,
+    ``files`` is the whole new tree (site path -> node as ``(cid, tsize, size)``, the
+    cache's flat form), ``changed`` the paths added,
     replaced or removed since the build the memo (updated in place) and ``mapping`` (the
     previous ``cids.json``, updated in place) describe. Only the folders above a changed
     path are encoded again; the others keep their node, found by one pass over the paths.
@@ -123,17 +124,17 @@ def readdress(
             folder = folder.rpartition("/")[0]
     children: dict[str, list[tuple[bytes, Node]]] = {folder: [] for folder in dirty}
     children[""] = []
-    for path, node in files.items():
+    for path, flat in files.items():
         parent, _, name = path.rpartition("/")
         if parent in children:
-            children[parent].append((name.encode("utf-8"), node))
+            children[parent].append((name.encode("utf-8"), Node(*flat)))
     for folder, (_, cid, tsize) in memo.folders.items():
         parent, _, name = folder.rpartition("/")
         if folder not in dirty and parent in children:
             children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
     for path in changed:
         if path in files:
-            mapping[path] = memo.text(files[path].cid)
+            mapping[path] = memo.text(files[path][0])
         else:
             mapping.pop(path, None)
     for folder in sorted(dirty, key=lambda d: d.count("/"), reverse=True):

@@ -50,7 +50,8 @@ def test_readdress_equals_a_full_address(profile_name: str) -> None:
         new_tree = step(rng, tree)
         new_nodes: dict[str, Node] = {p: node_of_bytes(d, profile) for p, d in new_tree.items()}
         changed = {p for p in tree.keys() | new_tree.keys() if tree.get(p) != new_tree.get(p)}
-        got = readdress(new_nodes, changed, mapping, profile, memo)
+        flat = {p: (n.cid, n.tsize, n.size) for p, n in new_nodes.items()}
+        got = readdress(flat, changed, mapping, profile, memo)
         fresh_memo = AddressMemo(profile=profile.name)
         want = address_nodes(new_nodes, profile, fresh_memo)
         assert got == want
@@ -61,8 +62,9 @@ def test_readdress_equals_a_full_address(profile_name: str) -> None:
 
 def test_readdress_needs_a_memo_of_the_same_profile() -> None:
     v1, v0 = get_profile("unixfs-v1-2025"), get_profile("unixfs-v0-2015")
-    nodes = {"a/b.txt": node_of_bytes(b"b", v1)}
+    node = node_of_bytes(b"b", v1)
+    flat = {"a/b.txt": (node.cid, node.tsize, node.size)}
     memo = AddressMemo(profile=v1.name)
-    assert readdress(nodes, ["a/b.txt"], {}, v1, memo) is None  # nothing recorded yet
-    address_nodes(nodes, v1, memo)
-    assert readdress(nodes, ["a/b.txt"], {}, v0, memo) is None
+    assert readdress(flat, ["a/b.txt"], {}, v1, memo) is None  # nothing recorded yet
+    address_nodes({"a/b.txt": node}, v1, memo)
+    assert readdress(flat, ["a/b.txt"], {}, v0, memo) is None
