@@ -24,6 +24,8 @@ _ITEM = re.compile(r"(?P<prefix>.*?)(?P<minus>-?)@(?P<key>" + _KEY + r")(?P<suff
 _KEY_RE = re.compile("@" + _KEY)
 _IN_TEXT = re.compile("@(" + _KEY + ")")
 _SPLIT_KEYS = re.compile(r"\s*,\s*(?=-?@)")
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+"""What bracket matching looks at: a backslash escapes the character after it."""
 
 
 def _clean_key(key: str) -> str:
@@ -73,20 +75,16 @@ def parse_citation(content: str) -> list[CiteItem] | None:
 
 
 def _matching_bracket(src: str, start: int, end: int) -> int:
+    """Index of the ``]`` closing the ``[`` at ``start`` (escaped brackets skipped), or -1."""
     depth = 0
-    pos = start
-    while pos < end:
-        ch = src[pos]
-        if ch == "\\":
-            pos += 2
-            continue
+    for m in _BRACKET_OR_ESCAPE.finditer(src, start, end):
+        ch = m.group()
         if ch == "[":
             depth += 1
         elif ch == "]":
             depth -= 1
             if depth == 0:
-                return pos
-        pos += 1
+                return m.start()
     return -1
 
 

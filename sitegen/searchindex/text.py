@@ -109,12 +109,13 @@ def token_counts(text: str) -> Counter[str]:
     one context-dependent step is lowercasing a capital sigma (final or not, by its
     neighbours), so a piece that makes one folds the whole text instead.
     """
-    pieces = Counter(text.lower().encode("utf-8").translate(_ASCII_SEPARATORS).split())
-    counts: Counter[str] = Counter()
-    for piece, n in pieces.items():
+    data = text.lower().encode("utf-8")
+    pieces = Counter(data.translate(_ASCII_SEPARATORS).split())
+    counts = Counter(
+        {p.decode("ascii"): n for p, n in pieces.items() if len(p) >= MIN_TOKEN and p.isascii()}
+    )
+    for piece, n in () if data.isascii() else pieces.items():
         if piece.isascii():
-            if len(piece) >= MIN_TOKEN:
-                counts[piece.decode("ascii")] += n
             continue
         folded = _NON_ASCII_RUN.sub(
             _strip_marks, unicodedata.normalize("NFKD", piece.decode("utf-8"))
