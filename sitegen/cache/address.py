@@ -8,6 +8,7 @@ no empty folders and no symlinks, which holds for what ``build`` writes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class AddressMemo:
     names: dict[bytes, str] = field(default_factory=dict)
     """CID bytes -> CID string."""
     folders: dict[str, tuple[bytes, bytes, int]] = field(default_factory=dict)
-    """folder -> (its links: names and CIDs, its CID, its tsize)."""
+    """folder -> (a digest of its links: names, CIDs and sizes; its CID; its tsize)."""
     profile: str = ""
 
     def text(self, cid: bytes) -> str:
@@ -44,6 +45,15 @@ class SiteAddress:
     root: str
     cids_json: bytes
     """The bytes to write at ``OUT/cids.json``."""
+
+
+def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
+    """16 bytes standing for a folder's sorted links: the memo keeps this, not the links
+    (most of a large site's cache state was folder links kept only to compare them)."""
+    h = hashlib.blake2b(digest_size=16)
+    for name, node in entries:
+        h.update(b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize))
+    return h.digest()
 
 
 def node_of_bytes(data: bytes, profile: Profile) -> Node:
@@ -77,7 +87,7 @@ def address_nodes(
         if not folder:
             continue
         entries = sorted(children[folder], key=lambda e: e[0])
-        links = b"".join(b"%s\0%s\0%d\n" % (n, c.cid, c.tsize) for n, c in entries)
+        links = _links_digest(entries)
         known = memo.folders.get(folder)
         if known is not None and known[0] == links:
             node = Node(known[1], known[2])
@@ -143,7 +153,7 @@ def readdress(
             memo.folders.pop(folder, None)
             mapping.pop(folder, None)
             continue
-        links = b"".join(b"%s\0%s\0%d\n" % (n, c.cid, c.tsize) for n, c in entries)
+        links = _links_digest(entries)
         known = memo.folders.get(folder)
         if known is not None and known[0] == links:
             node = Node(known[1], known[2])

@@ -355,14 +355,8 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     staged = spare if spare is not None else stage_dir(out)
     try:
         if spare is not None:
-            have: dict[str, Flat] = cache.last["spare_manifest"]
-            sync_changes(
-                staged,
-                [p for p, n in manifest.items() if have.get(p) != n],
-                [p for p in have if p not in manifest],
-                content,
-                link_from=previous,
-            )
+            changed, gone = _spare_sync(cache.last, manifest, delta.changed)
+            sync_changes(staged, changed, gone, content, link_from=previous)
             (staged / CIDS_JSON).unlink(missing_ok=True)
         else:
             write_tree({p: content(p) for p in manifest}, staged, link_from=previous)
@@ -372,6 +366,33 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
         discard(staged)
         raise
     return addressed.root
+
+
+def _spare_sync(
+    last: Mapping[str, Any], manifest: Mapping[str, Flat], changed: set[str]
+) -> tuple[list[str], list[str]]:
+    """Files to replace in, and to remove from, the spare tree to make it ``manifest``.
+
+    The spare differs from the last build only where ``spare_changes`` says, and the new
+    tree from the last build only at ``changed``: only those paths are looked at.
+    """
+    from sitegen.cache.incremental import spare_changes
+
+    known = spare_changes(last)
+    if known is None:  # take_known_spare checked it is there
+        raise RuntimeError("the spare tree's manifest is missing")
+    differ, absent = known
+    old: Mapping[str, Flat] = last["manifest"]
+    todo, gone = [], []
+    for path in sorted(set(differ) | absent | changed):
+        had = differ[path] if path in differ else None if path in absent else old.get(path)
+        now = manifest.get(path)
+        if now is None:
+            if had is not None:
+                gone.append(path)
+        elif now != had:
+            todo.append(path)
+    return todo, gone
 
 
 __all__ = ["DELTA_MAX", "Delta", "DeltaBase", "make_base", "prepare_delta", "write_delta"]

@@ -23,6 +23,9 @@ from sitegen.gitinfo import last_commit
 if TYPE_CHECKING:
     from sitegen.ipfs.files import Node
 
+Flat = tuple[bytes, int, int]
+"""A UnixFS node as the cache stores it: ``(cid, tsize, size)``."""
+
 CIDS_JSON = "cids.json"
 """Written last by every build (``sitegen.ipfs.site.CIDS_JSON``)."""
 PAPERS_DIR = Path("content") / "papers"
@@ -121,8 +124,9 @@ def remember_build(
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
-    The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest and
-    signature move to ``spare_*`` for the next build to sync from. ``manifest`` maps
+    The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest (as
+    its difference from the new one, see :func:`spare_manifest`) and signature move to
+    ``spare_*`` for the next build to sync from. ``manifest`` maps
     every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
     ``frame`` and ``delta`` are what the next body-only rebuild starts from
     (``sitegen.cache.delta``).
@@ -141,7 +145,7 @@ def remember_build(
         "out_sig": out_signature(out),
         "manifest": flat,
         "address": (memo.profile, memo.names, memo.folders),
-        "spare_manifest": old.get("manifest") if spare_ok else None,
+        "spare_diff": _spare_diff(old["manifest"], flat) if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,
         "frame": frame,
@@ -154,3 +158,37 @@ def remember_build(
         cache.save(paper_keys, pages, last)
     except OSError as exc:
         log.warning("could not write the build cache: %s", exc)
+
+
+def _spare_diff(
+    spare: Mapping[str, Flat], manifest: Mapping[str, Flat]
+) -> tuple[dict[str, Flat], tuple[str, ...]]:
+    """The spare tree's manifest as its difference from ``manifest``: the nodes it has
+    that differ, and the paths it lacks. Two builds apart, the trees are mostly equal;
+    storing both in full doubled the biggest part of the cache state."""
+    differ = {p: n for p, n in spare.items() if manifest.get(p) != n}
+    return differ, tuple(p for p in manifest if p not in spare)
+
+
+def spare_changes(
+    last: Mapping[str, Any],
+) -> tuple[dict[str, Flat], frozenset[str]] | None:
+    """Where the spare tree differs from the last build's manifest: the spare's nodes
+    of the paths that differ (those it lacks have none), and the paths it lacks.
+    None when there is no known spare."""
+    diff = last.get("spare_diff")
+    if not diff or not last.get("manifest"):
+        return None
+    differ, absent = diff
+    return differ, frozenset(absent)
+
+
+def spare_manifest(last: Mapping[str, Any]) -> dict[str, Flat] | None:
+    """The spare tree's manifest in full, rebuilt from the last manifest and the diff."""
+    changes = spare_changes(last)
+    if changes is None:
+        return None
+    differ, absent = changes
+    spare = {p: n for p, n in last["manifest"].items() if p not in absent}
+    spare.update(differ)
+    return spare

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.address import address_nodes, node_of_bytes
+from sitegen.cache.incremental import spare_manifest
 from sitegen.cache.store import BuildCache
 from sitegen.ipfs.files import Node, import_stream
 from sitegen.ipfs.profiles import Profile, get_profile
@@ -72,7 +73,7 @@ def publish(
             sync_tree(
                 tree,
                 staged,
-                have={p: n[0] for p, n in cache.last["spare_manifest"].items()},
+                have={p: n[0] for p, n in (spare_manifest(cache.last) or {}).items()},
                 want={p: n.cid for p, n in want.items()},
                 link_from=previous,
             )
@@ -120,7 +121,7 @@ def take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
     from sitegen.cache.incremental import out_signature
 
     last = cache.last
-    if not last.get("spare_manifest") or out_signature(spare) != last.get("spare_sig"):
+    if not last.get("spare_diff") or out_signature(spare) != last.get("spare_sig"):
         shutil.rmtree(spare, ignore_errors=True)
         return None
     return take_spare(out)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 LIGHT = "/light"
