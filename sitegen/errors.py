@@ -14,7 +14,7 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Diagnostic:
     """One problem found in the input, pointing at its source."""
 

@@ -25,6 +25,8 @@ from sitegen.gitinfo import last_commit
 from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inputs_key
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
+    import jinja2
+
     from sitegen.attest.badges import Badge
     from sitegen.cache.delta import DeltaBase
     from sitegen.content.config import JournalConfig
@@ -232,13 +234,11 @@ def _prepare(
     opts: BuildOptions, cache: BuildCache | None, previous: Path | None, sink: Path | None
 ) -> Prepared:
     """``prepare``; with ``sink``, pages are written there as rendered (see SiteRenderer)."""
-    import jinja2
-
     from sitegen.cache.pages import MemoRenderer
     from sitegen.content.config import load_config
     from sitegen.render.model import PaperEntry, build_site_model
     from sitegen.render.pages import SiteRenderer, render_split
-    from sitegen.render.theme import make_environment, resolve_theme, static_files
+    from sitegen.render.theme import resolve_theme, static_files
 
     source = opts.source.resolve()
     diags: list[Diagnostic] = []
@@ -278,10 +278,7 @@ def _prepare(
     ]
     site = build_site_model(config, entries, journal.pages, journal.issues, updated=updated)
     theme = resolve_theme(config.root, config.theme, config.path)
-    env = make_environment(theme)
-    if cache is not None:  # compiled templates; Jinja checks each source's mtime itself
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache.dir / "jinja"))
-        (cache.dir / "jinja").mkdir(parents=True, exist_ok=True)
+    env = theme_environment(theme, cache)
     assets = static_files(theme)
     css = [p for p in assets if p.endswith(".css")]
     tree: dict[str, bytes | Path] = dict(assets)
@@ -371,6 +368,20 @@ def _papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> froz
             return None
         warned.add(folders[path])
     return frozenset(warned)
+
+
+def theme_environment(theme: Theme, cache: BuildCache | None) -> jinja2.Environment:
+    """The theme's Jinja environment; with a cache, compiled templates are kept in it
+    (Jinja checks each source's mtime itself)."""
+    import jinja2
+
+    from sitegen.render.theme import make_environment
+
+    env = make_environment(theme)
+    if cache is not None:
+        (cache.dir / "jinja").mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache.dir / "jinja"))
+    return env
 
 
 def _full_entry(

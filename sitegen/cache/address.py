@@ -17,7 +17,7 @@ from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory
 from sitegen.ipfs.files import Node, import_stream
 from sitegen.ipfs.profiles import Profile
-from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes
+from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes, patch_cids_json
 
 
 @dataclass(slots=True)
@@ -110,18 +110,18 @@ def address_nodes(
 def readdress(
     files: Mapping[str, tuple[bytes, int, int]],
     changed: Iterable[str],
-    mapping: dict[str, str],
+    cids_json: bytes,
     profile: Profile,
     memo: AddressMemo,
 ) -> SiteAddress | None:
     """``address_nodes`` for a tree that differs from the memo's in ``changed`` files only.
 
     ``files`` is the whole new tree (site path -> node as ``(cid, tsize, size)``, the
-    cache's flat form), ``changed`` the paths added,
-    replaced or removed since the build the memo (updated in place) and ``mapping`` (the
-    previous ``cids.json``, updated in place) describe. Only the folders above a changed
-    path are encoded again; the others keep their node, found by one pass over the paths.
-    None when the memo cannot serve (another profile, nothing recorded).
+    cache's flat form), ``changed`` the paths added, replaced or removed since the build
+    that the memo (updated in place) and ``cids_json`` (its ``cids.json`` bytes) describe.
+    Only the folders above a changed path are encoded again; the others keep their node,
+    found by one pass over the paths, and ``cids.json`` is patched line by line.
+    None when the memo or ``cids_json`` cannot serve (another profile, nothing recorded).
     """
     if memo.profile != profile.name or not memo.folders:
         return None
@@ -142,16 +142,14 @@ def readdress(
         parent, _, name = folder.rpartition("/")
         if folder not in dirty and parent in children:
             children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
+    updates: dict[str, str | None] = {}
     for path in changed:
-        if path in files:
-            mapping[path] = memo.text(files[path][0])
-        else:
-            mapping.pop(path, None)
+        updates[path] = memo.text(files[path][0]) if path in files else None
     for folder in sorted(dirty, key=lambda d: d.count("/"), reverse=True):
         entries = sorted(children[folder], key=lambda e: e[0])
         if not entries:  # every file below it is gone: so is the folder
             memo.folders.pop(folder, None)
-            mapping.pop(folder, None)
+            updates[folder] = None
             continue
         links = _links_digest(entries)
         known = memo.folders.get(folder)
@@ -160,10 +158,12 @@ def readdress(
         else:
             node = build_directory(entries, profile)
         memo.folders[folder] = (links, node.cid, node.tsize)
-        mapping[folder] = memo.text(node.cid)
+        updates[folder] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), node))
-    data = cids_json_bytes(mapping)
+    data = patch_cids_json(cids_json, updates)
+    if data is None:
+        return None
     cids_node = node_of_bytes(data, profile)
     root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
     return SiteAddress(cid_to_str(root.cid), data)

@@ -22,7 +22,6 @@ does not hold returns None and the caller runs the full build.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -194,11 +193,11 @@ def _assemble(
     )
     from sitegen.ipfs.files import import_stream
     from sitegen.ipfs.profiles import get_profile
-    from sitegen.pipeline import attestation_files, site_key
+    from sitegen.pipeline import attestation_files, site_key, theme_environment
     from sitegen.render import feeds
     from sitegen.render.model import Site
     from sitegen.render.pages import SiteRenderer
-    from sitegen.render.theme import make_environment, resolve_theme, static_files
+    from sitegen.render.theme import resolve_theme, static_files
     from sitegen.searchindex import IndexState
     from sitegen.searchindex.index import patch_index
 
@@ -207,7 +206,7 @@ def _assemble(
     if not old or not isinstance(state, IndexState):
         return None
     theme = resolve_theme(config.root, config.theme, config.path)
-    env = make_environment(theme)
+    env = theme_environment(theme, cache)
     if templates_mention(env, sorted(MEMO_TEMPLATES - {"paper.html"} | SITE_TEMPLATES)):
         return None  # listings show CIDs, which a body edit changes
     css = [p for p in static_files(theme) if p.endswith(".css")]
@@ -339,11 +338,11 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
 
     profile = get_profile(delta.config.cid_profile)
     try:
-        mapping = json.loads((previous / CIDS_JSON).read_bytes())
-    except (OSError, ValueError):
+        cids_json = (previous / CIDS_JSON).read_bytes()
+    except OSError:
         return None
     manifest = delta.manifest
-    addressed = readdress(manifest, delta.changed, mapping, profile, cache.address_memo())
+    addressed = readdress(manifest, delta.changed, cids_json, profile, cache.address_memo())
     if addressed is None:
         return None
 

@@ -8,6 +8,14 @@ bulky parts from memory and read them back when its page is rendered. When the d
 entries outweigh the live ones the live ones are copied, one at a time, into the next
 generation. Each entry repeats its key, so an index that does not match the file (an
 interrupted save) gives misses, never wrong data.
+
+The dataclasses stored here by the thousand (``PaperWork`` and what it holds: ``Paper``,
+``Author``, ``RenderedDoc``, ``Node``, ``SearchDoc``, ``MathResult``, ``Diagnostic``...)
+are frozen but deliberately *not* slotted. A frozen slotted dataclass unpickles through
+a Python-level ``__setstate__`` that calls ``dataclasses.fields`` once per object; a
+plain one has its ``__dict__`` filled in C. Measured on the 1k benchmark journal,
+reading every paper's light work back took 0.49-0.73 s slotted, most of it in
+``_dataclass_setstate``; see the commit that made the change for the figures.
 """
 
 from __future__ import annotations

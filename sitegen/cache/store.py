@@ -10,6 +10,7 @@ prunes those. A cache that cannot be read is treated as empty, never as an error
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 LIGHT = "/light"
@@ -66,6 +67,7 @@ RENDER_DEPENDENCIES = (
 """Libraries whose output ends up in cached products (HTML, MathML, parsed YAML)."""
 
 
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """sitegen's version, the size/mtime of its modules and packaged files, and of the
     entry file of every library in ``RENDER_DEPENDENCIES``.
@@ -73,6 +75,9 @@ def code_fingerprint() -> str:
     A change to the code (or an upgrade of a renderer) must invalidate every cached
     product, or a cached build could differ from a fresh one. Dependencies are found
     with ``find_spec`` (no import) and stat-ed: an upgrade rewrites those files.
+
+    Computed once per process (a build asked for it four times, ~30 ms each): a process
+    runs the code it loaded, so the files as they were at the first call stand for it.
     """
     import importlib.util
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Affiliation:
     name: str
     """Institution name as the author wrote it."""
@@ -23,7 +23,7 @@ class Affiliation:
     """ROR id (``https://ror.org/...``) when given."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Author:
     name: str
     """Display name, footnote markers (``^[...]``) removed."""
@@ -40,7 +40,7 @@ class Author:
     """Name parts for citation formats; derived from ``name`` when not given."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class DataFile:
     path: str
     """Path relative to the paper folder (POSIX)."""
@@ -48,7 +48,7 @@ class DataFile:
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class OnchainRef:
     """An on-chain attestation referenced from front matter (``attestations: [{chain, uid}]``)."""
 
@@ -57,7 +57,7 @@ class OnchainRef:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Paper:
     slug: str
     """Folder name under ``content/papers/``; the URL is ``papers/<slug>/``."""
@@ -100,7 +100,7 @@ class Paper:
     """Front-matter field -> line in ``source_path``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Page:
     """A static page from ``content/pages/*.md`` (about, editorial board, policies)."""
 
@@ -114,7 +114,7 @@ class Page:
     menu: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class IssueInfo:
     """A volume/issue from ``content/issues.yaml`` (or derived from paper front matter)."""
 

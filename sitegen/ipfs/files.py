@@ -19,7 +19,7 @@ Emit = Callable[[bytes, bytes], None]
 """Receives (binary CID, block bytes) for every block produced."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Node:
     """A finished block as its parent sees it."""
 

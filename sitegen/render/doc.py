@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # math imports markdown-it; this module must stay light
     from sitegen.render.math import MathResult
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class CiteItem:
     """One key inside a pandoc citation: ``[see @key, p. 3]`` -> prefix, key, locator."""
 
@@ -24,7 +24,7 @@ class CiteItem:
     """``[-@key]``: show the year only."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class Reference:
     """One formatted entry of a bibliography, in display order."""
 
@@ -39,7 +39,7 @@ class Reference:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class TocEntry:
     level: int
     id: str
@@ -70,7 +70,7 @@ class RenderContext:
     or by earlier builds), so a formula repeated across papers is converted once."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class RenderedDoc:
     html: str
     """Sanitized HTML of the body (no bibliography; see ``references``)."""

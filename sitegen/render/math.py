@@ -43,7 +43,7 @@ _ARG = re.compile(r"\\arg(?![A-Za-z])")
 _UNKNOWN_CMD = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class MathResult:
     """A converted formula: the HTML to insert and, when it degraded, why."""
 

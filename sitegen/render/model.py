@@ -17,7 +17,7 @@ from sitegen.content.model import Author, IssueInfo, Page, Paper
 from sitegen.render.doc import RenderedDoc
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class PaperRender:
     """What rendering one paper's markdown produced (the output of the parallel stage)."""
 

@@ -137,7 +137,7 @@ def _display(paper: Paper, rel: str) -> str:
     return f"{folder}/{rel}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class PaperWork:
     """Everything one paper contributes to a build, made in one worker and cached whole.
 

@@ -37,7 +37,7 @@ _shard_of = itemgetter(slice(2))
 ``itemgetter`` so ``groupby`` calls no Python function per term."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
 class SearchDoc:
     """A paper's entry in the index; ``digest`` changes whenever any other field does."""
 

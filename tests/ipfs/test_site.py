@@ -74,3 +74,27 @@ def test_cids_json_bytes_equal_json_dumps() -> None:
     for mapping in cases:
         want = (json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
         assert cids_json_bytes(mapping) == want
+
+
+def test_patch_cids_json_equals_writing_the_patched_mapping() -> None:
+    import random
+
+    from sitegen.ipfs.site import cids_json_bytes, patch_cids_json
+
+    rng = random.Random(4)
+    names = ["a", "a/b", "a/b.txt", "a-b", "ä", 'q"x', "z/1", "z/10", "z/2", "Zed", "é/ü"]
+    mapping = {n: f"bafy{rng.randint(0, 99)}" for n in names[::2]}
+    data = cids_json_bytes(mapping)
+    for _ in range(200):
+        updates: dict[str, str | None] = {}
+        for name in rng.sample(names, rng.randint(1, 4)):
+            updates[name] = None if rng.random() < 0.4 else f"bafy{rng.randint(0, 99)}"
+        for name, cid in updates.items():
+            if cid is None:
+                mapping.pop(name, None)
+            else:
+                mapping[name] = cid
+        data = patch_cids_json(data, updates)
+        assert data == cids_json_bytes(mapping)
+    assert patch_cids_json(b"not json", {"a": "b"}) is None
+    assert patch_cids_json(b"{\n  oops\n}\n", {"a": "b"}) is None
