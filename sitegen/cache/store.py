@@ -220,19 +220,16 @@ class BuildCache:
         """The formulas earlier builds converted; add to it, ``save`` writes it if it grew.
 
         Keyed by the formula alone (``math.math_key``): the code fingerprint is checked at
-        load, so a new latex2mathml or sitegen never reuses an old conversion.
+        load, so a new latex2mathml or sitegen never reuses an old conversion. Read from
+        the journal's cache and from the user's (:func:`user_cache_dir`), so a cold build
+        (no ``.sitegen/``) on a machine that built before still finds its formulas.
         """
         if self._math is None:
             self._math = {}
-            try:
-                with (self.dir / "math.pickle").open("rb") as fh:
-                    stored = pickle.load(fh)
-            except FileNotFoundError:
-                stored = None
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                stored = None
-            if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
-                self._math = stored["math"]
+            shared = user_cache_dir()
+            for folder in (shared, self.dir):
+                if folder is not None:
+                    self._math.update(_read_math(folder / "math.pickle"))
             self._math_loaded = len(self._math)
         return self._math
 
@@ -282,7 +279,15 @@ class BuildCache:
         if self._math is not None and len(self._math) != self._math_loaded:
             kept = list(self._math.items())[-MATH_LIMIT:]
             stored = {"code": code_fingerprint(), "math": dict(kept)}
-            _atomic_write(self.dir / "math.pickle", pickle.dumps(stored, pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(stored, pickle.HIGHEST_PROTOCOL)
+            _atomic_write(self.dir / "math.pickle", data)
+            shared = user_cache_dir()
+            if shared is not None:
+                try:
+                    shared.mkdir(parents=True, exist_ok=True)
+                    _atomic_write(shared / "math.pickle", data)
+                except OSError as exc:  # a cache, not an output: never fail a build for it
+                    log.info("could not write the shared math cache: %s", exc)
         memo = {p: v for p, v in self.files.memo.items() if p in self.files.seen}
         state = {
             "format": FORMAT,
@@ -297,6 +302,33 @@ class BuildCache:
         legacy = self.dir / "papers"  # one file per paper, before FORMAT 3
         if legacy.is_dir():
             shutil.rmtree(legacy, ignore_errors=True)
+
+
+def user_cache_dir() -> Path | None:
+    """The per-user cache shared by all journals: only TeX -> MathML conversions live
+    there (formulas repeat across journals and builds, and converting them is a tenth of
+    a cold build's paper time). ``$SITEGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/sitegen``,
+    else ``~/.cache/sitegen``; ``SITEGEN_CACHE_DIR=off`` (or empty) turns it off."""
+    chosen = os.environ.get("SITEGEN_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen.strip() and chosen != "off" else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sitegen"
+
+
+def _read_math(path: Path) -> dict[str, MathResult]:
+    """The conversions in ``path``, if it was written by this very code; else none."""
+    try:
+        with path.open("rb") as fh:
+            stored = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    except (TypeError, ValueError, IndexError):
+        return {}
+    if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
+        math = stored.get("math")
+        return math if isinstance(math, dict) else {}
+    return {}
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

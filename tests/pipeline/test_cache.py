@@ -258,9 +258,12 @@ def test_a_build_into_a_new_folder_reuses_the_last_one_without_touching_it(
     assert_same(snapshot(tmp_path / "build-1"), first)
 
 
-def test_the_math_cache_persists_between_builds_and_ignores_other_code(tmp_path: Path) -> None:
+def test_the_math_cache_persists_between_builds_and_ignores_other_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pickle
 
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(tmp_path / "user-cache"))
     from sitegen.cache.store import BuildCache
     from sitegen.render.math import math_key, tex_to_html
 
@@ -274,6 +277,8 @@ def test_the_math_cache_persists_between_builds_and_ignores_other_code(tmp_path:
     assert again == {math_key("x^2", display=False, env=None): converted}
     stored = source / ".sitegen" / "cache" / "math.pickle"
     stored.write_bytes(pickle.dumps({"code": "another sitegen", "math": again}))
+    shared = tmp_path / "user-cache" / "math.pickle"
+    shared.write_bytes(stored.read_bytes())
     assert BuildCache(source).math_cache() == {}
 
 
@@ -429,3 +434,31 @@ def test_a_theme_showing_cids_in_listings_gets_them_refreshed_after_a_body_edit(
     assert_same(tree, ref_tree)
     author_pages = [p for p in _listing_pages_of(tree, paper.name) if p.startswith("authors/")]
     assert author_pages and all(tree[p] != before[p] for p in author_pages)
+
+
+def test_a_cold_build_reuses_formulas_from_the_shared_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal built before on this machine leaves its TeX conversions in the per-user
+    cache: a cold build of another copy (no ``.sitegen/``) starts from them, same bytes."""
+    from sitegen.cache.store import BuildCache, user_cache_dir
+
+    shared = tmp_path / "user-cache"
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(shared))
+    assert user_cache_dir() == shared
+    first = make_journal(tmp_path / "one")
+    build(BuildOptions(source=first, output=tmp_path / "out-one"))
+    learned = BuildCache(tmp_path / "nowhere").math_cache()
+    assert learned and (shared / "math.pickle").is_file()
+    second = tmp_path / "two"
+    shutil.copytree(first, second, ignore=shutil.ignore_patterns(".sitegen", "public"))
+    assert not (second / ".sitegen").exists()
+    cache = BuildCache(second)
+    assert cache.math_cache() == learned  # found before converting anything
+    result, tree = cached(second, tmp_path / "out-two")
+    ref, ref_tree = fresh(second, tmp_path)
+    assert result.root == ref.root
+    assert_same(tree, ref_tree)
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", "off")
+    assert user_cache_dir() is None
+    assert BuildCache(tmp_path / "nowhere").math_cache() == {}
