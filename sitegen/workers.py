@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,8 @@ from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.render.math import MathResult
@@ -111,6 +112,8 @@ def _process(
     formula seen once is not converted again by later batches. With ``keys`` (the
     build caches), pool workers pickle each work for the cache themselves (``PackedWork``).
     """
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     from sitegen.render.paper import process_paper, process_papers
 
     total = len(folders)

@@ -8,8 +8,6 @@ node or provider URL works. Results land in ``attestations.lock.json`` beside
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,14 @@ _TUPLE = (
 
 
 def json_rpc(url: str, method: str, params: list[Any], *, timeout: float = 20.0) -> Any:
-    """One JSON-RPC 2.0 call; NetworkError on transport or RPC errors (URL shown, no secrets)."""
+    """One JSON-RPC 2.0 call; NetworkError on transport or RPC errors (URL shown, no secrets).
+
+    urllib is imported here: every build imports this module (for the lock file), and
+    only ``--online`` builds reach the network; http.client and ssl cost a build ~15 ms.
+    """
+    import urllib.error
+    import urllib.request
+
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
     req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     host = url.split("//", 1)[-1].split("/", 1)[0]
