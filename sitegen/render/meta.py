@@ -7,7 +7,11 @@ name the ``citation_*`` tags), so each value comes straight from validated front
 from __future__ import annotations
 
 import json
+import json.encoder
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 from sitegen.render.model import PaperEntry, Site
 
@@ -188,9 +192,70 @@ def json_ld(site: Site, entry: PaperEntry) -> str:
         doc["url"] = url
     if entry.render.body.references:
         doc["citation"] = [r.text for r in entry.render.body.references]
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
+    text = _json_indented(doc, "\n")
     # Inside <script>, "</" would end the element early; JSON allows escaping it.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _json_indented(value: object, newline: str) -> str:
+    """``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)``, byte for byte.
+
+    With ``indent`` the standard library encodes in pure Python (its C encoder only does
+    the compact form), some 60 µs a paper; this walks the containers a JSON-LD document
+    holds and leaves strings to the C string encoder. ``newline`` carries the indentation
+    of the current level. Anything else goes to ``json.dumps`` itself.
+    """
+    inner = newline + " "
+    if isinstance(value, str):
+        return _encode_string(value)
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        if not value:
+            return "{}"
+        items = [
+            _encode_string(k)
+            + ": "
+            + (_encode_string(v) if type(v) is str else _json_indented(v, inner))
+            for k, v in sorted(value.items())
+        ]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [_encode_string(v) if type(v) is str else _json_indented(v, inner) for v in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
+    # JSON text has no raw line breaks (strings escape theirs), so re-indenting is safe.
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("\n", newline)
+
+
+_encode_string = json.encoder.encode_basestring
+
+
+def meta_elements(tags: Sequence[MetaTag]) -> Markup:
+    """Template filter: a ``<meta>`` element a line for each tag (``name``/``property``).
+
+    ``{{ og_tags | meta_elements }}`` prints what the loop
+    ``<meta {{ tag.attr }}="{{ tag.name }}" content="{{ tag.content }}">`` would, at a
+    fraction of the cost: a paper's head has some seventy tags, and escaping their
+    values one by one was a third of its page's rendering time. They are escaped in one
+    go, joined by a character that escaping leaves alone and no value contains.
+    """
+    values = [v for t in tags for v in (t.attr, t.name, t.content)]
+    plain = all(type(v) is str for v in values)
+    joined = _SEP.join(values) if plain else ""
+    if plain and joined.count(_SEP) == len(values) - 1:
+        escaped = str(escape(joined)).split(_SEP)
+    else:  # markup already, or a value holds the separator: one by one
+        escaped = [str(escape(v)) for v in values]
+    return Markup(
+        "".join(
+            f'<meta {escaped[i]}="{escaped[i + 1]}" content="{escaped[i + 2]}">\n'
+            for i in range(0, len(escaped), 3)
+        )
+    )
+
+
+_SEP = "\x00"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -21,6 +21,7 @@ from sitegen.ipfs.files import Node
 from sitegen.render import feeds, meta
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
+from sitegen.render.reuse import FragmentMemo, LinkMemo, PageLinks
 
 PER_PAGE = 50
 """Listing pages paginate so their size never grows with the journal."""
@@ -39,35 +40,9 @@ class Download:
 def make_rel(page_path: str) -> Callable[[str], str]:
     """``rel(target)`` gives ``target`` (site-relative) as seen from ``page_path``.
 
-    Equal to ``posixpath.relpath`` (which is tested), but a page has dozens of links and a
-    journal thousands of pages, so plain targets (no ``.``/``..`` segments, no empty ones)
-    take a shortcut over the path's segments instead of ``relpath``'s two ``abspath`` calls.
+    Equal to ``posixpath.relpath`` (which is tested); see :class:`PageLinks`.
     """
-    base = posixpath.dirname(page_path)
-    base_parts = base.split("/") if base else []
-    plain_base = _plain(base_parts)
-
-    def rel(target: str) -> str:
-        if target.endswith("/") or target == "":
-            target += "index.html"
-        if not base:
-            return target
-        parts = target.split("/")
-        if not (plain_base and _plain(parts)):
-            return posixpath.relpath(target, base)
-        common = 0
-        for mine, theirs in zip(base_parts, parts, strict=False):
-            if mine != theirs:
-                break
-            common += 1
-        return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
-
-    return rel
-
-
-def _plain(parts: Sequence[str]) -> bool:
-    """No segment that ``relpath`` would normalise away (``''``, ``.``, ``..``)."""
-    return all(part and part != "." and part != ".." for part in parts)
+    return PageLinks(page_path)
 
 
 class SiteRenderer:
@@ -99,6 +74,11 @@ class SiteRenderer:
         """page path -> node of every page written into the sink."""
         self.others: Callable[[str], bool] | None = None
         self._made: set[Path] = set()
+        self._links = LinkMemo()
+        self._memo = FragmentMemo()
+        """Links and paper cards worked out once for all pages (see ``sitegen.render.reuse``)."""
+        self._menu: list[tuple[str, str]] | None = None
+        self._templates: dict[str, jinja2.Template] = {}
 
     # -- helpers ---------------------------------------------------------------------
     def _theirs(self, page_path: str) -> bool:
@@ -126,9 +106,9 @@ class SiteRenderer:
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._theirs(page_path):
             return
-        rel = make_rel(page_path)
+        rel = PageLinks(page_path, self._links, self._memo)
         try:
-            html = self.env.get_template(template).render(
+            html = self._template(template).render(
                 site=self.site,
                 config=self.site.config,
                 rel=rel,
@@ -157,7 +137,17 @@ class SiteRenderer:
             ) from exc
         self._emit(page_path, html.encode("utf-8"))
 
+    def _template(self, name: str) -> jinja2.Template:
+        """Looked up once per renderer, not once per page."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found
+
     def _nav(self) -> list[tuple[str, str]]:
+        """The menu (a new list for each page: a template may not change the next one's)."""
+        if self._menu is not None:
+            return list(self._menu)
         items = [
             ("Papers", "papers/"),
             ("Issues", "issues/"),
@@ -165,7 +155,8 @@ class SiteRenderer:
             ("Subjects", "subjects/"),
         ]
         items += [(p.title, f"{p.slug}/") for p in self.site.pages if p.menu]
-        return items
+        self._menu = items
+        return list(items)
 
     def papers_of(self, slugs: Iterable[str]) -> list[PaperEntry]:
         return [self.site.by_slug[s] for s in slugs if s in self.site.by_slug]
