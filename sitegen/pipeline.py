@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache.incremental import build_fingerprint, unchanged_result
+from sitegen.cache.incremental import Fingerprint, build_fingerprint, unchanged_result
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
 from sitegen.gitinfo import last_commit
@@ -120,15 +120,15 @@ def build(opts: BuildOptions) -> BuildResult:
     source = opts.source.resolve()
     out = output_dir(opts)
     cache = BuildCache(source) if opts.cache else None
-    fingerprint = frame = ""
+    stamp = Fingerprint("", "", {})
     if cache is not None:
-        fingerprint, frame = build_fingerprint(source, out, _option_items(opts))
-        done = unchanged_result(cache, fingerprint, out)
+        stamp = build_fingerprint(source, out, _option_items(opts))
+        done = unchanged_result(cache, stamp.whole, out)
         if isinstance(done, BuildResult):
             return replace(done, seconds=time.perf_counter() - started)
     previous = previous_output(cache)
     if cache is not None and previous is not None and opts.car is None and not opts.online:
-        done = _body_only(cache, source, out, previous, fingerprint, frame, started)
+        done = _body_only(cache, source, out, previous, stamp, started)
         if done is not None:
             return done
     # Nothing to reuse: pages go straight into a fresh staging folder as they are rendered.
@@ -154,7 +154,7 @@ def build(opts: BuildOptions) -> BuildResult:
     if cache is not None:
         remember_build(
             cache,
-            fingerprint=fingerprint,
+            fingerprint=stamp.whole,
             out=out,
             paper_keys=prepared.paper_keys,
             page_keys=prepared.page_keys,
@@ -162,7 +162,8 @@ def build(opts: BuildOptions) -> BuildResult:
             search_state=staged.search_state,
             result=result,
             online=opts.online,
-            frame=frame,
+            frame=stamp.frame,
+            papers=stamp.papers,
             delta=prepared.delta_base,
         )
     return result
@@ -173,8 +174,7 @@ def _body_only(
     source: Path,
     out: Path,
     previous: Path,
-    fingerprint: str,
-    frame: str,
+    stamp: Fingerprint,
     started: float,
 ) -> BuildResult | None:
     """The rebuild of ``sitegen.cache.delta`` when only paper bodies changed, else None."""
@@ -185,7 +185,7 @@ def _body_only(
     result = last.get("result")
     if not isinstance(result, BuildResult):
         return None
-    delta = prepare_delta(source, cache, previous, frame)
+    delta = prepare_delta(source, cache, previous, stamp)
     if delta is None:
         return None
     root = write_delta(delta, cache, previous, out)
@@ -198,7 +198,7 @@ def _body_only(
     )
     remember_build(
         cache,
-        fingerprint=fingerprint,
+        fingerprint=stamp.whole,
         out=out,
         paper_keys=delta.paper_keys,
         page_keys=delta.page_keys,
@@ -206,7 +206,8 @@ def _body_only(
         search_state=delta.search_state,
         result=result,
         online=False,
-        frame=frame,
+        frame=stamp.frame,
+        papers=stamp.papers,
         delta=last.get("delta"),
     )
     return result

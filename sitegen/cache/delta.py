@@ -27,7 +27,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.cache.incremental import PAPERS_DIR, Fingerprint
 from sitegen.cache.store import BuildCache, sha256_hex
+from sitegen.content.discover import PAPER_FILE
 
 if TYPE_CHECKING:
     from sitegen.content.config import JournalConfig
@@ -101,32 +103,44 @@ class Delta:
     """The changed papers' works, keyed by content key, for the cache."""
 
 
-def prepare_delta(source: Path, cache: BuildCache, previous: Path, frame: str) -> Delta | None:
-    """The rebuild above if its conditions hold (see the module docstring), else None."""
+def prepare_delta(
+    source: Path, cache: BuildCache, previous: Path, stamp: Fingerprint
+) -> Delta | None:
+    """The rebuild above if its conditions hold (see the module docstring), else None.
+
+    Only the paper folders whose stat signature changed are read (``Fingerprint.papers``);
+    the others keep their content key, as the whole-journal fingerprint would have.
+    """
     last = cache.last
     base = last.get("delta")
-    if not isinstance(base, DeltaBase) or not frame or last.get("frame") != frame:
+    if not isinstance(base, DeltaBase) or not stamp.frame or last.get("frame") != stamp.frame:
         return None
+    before = last.get("paper_signatures")
+    if not isinstance(before, dict) or before.keys() != stamp.papers.keys():
+        return None  # a folder (or file) came or went
     from sitegen.content.config import load_config
-    from sitegen.content.discover import discover
     from sitegen.workers import paper_inputs_key
 
     config, found = load_config(source)
     if config is None or found:
         return None
-    layout, found = discover(config.root)
-    folders = {f.name: f for f in layout.paper_dirs}
-    if found or folders.keys() != base.listed.keys():
+    papers = source / PAPERS_DIR
+    touched = sorted(name for name, sig in stamp.papers.items() if before[name] != sig)
+    if any(name not in base.listed for name in touched):
+        return None  # not a paper folder the last build had (or a stray file)
+    if any(not (papers / name / PAPER_FILE).is_file() for name in touched):
         return None
     paper_part = paper_inputs_key(config)
-    keys = {
-        slug: sha256_hex(paper_part, slug, cache.files.folder_digest(folder))
-        for slug, folder in folders.items()
-    }
-    todo = sorted(slug for slug, key in keys.items() if cache.paper_keys.get(slug) != key)
+    cache.files.complete = False  # unchanged folders are not walked: keep their digests
+    keys = dict(cache.paper_keys)
+    for name in touched:
+        keys[name] = sha256_hex(paper_part, name, cache.files.folder_digest(papers / name))
+    todo = [name for name in touched if cache.paper_keys.get(name) != keys[name]]
+    if keys.keys() != base.listed.keys():
+        return None
     if len(todo) > DELTA_MAX or any(slug in base.noisy for slug in todo):
         return None
-    entries = _changed_entries(config, cache, base, [folders[s] for s in todo])
+    entries = _changed_entries(config, cache, base, [papers / s for s in todo])
     if entries is None:
         return None
     return _assemble(config, cache, base, previous, keys, entries)

@@ -13,11 +13,18 @@ import logging
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sitegen
-from sitegen.cache.store import BuildCache, code_fingerprint, sha256_hex, tree_signature
+from sitegen.cache.store import (
+    BuildCache,
+    code_fingerprint,
+    folder_signatures,
+    sha256_hex,
+    tree_signature,
+)
 from sitegen.gitinfo import last_commit
 
 if TYPE_CHECKING:
@@ -34,13 +41,24 @@ PAPERS_DIR = Path("content") / "papers"
 log = logging.getLogger(__name__)
 
 
-def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> tuple[str, str]:
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Stat signatures of a build's inputs (see :func:`build_fingerprint`)."""
+
+    whole: str
+    """Every input: equal to the last build's means nothing changed."""
+    frame: str
+    """Every input but the paper folders (``content/papers/``): a body-only rebuild
+    (``sitegen.cache.delta``) needs it unchanged."""
+    papers: dict[str, str]
+    """Entry of ``content/papers/`` -> its signature: which paper folders changed."""
+
+
+def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) -> Fingerprint:
     """Stat signature of every input: code, built-in themes, the journal folder, the clock.
 
-    Returns it, and the *frame*: the same over everything but the paper folders
-    (``content/papers/``), which a body-only rebuild (``sitegen.cache.delta``) needs to
-    be unchanged. The clock enters only as the build timestamp sources
-    (``SOURCE_DATE_EPOCH``, the last git commit), exactly what ``build_time`` reads.
+    The clock enters only as the build timestamp sources (``SOURCE_DATE_EPOCH``, the
+    last git commit), exactly what ``build_time`` reads.
     """
     skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
     skip |= {
@@ -56,7 +74,9 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         _git_head(source),
     )
-    return sha256_hex(frame, tree_signature(papers, skip)), frame
+    signatures = folder_signatures(papers, skip)
+    whole = sha256_hex(frame, *(f"{name}/{sig}" for name, sig in signatures.items()))
+    return Fingerprint(whole, frame, signatures)
 
 
 def _builtin_themes() -> Path:
@@ -120,6 +140,7 @@ def remember_build(
     result: object,
     online: bool,
     frame: str = "",
+    papers: Mapping[str, str] | None = None,
     delta: object = None,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
@@ -128,8 +149,8 @@ def remember_build(
     its difference from the new one, see :func:`spare_manifest`) and signature move to
     ``spare_*`` for the next build to sync from. ``manifest`` maps
     every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
-    ``frame`` and ``delta`` are what the next body-only rebuild starts from
-    (``sitegen.cache.delta``).
+    ``frame``, ``papers`` (the paper folders' signatures, ``Fingerprint``) and ``delta``
+    are what the next body-only rebuild starts from (``sitegen.cache.delta``).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
@@ -149,6 +170,7 @@ def remember_build(
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,
         "frame": frame,
+        "paper_signatures": dict(papers or {}),
         "delta": delta,
         "result": result,
         "online": online,

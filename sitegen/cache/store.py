@@ -107,6 +107,9 @@ class FileDigests:
 
     memo: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+    complete: bool = True
+    """Every input file was seen this build, so digests of unseen paths may be dropped.
+    A rebuild that reads only changed folders sets it to False."""
 
     def digest(self, path: str, st: os.stat_result) -> str:
         self.seen.add(path)
@@ -164,6 +167,29 @@ def tree_signature(root: Path, skip: set[str]) -> str:
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)
     return sha256_hex(*parts)
+
+
+def folder_signatures(root: Path, skip: set[str]) -> dict[str, str]:
+    """``tree_signature`` of each entry of ``root`` (a file: its own stat), by name.
+
+    The paper folders' signatures: a rebuild re-reads only the folders whose signature
+    changed (``sitegen.cache.delta``), where a whole-journal signature only says that
+    something did.
+    """
+    try:
+        scan = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for entry in scan:
+        if entry.path in skip:
+            continue
+        st = entry.stat(follow_symlinks=False)
+        own = f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        if entry.is_dir(follow_symlinks=False):
+            own += ":" + tree_signature(Path(entry.path), skip)
+        found[entry.name] = own
+    return found
 
 
 class BuildCache:
@@ -288,7 +314,9 @@ class BuildCache:
                     _atomic_write(shared / "math.pickle", data)
                 except OSError as exc:  # a cache, not an output: never fail a build for it
                     log.info("could not write the shared math cache: %s", exc)
-        memo = {p: v for p, v in self.files.memo.items() if p in self.files.seen}
+        memo = self.files.memo
+        if self.files.complete:
+            memo = {p: v for p, v in memo.items() if p in self.files.seen}
         state = {
             "format": FORMAT,
             "files": memo,

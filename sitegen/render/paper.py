@@ -339,10 +339,19 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
 
 
 def meta_digest(work: PaperWork) -> str:
-    """See ``PaperWork.meta_digest``: a pickle is a faithful, cheap serialisation here."""
+    """See ``PaperWork.meta_digest``: a pickle is a faithful, cheap serialisation here.
+
+    Pickled without its memo (``fast``): a memo writes a string seen twice as a
+    back-reference, so two equal works whose strings happen to be shared differently
+    (a slug that is also its folder's name, or not) would get different digests.
+    """
     import hashlib
+    import io
     import pickle
 
     light = light_work(work)
-    data = pickle.dumps((light.paper, light.render), pickle.HIGHEST_PROTOCOL)
-    return hashlib.sha256(data).hexdigest()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # the work holds no cycles
+    pickler.dump((light.paper, light.render))
+    return hashlib.sha256(buffer.getvalue()).hexdigest()

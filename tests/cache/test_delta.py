@@ -7,6 +7,7 @@ CID, with an uncached build of the same journal into its own folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def test_body_edits_take_the_fast_path_and_equal_a_full_build(
         lambda: (papers[2] / "notes.txt").write_text("a new file in the bundle\n"),
         lambda: (papers[2] / "notes.txt").unlink(),
         lambda: [append(p / "paper.md", "\nTwo papers at once.\n") for p in papers[3:5]],
+        lambda: os.utime(papers[1] / "paper.md", ns=(1, 1)),  # touched, content unchanged
     ]
     for number, change in enumerate(steps):
         change()
