@@ -356,7 +356,9 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     except OSError:
         return None
     manifest = delta.manifest
-    addressed = readdress(manifest, delta.changed, cids_json, profile, cache.address_memo())
+    addressed = readdress(
+        manifest, delta.changed, cids_json, profile, cache.address_memo(names=False)
+    )
     if addressed is None:
         return None
 

@@ -165,7 +165,7 @@ def remember_build(
         "out": str(out),
         "out_sig": out_signature(out),
         "manifest": flat,
-        "address": (memo.profile, memo.names, memo.folders),
+        "address": (memo.profile, memo.folders),
         "spare_diff": _spare_diff(old["manifest"], flat) if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,

@@ -1,9 +1,11 @@
 """The on-disk cache state: file digests, per-paper work, page keys and the last build.
 
-Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (small: digests, keys, the last
-build's summary), ``papers.<n>.pack`` (one :class:`PaperWork` per content key, see
-``sitegen.cache.pack``) and
-``math.pickle`` (TeX -> MathML conversions, read only by builds that render a paper).
+Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (digests, keys, the last build's
+manifest, folder nodes and search state: ~6 MB at 1k papers), ``names.pickle`` (CID
+strings, read and written by full builds only), ``papers.<n>.pack`` (one
+:class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``math.pickle``
+(TeX -> MathML conversions, read only by builds that render a paper; also kept per user,
+:func:`user_cache_dir`) and ``jinja/`` (compiled templates).
 Entries are keyed by content, so a stale entry is never wrong, only unused; ``save``
 prunes those. A cache that cannot be read is treated as empty, never as an error.
 """
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 LIGHT = "/light"
@@ -206,6 +208,7 @@ class BuildCache:
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
         self.pack = PaperPack(self.dir)
         self._memo: AddressMemo | None = None
+        self._names = False
         self._math: dict[str, MathResult] | None = None
         self._math_loaded = 0
         self._load()
@@ -228,13 +231,25 @@ class BuildCache:
         self.last = state["last"]
         self.pack.generation, self.pack.index = state["pack"]
 
-    def address_memo(self) -> AddressMemo:
-        """The folder/CID memo of the last build, shared by this build's addressing."""
+    def address_memo(self, *, names: bool = True) -> AddressMemo:
+        """The folder/CID memo of the last build, shared by this build's addressing.
+
+        ``names`` (CID -> its string, for every file) live in their own file,
+        ``names.pickle``, the largest part of the state: a full build reads and rewrites
+        it, a body-only rebuild (``names=False``) needs neither and leaves it alone.
+        A missing name only costs its ``cid_to_str`` later.
+        """
         from sitegen.cache.address import AddressMemo
 
         if self._memo is None:
-            profile, names, folders = self.last.get("address") or ("", {}, {})
-            self._memo = AddressMemo(names=names, folders=folders, profile=profile)
+            profile, folders = self.last.get("address") or ("", {})
+            known: dict[bytes, str] = {}
+            if names:
+                stored = _read_pickle(self.dir / "names.pickle")
+                if isinstance(stored, dict) and stored.get("profile") == profile:
+                    known = stored.get("names", {})
+            self._memo = AddressMemo(names=known, folders=folders, profile=profile)
+            self._names = names
         return self._memo
 
     def forget_output(self) -> None:
@@ -326,6 +341,9 @@ class BuildCache:
             "pack": (self.pack.generation, self.pack.index),
         }
         _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        if self._memo is not None and self._names:
+            names = {"profile": self._memo.profile, "names": self._memo.names}
+            _atomic_write(self.dir / "names.pickle", pickle.dumps(names, pickle.HIGHEST_PROTOCOL))
         self.pack.prune()
         legacy = self.dir / "papers"  # one file per paper, before FORMAT 3
         if legacy.is_dir():
@@ -346,17 +364,22 @@ def user_cache_dir() -> Path | None:
 
 def _read_math(path: Path) -> dict[str, MathResult]:
     """The conversions in ``path``, if it was written by this very code; else none."""
-    try:
-        with path.open("rb") as fh:
-            stored = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
-    except (TypeError, ValueError, IndexError):
-        return {}
+    stored = _read_pickle(path)
     if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
         math = stored.get("math")
         return math if isinstance(math, dict) else {}
     return {}
+
+
+def _read_pickle(path: Path) -> Any:
+    """What ``path`` holds, or None when it is missing or unreadable (a cache miss)."""
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
