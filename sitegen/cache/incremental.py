@@ -178,7 +178,7 @@ def remember_build(
     }
     try:
         cache.save(paper_keys, pages, last)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
         log.warning("could not write the build cache: %s", exc)
 
 
