@@ -208,7 +208,7 @@ def _json_indented(value: object, newline: str) -> str:
     inner = newline + " "
     if isinstance(value, str):
         return _encode_string(value)
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    if isinstance(value, dict) and all(type(k) is str for k in value):
         if not value:
             return "{}"
         items = [

@@ -149,7 +149,9 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     """Autoescaping always on: titles and abstracts are untrusted input.
 
     One environment serves one build (``serve`` makes a new one for each rebuild), so
-    templates are not re-checked on disk for every page (``auto_reload=False``).
+    templates are not re-checked on disk for every page (``auto_reload=False``), and
+    the few a theme has are kept in a plain dict (``cache_size=-1``), not an LRU cache
+    taking a lock for each ``extends``, ``include`` and ``import`` of each page.
     """
     chain = jinja2.ChoiceLoader(
         [
@@ -165,6 +167,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        cache_size=-1,
     )
     env.template_class = _Template
     env.filters["datetime"] = _format_timestamp
