@@ -211,3 +211,11 @@ def test_markup_output_is_unchanged(tmp_path: Path) -> None:
     ours = make_environment(resolve_theme(tmp_path, "default", "sitegen.yaml"))
     plain = jinja2.Environment(autoescape=True)
     assert ours.from_string(source).render(values) == plain.from_string(source).render(values)
+
+
+def test_a_typo_still_fails_the_render(tmp_path: Path) -> None:
+    import pytest
+
+    env = make_environment(resolve_theme(tmp_path, "default", "sitegen.yaml"))
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nope }}").render()
