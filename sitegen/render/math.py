@@ -15,7 +15,6 @@ import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
-from latex2mathml.converter import convert
 from markdown_it.rules_inline import StateInline
 
 from sitegen.render.mdstate import inline_line
@@ -100,6 +99,10 @@ def tex_to_html(
 
 
 def _convert(tex: str, display: bool, env: str | None) -> MathResult:
+    # imported on the first formula not in the math cache: a rebuild whose formulas are
+    # all known (the usual case) does not pay for loading latex2mathml (~25 ms)
+    from latex2mathml.converter import convert
+
     source = _normalise(tex, env)
     try:
         mathml = convert(source, display="block" if display else "inline")
