@@ -1,12 +1,12 @@
 """Watch the journal, rebuild into a temporary folder, publish each result to the server.
 
-Builds go to ``<tmp>/sitegen-serve-*/build-N``, never under the watched source, so writing
+Builds go to ``<tmp>/sitegen-serve-*/site``, never under the watched source, so writing
 output can't trigger another build (the loop Lektor's ``WatchFilter`` guards against). A
 failed build leaves the last good one served and its diagnostics shown in the overlay.
 
-Every rebuild is a full ``pipeline.build`` for now. The changed paths are collected per
-batch and logged so the pipeline's build cache can take them later and re-render only the
-changed paper and the listings that show it.
+Every rebuild is a ``pipeline.build`` with the journal's cache, so it does what a
+``sitegen build`` after the same edit does: an edit of a paper's text takes the body-only
+rebuild (``sitegen.cache.delta``). The changed paths of a batch are only logged.
 """
 
 from __future__ import annotations
@@ -117,7 +117,6 @@ class LiveSite:
                 f"the temporary folder {self.workdir} is inside the journal; set TMPDIR elsewhere"
             )
         self._count = 0
-        self._served: list[Path] = []
         self._changes: queue.Queue[set[str]] = queue.Queue()
         self._stop = threading.Event()
         self._ready_flags: list[threading.Event] = []
@@ -126,12 +125,19 @@ class LiveSite:
     # -- building ----------------------------------------------------------------------
 
     def build_once(self, changed: Iterable[str] = ()) -> BuildReport:
-        """One full build into a fresh folder; publish it, or publish its errors."""
+        """One build into the served folder; publish it, or publish its errors.
+
+        Always the same folder (``<workdir>/site``): a build replaces it with one rename
+        (a failed one leaves it as it was), keeps the tree before as its spare and syncs
+        that spare next time, so an edit costs what changed, as ``sitegen build`` does.
+        A request still reading a replaced file keeps reading the old one (its inode);
+        only the newest root is served, older ``/ipfs/<root>/`` paths redirect to it.
+        """
         changed = tuple(sorted(changed))
         if changed:
             log.info("rebuilding after changes to: %s", ", ".join(changed))
         self._count += 1
-        out = self.workdir / f"build-{self._count}"
+        out = self.workdir / "site"
         started = time.perf_counter()
         try:
             from sitegen.pipeline import BuildOptions, build
@@ -153,8 +159,6 @@ class LiveSite:
             report = BuildReport(False, 0, changed, time.perf_counter() - started, message=message)
         else:
             version = self.state.publish(DirSource(out), result.root)
-            self._served.append(out)
-            self._retire_old_builds()
             report = BuildReport(
                 True,
                 version,
@@ -178,11 +182,6 @@ class LiveSite:
         if self.on_build is not None:
             self.on_build(report)
         return report
-
-    def _retire_old_builds(self) -> None:
-        """Keep the current and the previous build (requests may still be reading it)."""
-        while len(self._served) > 2:
-            shutil.rmtree(self._served.pop(0), ignore_errors=True)
 
     # -- watching ----------------------------------------------------------------------
 

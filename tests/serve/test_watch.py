@@ -155,3 +155,36 @@ def test_editing_the_config_rebuilds(live: Live, journal: Path) -> None:
     wait_until(lambda: "The Renamed Journal" in get(live.url, "/").text, 8, "the new title")
     assert any("sitegen.yaml" in r.changed for r in live.reports)
     assert not any("sitegen.yaml.new" in r.changed for r in live.reports)
+
+
+def test_a_text_edit_takes_the_body_only_rebuild_into_the_same_folder(
+    journal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` rebuilds into one folder, so a paper's text edit syncs the spare tree
+    (``sitegen.cache.delta``) instead of running the whole pipeline."""
+    import sitegen.pipeline as pipeline
+
+    full: list[int] = []
+    original = pipeline._prepare
+
+    def counting(*args: object, **kwargs: object) -> object:
+        full.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_prepare", counting)
+    site = LiveSite(journal, ServeState())
+    try:
+        first = site.build_once()
+        paper = sorted((journal / "content" / "papers").iterdir())[0] / "paper.md"
+        paper.write_text(paper.read_text() + "\n# Methods\n\nA first method.\n")
+        site.build_once([str(paper)])  # a new section: the full pipeline (the page's toc)
+        for n in range(2):
+            paper.write_text(paper.read_text() + f"\nServed edit {n}.\n")
+            report = site.build_once([str(paper)])
+            assert report.ok and report.root != first.root
+        assert len(full) == 2
+        served = site.workdir / "site" / "papers" / paper.parent.name / "index.html"
+        assert "Served edit 1." in served.read_text()
+        assert sorted(p.name for p in site.workdir.iterdir()) == [".site.spare", "site"]
+    finally:
+        site.stop()
