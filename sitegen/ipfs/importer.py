@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import ContentError, Diagnostic
@@ -41,6 +41,12 @@ class TreeResult:
     root_entries: tuple[tuple[bytes, Node], ...]
     """(name, child) of the top folder, so a caller can add one entry and rebuild only it."""
     is_dir: bool
+    file_nodes: dict[str, Node] = field(default_factory=dict)
+    """With ``with_files``: each regular file (relative POSIX path, walk order) -> its node.
+    Symlinks are not in it (their CIDs are in ``result.files``)."""
+    file_bytes: dict[str, bytes] = field(default_factory=dict)
+    """With ``with_files``: the content of each regular file that fit in one chunk, as
+    read for hashing, so a caller copying the files need not read them again."""
 
 
 def cid_of_bytes(data: bytes, profile: Profile) -> str:
@@ -73,8 +79,14 @@ def import_tree(
     hidden: bool = False,
     exclude: Callable[[str], bool] | None = None,
     on_block: Emit | None = None,
+    with_files: bool = False,
 ) -> TreeResult:
-    """Like :func:`add_path`, also returning the root folder's entries for a cheap rebuild."""
+    """Like :func:`add_path`, also returning the root folder's entries for a cheap rebuild.
+
+    ``with_files`` also reports every regular file's node and the bytes of the small ones
+    (``TreeResult.file_nodes``/``file_bytes``): one read of each file then gives its CID,
+    the folder's CID and a copy, where hashing the folder and then each file read it twice.
+    """
     path = Path(path)
     files: dict[str, str] = {}
     dirs: dict[str, str] = {}
@@ -91,6 +103,8 @@ def import_tree(
             [Diagnostic(str(path), None, None, "no such file or folder")],
         )
     walker = _Walker(profile, hidden, exclude, on_block, files, dirs)
+    if with_files:
+        walker.nodes, walker.data = {}, {}
     entries = walker.entries(path, "")
     if walker.problems:
         raise ContentError(f"cannot add {path}", walker.problems)
@@ -98,7 +112,7 @@ def import_tree(
     result = AddResult(
         cid_to_str(node.cid), dict(sorted(files.items())), dict(sorted(dirs.items()))
     )
-    return TreeResult(result, node, tuple(entries), True)
+    return TreeResult(result, node, tuple(entries), True, walker.nodes or {}, walker.data or {})
 
 
 @dataclass(slots=True)
@@ -110,6 +124,10 @@ class _Walker:
     files: dict[str, str]
     dirs: dict[str, str]
     problems: list[Diagnostic] | None = None
+    nodes: dict[str, Node] | None = None
+    """Regular file -> node, when the caller asked for them."""
+    data: dict[str, bytes] | None = None
+    """Regular file -> content, for files of at most one chunk (with ``nodes``)."""
 
     def entries(self, folder: Path, rel: str) -> list[tuple[bytes, Node]]:
         """The (name, node) children of ``folder``, each one imported depth-first."""
@@ -134,8 +152,7 @@ class _Walker:
                 )
                 self.dirs[child_rel] = cid_to_str(node.cid)
             elif entry.is_file():
-                with open(entry.path, "rb") as fh:
-                    node = import_stream(fh, self.profile, self.emit)
+                node = self.file(entry.path, child_rel)
                 self.files[child_rel] = cid_to_str(node.cid)
             else:
                 self.problems.append(
@@ -146,3 +163,19 @@ class _Walker:
                 continue
             out.append((name, node))
         return out
+
+    def file(self, path: str, rel: str) -> Node:
+        """A regular file's node; reported (and its bytes kept if small) when asked."""
+        with open(path, "rb") as fh:
+            if self.nodes is None or self.data is None:
+                return import_stream(fh, self.profile, self.emit)
+            size = self.profile.chunk_size
+            head = fh.read(size)
+            if len(head) < size:  # the whole file: hash the bytes already read
+                node = import_stream(io.BytesIO(head), self.profile, self.emit)
+                self.data[rel] = head
+            else:
+                fh.seek(0)
+                node = import_stream(fh, self.profile, self.emit)
+        self.nodes[rel] = node
+        return node

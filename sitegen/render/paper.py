@@ -269,8 +269,7 @@ def process_paper(
 
     from sitegen.cache.address import node_of_bytes
     from sitegen.content.journal import load_paper
-    from sitegen.ipfs.files import import_stream
-    from sitegen.ipfs.importer import add_path
+    from sitegen.ipfs.importer import import_tree
     from sitegen.ipfs.profiles import get_profile
     from sitegen.render.cite_export import paper_citation_files
 
@@ -278,19 +277,26 @@ def process_paper(
     if paper is None:
         return PaperWork(slug=folder.name, paper=None, load_diagnostics=tuple(found))
     profile = get_profile(config.cid_profile)
-    added = add_path(paper.dir, profile, hidden=False, exclude=not_in_bundle)
-    nodes = {}
+    # One read of each file gives the bundle's CID, each file's node (the files the walk
+    # reports are those of ``source_files``: no attestations/, dot-files or symlinks) and,
+    # for files of one chunk, the bytes to stage.
+    tree = import_tree(paper.dir, profile, hidden=False, exclude=not_in_bundle, with_files=True)
+    added = tree.result
+    nodes = dict(sorted(tree.file_nodes.items(), key=lambda item: item[0].split("/")))
     base = stage / "papers" / paper.slug if stage is not None else None
-    made: set[Path] = set()
-    for rel, path in source_files(paper.dir):
-        with path.open("rb") as fh:
-            nodes[rel] = import_stream(fh, profile)
-        if base is not None:
+    if base is not None:
+        made: set[Path] = set()
+        for rel in nodes:
             target = base / "source" / rel
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            shutil.copyfile(path, target)
+            data = tree.file_bytes.get(rel)
+            if data is None:
+                shutil.copyfile(paper.dir / rel, target)
+            else:
+                with open(target, "wb") as out:
+                    out.write(data)
     render, render_diags = render_paper(paper, config.citation_style, math_cache)
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
     citations = paper_citation_files(paper, config, url=url)
