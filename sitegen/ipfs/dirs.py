@@ -36,9 +36,12 @@ def build_directory(
 ) -> Node:
     """A directory over (name, child) pairs, sharded when the profile's estimate says so."""
     ordered = sorted(entries, key=lambda e: e[0])
+    lower = links_estimate(ordered)
+    if lower > profile.hamt_threshold:  # a block is never smaller: shard, skip encoding it
+        return build_hamt(ordered, profile, emit)
     links = [PBLink(node.cid, name, node.tsize) for name, node in ordered]
     block = encode_pbnode(links, DIR_DATA)
-    estimate = len(block) if profile.hamt_estimate == "block" else links_estimate(ordered)
+    estimate = len(block) if profile.hamt_estimate == "block" else lower
     if estimate > profile.hamt_threshold:
         return build_hamt(ordered, profile, emit)
     node = dag_pb_node(block, profile, emit)
