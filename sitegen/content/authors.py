@@ -38,10 +38,13 @@ AUTHOR_KEYS = frozenset(
     }
 )
 AFFILIATION_KEYS = frozenset({"name", "index", "ror", "country", "department"})
+_SPACES = re.compile(r"\s+")
 
 
 def split_notes(name: str) -> tuple[str, tuple[str, ...]]:
     """``"Jane Doe^[Deceased]"`` -> ``("Jane Doe", ("Deceased",))``; brackets may nest."""
+    if "^[" not in name:  # most names: no note to take out
+        return _SPACES.sub(" ", name).strip(), ()
     notes: list[str] = []
     out: list[str] = []
     i = 0
@@ -57,7 +60,7 @@ def split_notes(name: str) -> tuple[str, tuple[str, ...]]:
                 continue
         out.append(name[i])
         i += 1
-    return re.sub(r"\s+", " ", "".join(out)).strip(), tuple(n for n in notes if n)
+    return _SPACES.sub(" ", "".join(out)).strip(), tuple(n for n in notes if n)
 
 
 def _split_name(name: str) -> tuple[str | None, str | None]:

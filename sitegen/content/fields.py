@@ -156,7 +156,9 @@ def local_file(
         rep.error(line, fld, f"'{text}' must be a path relative to the paper folder")
         return None
     target = (folder / rel).resolve()
-    if not target.is_relative_to(folder.resolve()):
+    # A resolved path's leading parts are resolved too, so when ``target`` lies under
+    # ``folder`` as written, ``folder`` is its own resolution: only resolve it otherwise.
+    if not target.is_relative_to(folder) and not target.is_relative_to(folder.resolve()):
         rep.error(line, fld, f"'{text}' points outside the paper folder")
         return None
     if not target.exists():

@@ -61,14 +61,21 @@ def split_front_matter(text: str, path: str) -> tuple[FrontMatter, list[Diagnost
     A file that does not start with ``---`` has no front matter (the whole text is
     body). An opening fence that is never closed is an error at the opening line.
     """
-    lines = text.split("\n")
-    if not lines or not _is_fence(lines[0], closing=False):
+    # Line by line from the top: the body (most of the file) is cut off in one slice
+    # instead of being split into lines and joined again.
+    end = text.find("\n")
+    if not _is_fence(text if end == -1 else text[:end], closing=False):
         return FrontMatter(None, 1, 1, text, 1), []
-    for i in range(1, len(lines)):
-        if _is_fence(lines[i], closing=True):
-            yaml_text = "\n".join(lines[1:i]) + "\n"
-            body = "\n".join(lines[i + 1 :])
-            return FrontMatter(yaml_text, 1, 2, body, i + 2), []
+    start = end + 1  # of the YAML's first line
+    pos, number = start, 2  # the line being looked at, and its 1-based number
+    while end != -1:
+        end = text.find("\n", pos)
+        line = text[pos:] if end == -1 else text[pos:end]
+        if _is_fence(line, closing=True):
+            yaml_text = text[start : pos - 1] + "\n"
+            body = "" if end == -1 else text[end + 1 :]
+            return FrontMatter(yaml_text, 1, 2, body, number + 1), []
+        pos, number = end + 1, number + 1
     diag = Diagnostic(
         path, 1, "front matter", "front matter opened with '---' is never closed ('---' or '...')"
     )

@@ -1,0 +1,43 @@
+"""split_front_matter scans for the closing fence without splitting the body into lines:
+it must cut every text exactly where splitting it into lines does."""
+
+from __future__ import annotations
+
+import random
+
+from sitegen.content.frontmatter import FrontMatter, split_front_matter
+from sitegen.errors import Diagnostic
+
+
+def _by_lines(text: str, path: str) -> tuple[FrontMatter, list[Diagnostic]]:
+    """The rule stated line by line, as the module first wrote it."""
+
+    def fence(line: str, closing: bool) -> bool:
+        return line.rstrip() == "---" or (closing and line.rstrip() == "...")
+
+    lines = text.split("\n")
+    if not fence(lines[0], closing=False):
+        return FrontMatter(None, 1, 1, text, 1), []
+    for i in range(1, len(lines)):
+        if fence(lines[i], closing=True):
+            body = "\n".join(lines[i + 1 :])
+            return FrontMatter("\n".join(lines[1:i]) + "\n", 1, 2, body, i + 2), []
+    message = "front matter opened with '---' is never closed ('---' or '...')"
+    return FrontMatter(None, 1, 1, text, 1), [Diagnostic(path, 1, "front matter", message)]
+
+
+PIECES = ["---", "...", "--- ", "----", "a: 1", "", " ", "\u2003", "# T", "x---", "...\t"]
+
+
+def test_same_cut_as_splitting_into_lines() -> None:
+    rng = random.Random(8)
+    texts = ["", "---", "---\n", "---\n---", "---\n---\n", "---\n...", "a\n---\n---\n"]
+    for _ in range(20000):
+        texts.append("\n".join(rng.choice(PIECES) for _ in range(rng.randrange(7))))
+    for text in texts:
+        assert split_front_matter(text, "p.md") == _by_lines(text, "p.md"), repr(text)
+
+
+def test_body_line_counts_from_the_file_top() -> None:
+    fm, diags = split_front_matter("---\ntitle: T\nx: 1\n---\nBody\n", "p.md")
+    assert (fm.yaml, fm.body, fm.body_line, diags) == ("title: T\nx: 1\n", "Body\n", 5, [])
