@@ -186,10 +186,9 @@ def _body_only(
     if not isinstance(result, BuildResult):
         return None
     delta = prepare_delta(source, cache, previous, stamp)
-    if delta is None:
-        return None
-    root = write_delta(delta, cache, previous, out)
-    if root is None:
+    root = write_delta(delta, cache, previous, out) if delta is not None else None
+    if delta is None or root is None:
+        cache.files.complete = True  # the full build walks every folder again
         return None
     for key, work in delta.works.items():
         cache.put_paper(key, work)
