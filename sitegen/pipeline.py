@@ -108,9 +108,10 @@ def output_dir(opts: BuildOptions) -> Path:
 def build(opts: BuildOptions) -> BuildResult:
     """Build the journal in ``opts.source`` into OUT, atomically; raise ContentError on errors.
 
-    With the cache, a build whose inputs did not change returns the last result at once,
-    and any other build re-renders only what changed, hard-linking the rest from the
-    previous OUT into the staging folder; the swap stays atomic either way.
+    With the cache, a build whose inputs did not change returns the last result at once;
+    a build where only paper texts changed takes the body-only rebuild
+    (``sitegen.cache.delta``); any other build re-renders only what changed, hard-linking
+    the rest from the previous OUT into the staging folder. The swap is atomic either way.
     """
     from sitegen.cache.incremental import previous_output, remember_build
     from sitegen.cache.stage import publish
