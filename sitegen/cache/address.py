@@ -12,6 +12,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory
@@ -56,8 +57,29 @@ def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
     return h.digest()
 
 
+def _folder(
+    folder: str, entries: list[tuple[bytes, Node]], memo: AddressMemo, profile: Profile
+) -> tuple[bytes, bytes, int]:
+    """The memo entry of a folder over sorted ``entries``: its node is reused when the
+    memo has the same links for it, else encoded."""
+    links = _links_digest(entries)
+    known = memo.folders.get(folder)
+    if known is not None and known[0] == links:
+        return known
+    node = build_directory(entries, profile)
+    return (links, node.cid, node.tsize)
+
+
 def node_of_bytes(data: bytes, profile: Profile) -> Node:
     return import_stream(io.BytesIO(data), profile)
+
+
+def node_of(content: bytes | Path, profile: Profile) -> Node:
+    """The UnixFS node of a tree entry: bytes in hand, or a file to read."""
+    if isinstance(content, Path):
+        with content.open("rb") as fh:
+            return import_stream(fh, profile)
+    return node_of_bytes(content, profile)
 
 
 def address_nodes(
@@ -87,13 +109,8 @@ def address_nodes(
         if not folder:
             continue
         entries = sorted(children[folder], key=lambda e: e[0])
-        links = _links_digest(entries)
-        known = memo.folders.get(folder)
-        if known is not None and known[0] == links:
-            node = Node(known[1], known[2])
-        else:
-            node = build_directory(entries, profile)
-        seen[folder] = (links, node.cid, node.tsize)
+        seen[folder] = _folder(folder, entries, memo, profile)
+        node = Node(seen[folder][1], seen[folder][2])
         mapping[folder] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), node))
@@ -151,13 +168,8 @@ def readdress(
             memo.folders.pop(folder, None)
             updates[folder] = None
             continue
-        links = _links_digest(entries)
-        known = memo.folders.get(folder)
-        if known is not None and known[0] == links:
-            node = Node(known[1], known[2])
-        else:
-            node = build_directory(entries, profile)
-        memo.folders[folder] = (links, node.cid, node.tsize)
+        memo.folders[folder] = _folder(folder, entries, memo, profile)
+        node = Node(memo.folders[folder][1], memo.folders[folder][2])
         updates[folder] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), node))

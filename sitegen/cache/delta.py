@@ -198,14 +198,13 @@ def _assemble(
     entries: dict[str, tuple[PaperWork, PaperEntry]],
 ) -> Delta | None:
     """Render, index and list the changed files over the previous build's manifest."""
-    from sitegen.cache.address import node_of_bytes
+    from sitegen.cache.address import node_of
     from sitegen.cache.pages import (
         MEMO_TEMPLATES,
         SITE_TEMPLATES,
         paper_fingerprint,
         templates_mention,
     )
-    from sitegen.ipfs.files import import_stream
     from sitegen.ipfs.profiles import get_profile
     from sitegen.pipeline import attestation_files, site_key, theme_environment
     from sitegen.render import feeds
@@ -242,11 +241,7 @@ def _assemble(
 
     def put(path: str, content: bytes | Path, node: Any = None) -> None:
         if node is None:
-            if isinstance(content, Path):
-                with content.open("rb") as fh:
-                    node = import_stream(fh, profile)
-            else:
-                node = node_of_bytes(content, profile)
+            node = node_of(content, profile)
         files[path] = content
         nodes[path] = (node.cid, node.tsize, node.size)
 

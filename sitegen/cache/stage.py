@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache.address import address_nodes, node_of_bytes
+from sitegen.cache.address import address_nodes, node_of
 from sitegen.cache.incremental import spare_manifest
 from sitegen.cache.store import BuildCache
-from sitegen.ipfs.files import Node, import_stream
+from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
 from sitegen.ipfs.site import CIDS_JSON
 from sitegen.output import discard, spare_dir, stage_dir, swap_in, sync_tree, take_spare, write_tree
@@ -103,13 +103,7 @@ def complete_nodes(
     nodes: dict[str, Node] = {}
     for path, content in tree.items():
         node = known.get(path)
-        if node is None:
-            if isinstance(content, Path):
-                with content.open("rb") as fh:
-                    node = import_stream(fh, profile)
-            else:
-                node = node_of_bytes(content, profile)
-        nodes[path] = node
+        nodes[path] = node if node is not None else node_of(content, profile)
     return nodes
 
 

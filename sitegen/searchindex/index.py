@@ -245,14 +245,32 @@ def write_index(
     if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
         return _full(docs, previous)
     hashes = dict(previous.files)
-    changes, had = _shard_changes(docs, previous, changed_ids)
     out: dict[str, bytes] = {}
+    changes, had = _shard_changes(docs, previous, changed_ids)
+    if not _patch_shards(changes, had, hashes, previous_dir, out):
+        return _full(docs, None)  # the previous build's files cannot be trusted: rewrite all
+    for n in sorted({i // CHUNK for i in changed_ids}):
+        out[_chunk_path(n)] = _chunk(docs, n)
+    if any(docs[i].facet_sum != previous.facet_sums[i] for i in changed_ids):
+        out.update(facet_files(docs, f"{INDEX_DIR}/"))
+    return _finish(out, hashes, previous, len(docs)), _state(docs, hashes)
+
+
+def _patch_shards(
+    changes: dict[str, dict[int, dict[str, int]]],
+    had: dict[str, list[int]],
+    hashes: dict[str, str],
+    previous_dir: Path,
+    out: dict[str, bytes],
+) -> bool:
+    """Patch each shard in ``changes`` into ``out`` (a shard left empty leaves ``hashes``);
+    False when a previous shard fails its check."""
     for key in sorted(changes):
         path = _shard_path(key)
         if path in hashes:
             data = _read_checked(previous_dir, path, hashes[path])
-            if data is None:  # the previous build's files cannot be trusted: rewrite all
-                return _full(docs, None)
+            if data is None:
+                return False
         else:
             data = b"{}"
         patched = patch_shard(data, changes[key], had.get(key, ()))
@@ -260,12 +278,16 @@ def write_index(
             del hashes[path]
         else:
             out[path] = patched
-    for n in sorted({i // CHUNK for i in changed_ids}):
-        out[_chunk_path(n)] = _chunk(docs, n)
-    if any(docs[i].facet_sum != previous.facet_sums[i] for i in changed_ids):
-        out.update(facet_files(docs, f"{INDEX_DIR}/"))
+    return True
+
+
+def _finish(
+    out: dict[str, bytes], hashes: dict[str, str], previous: IndexState, count: int
+) -> IndexFiles:
+    """Add ``meta.json`` to the made files ``out``, record their hashes, and sort every file
+    into changed (bytes differ from ``previous``), unchanged and removed."""
     live = {_key_of(p) for p in set(hashes).union(out) if p.startswith(SHARD_PREFIX)}
-    out[META_PATH] = _meta(len(docs), sorted(live))
+    out[META_PATH] = _meta(count, sorted(live))
     old = dict(previous.files)
     changed: dict[str, bytes] = {}
     for path, data in out.items():
@@ -274,7 +296,7 @@ def write_index(
             changed[path] = data
     unchanged = tuple(sorted(p for p in hashes if p not in changed))
     removed = tuple(sorted(set(old) - set(hashes)))
-    return IndexFiles(dict(sorted(changed.items())), unchanged, removed), _state(docs, hashes)
+    return IndexFiles(dict(sorted(changed.items())), unchanged, removed)
 
 
 def patch_index(
@@ -299,19 +321,8 @@ def patch_index(
     hashes = dict(previous.files)
     out: dict[str, bytes] = {}
     changes, had = _shard_changes(changed, previous, ids)
-    for key in sorted(changes):
-        path = _shard_path(key)
-        if path in hashes:
-            data = _read_checked(previous_dir, path, hashes[path])
-            if data is None:
-                return None
-        else:
-            data = b"{}"
-        patched = patch_shard(data, changes[key], had.get(key, ()))
-        if patched is None:
-            del hashes[path]
-        else:
-            out[path] = patched
+    if not _patch_shards(changes, had, hashes, previous_dir, out):
+        return None
     for n in sorted({i // CHUNK for i in ids}):
         path = _chunk_path(n)
         data = _read_checked(previous_dir, path, hashes.get(path, ""))
@@ -323,16 +334,7 @@ def patch_index(
                 d = changed[i]
                 records[i - n * CHUNK] = [d.url, d.title, d.authors, d.meta, d.excerpt]
         out[path] = _json(records)
-    live = {_key_of(p) for p in set(hashes).union(out) if p.startswith(SHARD_PREFIX)}
-    out[META_PATH] = _meta(len(previous.urls), sorted(live))
-    old = dict(previous.files)
-    result: dict[str, bytes] = {}
-    for path, data in out.items():
-        hashes[path] = _sha(data)
-        if old.get(path) != hashes[path]:
-            result[path] = data
-    unchanged = tuple(sorted(p for p in hashes if p not in result))
-    removed = tuple(sorted(set(old) - set(hashes)))
+    files = _finish(out, hashes, previous, len(previous.urls))
     digests, keys, sums = (
         list(previous.digests),
         list(previous.shard_keys),
@@ -349,4 +351,4 @@ def patch_index(
         previous.facet_sums,
         tuple(sorted(hashes.items())),
     )
-    return IndexFiles(dict(sorted(result.items())), unchanged, removed), state
+    return files, state
