@@ -8,10 +8,10 @@ end in ``index.html`` for the same reason: ``file://`` has no directory index.
 from __future__ import annotations
 
 import posixpath
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -324,62 +324,86 @@ def render_site(
     return SiteRenderer(site, env, css).render_all(rendered_pages)
 
 
-def is_paper_page(page_path: str) -> bool:
-    """``papers/<slug>/index.html``, the paper pages."""
-    return (
-        page_path.startswith("papers/")
-        and page_path.count("/") == 2
-        and (page_path.endswith("/index.html"))
-        and page_path != "papers/page/index.html"
-    )
+FEED = "feed.xml"
+"""The page the site-wide files (feeds, sitemap, robots.txt) go with: always the parent's,
+since the sitemap needs every page's path and the parent lists them all."""
 
 
-CHILD_AUTHOR_SHARE = (2, 5)
-"""The child also takes two author pages in five (by a hash of their paths)."""
+class PageClaims:
+    """Splits one page walk between two processes as they go, so both finish together.
 
-
-def child_share(page_path: str) -> bool:
-    """The pages :func:`render_split` gives the other process: about half the work.
-
-    Author pages are most of the listing pages (some three per paper), so the child
-    takes the paper pages plus two fifths of the author pages: measured at 1k papers,
-    paper pages alone were under a third of the rendering CPU time. A hash, not a
-    count, so both processes agree page by page.
+    Both processes walk the same pages in the same order. Every ``RUN`` new pages make a
+    run; the first process to reach a run takes it (a counter in shared memory, under its
+    lock), the other lists those pages and moves on. A page keeps the answer it got first,
+    however often it is asked about. Page costs vary by kind, by theme and with the file
+    system's mood (writing a page is mostly kernel time), which a fixed split measured on
+    one journal cannot follow; this one needs no measuring.
     """
-    if is_paper_page(page_path):
-        return True
-    return (
-        page_path.startswith("authors/")
-        and page_path != "authors/index.html"
-        and zlib.crc32(page_path.encode()) % CHILD_AUTHOR_SHARE[1] < CHILD_AUTHOR_SHARE[0]
-    )
+
+    RUN = 32
+
+    def __init__(self, context: Any) -> None:
+        self._next = context.Value("q", 0)
+        """The first run nobody has taken yet (shared by the two processes)."""
+        self._decided: dict[str, bool] = {}
+        self._count = 0
+        self._run = -1
+        self._taken = False
+
+    def mine(self, page_path: str) -> bool:
+        """Does this process render ``page_path``? (Per process: each forked copy asks.)"""
+        decided = self._decided.get(page_path)
+        if decided is not None:
+            return decided
+        run = self._count // self.RUN
+        self._count += 1
+        if run != self._run:
+            with self._next.get_lock():
+                self._taken = self._next.value == run
+                if self._taken:
+                    self._next.value = run + 1
+            self._run = run
+        self._decided[page_path] = self._taken
+        return self._taken
 
 
 def render_split(
     renderer: SiteRenderer,
     rendered_pages: dict[str, str],
-    child_pages: Callable[[str], bool] = child_share,
+    child_pages: Callable[[str], bool] | None = None,
 ) -> dict[str, bytes | Path]:
     """``renderer.render_all`` in two processes writing into the renderer's sink.
 
-    A forked child renders the pages ``child_pages`` picks (by default
-    :func:`child_share`, about half the work) while this process renders the rest; forking shares the site
-    model without pickling it, and only the child's page nodes come back. Both walk every
-    page in the same order, so keys, reuse decisions and the page list are the same as a
-    single-process render; the sink's bytes are too.
+    A forked child renders about half the pages while this process renders the rest,
+    split as they go (:class:`PageClaims`), or by ``child_pages`` when given; forking
+    shares the site model without pickling it, and only the child's page nodes come back.
+    Both walk every page in the same order, so keys, reuse decisions and the page list
+    are the same as a single-process render; the sink's bytes are too.
     """
     import multiprocessing
 
     if renderer.sink is None:
         raise ValueError("render_split needs a sink folder")
     context = multiprocessing.get_context("fork")
+    theirs: Callable[[str], bool]
+    mine_in_child: Callable[[str], bool]
+    if child_pages is None:
+        claims = PageClaims(context)
+
+        def theirs(page_path: str) -> bool:
+            return page_path != FEED and not claims.mine(page_path)
+
+        def mine_in_child(page_path: str) -> bool:
+            return page_path != FEED and claims.mine(page_path)
+    else:
+        theirs = mine_in_child = child_pages
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
-        target=_render_child, args=(renderer, rendered_pages, child_pages, send), daemon=True
+        target=_render_child, args=(renderer, rendered_pages, mine_in_child, send), daemon=True
     )
     child.start()
     send.close()
-    renderer.others = child_pages
+    renderer.others = theirs
     try:
         tree = renderer.render_all(rendered_pages)
         try:
