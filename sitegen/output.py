@@ -33,37 +33,48 @@ def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -
     source file would let later edits of that file leak into OUT. A ``Path`` entry that
     already is its target (a page rendered straight into ``dest``) is left as it is.
     """
-    made: set[Path] = set()
+    made: set[str] = set()
     prefix = f"{link_from}{os.sep}" if link_from is not None else None
+    root = f"{dest}/"  # tree paths are POSIX
     for rel in sorted(tree):
-        target = dest / _safe_rel(rel)
-        parent = target.parent
-        if parent not in made:
-            parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
         content = tree[rel]
+        target = root + rel
+        if isinstance(content, Path) and str(content) == target:
+            continue  # written in place already: by far the most entries of a cold build
+        _check_rel(rel)
+        parent = target.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         if isinstance(content, Path):
-            if content == target:
-                continue
             if prefix is not None and str(content).startswith(prefix):
                 _link_file(content, target)
             else:
                 _copy_file(content, target)
         else:
-            target.write_bytes(content)
+            with open(target, "wb") as fh:
+                fh.write(content)
     return len(tree)
 
 
-def _copy_file(src: Path, dst: Path) -> None:
+def _copy_file(src: Path, dst: str) -> None:
     """Copy bytes; a hard link would be cheaper but lets edits to the source leak into OUT."""
     shutil.copyfile(src, dst)
 
 
-def _link_file(src: Path, dst: Path) -> None:
+def _link_file(src: Path, dst: str) -> None:
     try:
         os.link(src, dst)
     except OSError:
         shutil.copyfile(src, dst)
+
+
+def _check_rel(rel: str) -> None:
+    """``_safe_rel`` without building a path: ``rel`` must stay inside the folder."""
+    if not rel or rel.startswith("/") or rel == ".." or rel.startswith("../"):
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+    if "/../" in rel or rel.endswith("/.."):
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
 
 
 def _safe_rel(rel: str) -> PurePosixPath:
