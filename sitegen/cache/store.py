@@ -156,6 +156,9 @@ class FileDigests:
 def tree_signature(root: Path, skip: set[str]) -> str:
     """A hash of every path, size, mtime and inode below ``root``: the no-change test.
 
+    Folders are not stat-ed (a syscall each): what a folder holds is in the listing, and
+    its files' stats are taken one by one; its name, kind and inode come from the listing.
+
     ``skip`` holds absolute folder paths not to enter (OUT, the cache, ``.git``).
     """
     parts: list[str] = []
@@ -169,10 +172,12 @@ def tree_signature(root: Path, skip: set[str]) -> str:
         for entry in scan:
             if entry.path in skip:
                 continue
+            if entry.is_dir(follow_symlinks=False):  # its entries are listed: no stat needed
+                parts.append(f"{entry.path}:d:{entry.inode()}")
+                stack.append(entry.path)
+                continue
             st = entry.stat(follow_symlinks=False)
             parts.append(f"{entry.path}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
     return sha256_hex(*parts)
 
 
@@ -191,11 +196,11 @@ def folder_signatures(root: Path, skip: set[str]) -> dict[str, str]:
     for entry in scan:
         if entry.path in skip:
             continue
-        st = entry.stat(follow_symlinks=False)
-        own = f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
         if entry.is_dir(follow_symlinks=False):
-            own += ":" + tree_signature(Path(entry.path), skip)
-        found[entry.name] = own
+            found[entry.name] = f"d:{entry.inode()}:{tree_signature(Path(entry.path), skip)}"
+        else:
+            st = entry.stat(follow_symlinks=False)
+            found[entry.name] = f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
     return found
 
 
