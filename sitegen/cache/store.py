@@ -221,6 +221,8 @@ class BuildCache:
         self._names = False
         self._math: dict[str, MathResult] | None = None
         self._math_loaded = 0
+        self._shared_math = False
+        """The math cache came from the user's cache, which ``save`` then updates."""
         self._load()
 
     def _load(self) -> None:
@@ -280,15 +282,17 @@ class BuildCache:
 
         Keyed by the formula alone (``math.math_key``): the code fingerprint is checked at
         load, so a new latex2mathml or sitegen never reuses an old conversion. Read from
-        the journal's cache and from the user's (:func:`user_cache_dir`), so a cold build
-        (no ``.sitegen/``) on a machine that built before still finds its formulas.
+        the journal's cache, or when that has none (a cold build: no ``.sitegen/``) from
+        the user's (:func:`user_cache_dir`), so a machine that built before still finds
+        its formulas; ``save`` then writes both. A journal with its own cache (most
+        rebuilds) neither reads nor writes the user's.
         """
         if self._math is None:
-            self._math = {}
+            self._math = _read_math(self.dir / "math.pickle")
             shared = user_cache_dir()
-            for folder in (shared, self.dir):
-                if folder is not None:
-                    self._math.update(_read_math(folder / "math.pickle"))
+            if not self._math and shared is not None:
+                self._math = _read_math(shared / "math.pickle")
+                self._shared_math = True
             self._math_loaded = len(self._math)
         return self._math
 
@@ -341,7 +345,7 @@ class BuildCache:
             data = pickle.dumps(stored, pickle.HIGHEST_PROTOCOL)
             _atomic_write(self.dir / "math.pickle", data)
             shared = user_cache_dir()
-            if shared is not None:
+            if shared is not None and self._shared_math:
                 try:
                     shared.mkdir(parents=True, exist_ok=True)
                     _atomic_write(shared / "math.pickle", data)
