@@ -7,12 +7,7 @@ the output depend on heuristics that change between Pygments releases.
 from __future__ import annotations
 
 import html
-
-from pygments import highlight  # type: ignore[import-untyped]
-from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
-from pygments.lexer import Lexer  # type: ignore[import-untyped]
-from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
-from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+from typing import Any
 
 
 class Highlighter:
@@ -21,16 +16,21 @@ class Highlighter:
     Building an ``HtmlFormatter`` (it compiles a style sheet) and looking a lexer up by
     name cost more than highlighting a typical paper's snippet, so one highlighter lives
     as long as the parser that holds it (one per process) and makes each only once.
-    Both are used read-only: Pygments keeps no per-call state in them.
+    Both are used read-only: Pygments keeps no per-call state in them. Pygments itself is
+    imported on the first block with a language: a rebuild whose code blocks all come
+    from the fragment cache (``markdown._render_fence``) never loads it.
     """
 
     def __init__(self) -> None:
-        self._formatter = HtmlFormatter(nowrap=True)
-        self._lexers: dict[str, Lexer | None] = {}
+        self._formatter: Any = None
+        self._lexers: dict[str, Any] = {}
         """Language name -> its lexer, or None for a name Pygments does not know."""
 
-    def _lexer(self, name: str) -> Lexer | None:
+    def _lexer(self, name: str) -> Any:
         if name not in self._lexers:
+            from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+            from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
             try:
                 lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False)
             except ClassNotFound:
@@ -46,6 +46,12 @@ class Highlighter:
         if lexer is None:
             body = html.escape(code, quote=False)
         else:
+            from pygments import highlight  # type: ignore[import-untyped]
+
+            if self._formatter is None:
+                from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+
+                self._formatter = HtmlFormatter(nowrap=True)
             body = highlight(code, lexer, self._formatter)
         return f'<pre class="highlight"><code{cls}>{body}</code></pre>\n'
 
@@ -57,4 +63,6 @@ def highlight_code(code: str, lang: str, attrs: str = "") -> str:
 
 def highlight_css(style: str = "default", selector: str = ".highlight") -> str:
     """The stylesheet for the classes ``highlight_code`` emits (for the theme's assets)."""
+    from pygments.formatters import HtmlFormatter
+
     return str(HtmlFormatter(style=style).get_style_defs(selector))
