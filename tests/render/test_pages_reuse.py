@@ -9,8 +9,10 @@ import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import pytest
 from markupsafe import Markup
 
 from sitegen.render.reuse import FragmentMemo, LinkMemo, PageLinks
@@ -219,3 +221,32 @@ def test_a_typo_still_fails_the_render(tmp_path: Path) -> None:
     env = make_environment(resolve_theme(tmp_path, "default", "sitegen.yaml"))
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ nope }}").render()
+
+
+def test_the_demo_site_is_the_same_with_every_memo_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default templates' memo keys name everything their blocks read: rendering
+    every fragment and card afresh on every page gives the same site, byte for byte."""
+    import shutil
+
+    from sitegen.pipeline import BuildOptions, build
+    from sitegen.render.reuse import FragmentMemo
+
+    repo = Path(__file__).resolve().parents[2]
+    source = tmp_path / "demo"
+    source.mkdir()
+    shutil.copy(repo / "sitegen.yaml", source / "sitegen.yaml")
+    shutil.copytree(repo / "content", source / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    memoised = build(BuildOptions(source=source, output=tmp_path / "a", cache=False))
+
+    def afresh(self: FragmentMemo, key: object, rel: object, render: Any) -> Any:
+        return render()
+
+    monkeypatch.setattr(FragmentMemo, "fragment", afresh)
+    plain = build(BuildOptions(source=source, output=tmp_path / "b", cache=False))
+    assert memoised.root == plain.root
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*.html")}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*.html")}
+    assert a == b and len(a) > 40
