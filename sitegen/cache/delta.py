@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen.cache.incremental import PAPERS_DIR, Fingerprint
+from sitegen.cache.incremental import PAPERS_DIR, Fingerprint, Flat
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.content.discover import PAPER_FILE
 
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 
 DELTA_MAX = 32
 """Changed papers a body-only rebuild takes on; more go through the full build."""
-
-Flat = tuple[bytes, int, int]
-"""A UnixFS node as the cache stores it: ``(cid, tsize, size)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,11 +265,9 @@ def _assemble(
         put("feed.json", feeds.json_feed(feed_site))
     doc_ids = {url: i for i, url in enumerate(state.urls)}
     changed_docs = {}
-    for _, entry in entries.values():
-        if entry.url not in doc_ids:
-            return None
     for work, entry in entries.values():
-        assert work.search is not None
+        if entry.url not in doc_ids or work.search is None:
+            return None
         changed_docs[doc_ids[entry.url]] = work.search
     patched = patch_index(state, previous, changed_docs)
     if patched is None:

@@ -227,13 +227,11 @@ class BuildCache:
 
     def _load(self) -> None:
         path = self.dir / "state.pickle"
-        try:
-            with path.open("rb") as fh:
-                state = pickle.load(fh)
-        except FileNotFoundError:
+        if not path.exists():
             return
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            log.warning("ignoring unreadable build cache %s: %s", path, exc)
+        state = _read_pickle(path)
+        if state is None:
+            log.warning("ignoring unreadable build cache %s", path)
             return
         if not isinstance(state, dict) or state.get("format") != FORMAT:
             return
@@ -241,15 +239,14 @@ class BuildCache:
             return
         try:
             bulk = marshal.loads(state["bulk"])
-        except (ValueError, EOFError, TypeError) as exc:
+            memo, keys, pages, last = bulk["files"], bulk["paper_keys"], bulk["pages"], bulk["last"]
+            generation, index = bulk["pack"]
+            last = {**state["last"], **last}
+        except (ValueError, EOFError, TypeError, KeyError) as exc:
             log.warning("ignoring unreadable build cache %s: %s", path, exc)
             return
-        self.files.memo = bulk["files"]
-        self.paper_keys = bulk["paper_keys"]
-        self.pages = bulk["pages"]
-        self.last = state["last"]
-        self.last.update(bulk["last"])
-        self.pack.generation, self.pack.index = bulk["pack"]
+        self.files.memo, self.paper_keys, self.pages, self.last = memo, keys, pages, last
+        self.pack.generation, self.pack.index = generation, index
 
     def address_memo(self, *, names: bool = True) -> AddressMemo:
         """The folder/CID memo of the last build, shared by this build's addressing.

@@ -462,3 +462,27 @@ def test_a_cold_build_reuses_formulas_from_the_shared_user_cache(
     monkeypatch.setenv("SITEGEN_CACHE_DIR", "off")
     assert user_cache_dir() is None
     assert BuildCache(tmp_path / "nowhere").math_cache() == {}
+
+
+def test_a_damaged_cache_state_or_shared_cache_never_fails_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is only speed: garbage in it, or a per-user cache path that is a file,
+    gives the same site as no cache."""
+    import pickle
+
+    from sitegen.cache.store import FORMAT
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(not_a_folder))
+    source = make_journal(tmp_path / "j")
+    ref, ref_tree = fresh(source, tmp_path)
+    state = source / ".sitegen" / "cache" / "state.pickle"
+    broken_bulk = {"format": FORMAT, "python": sys.version, "bulk": b"\x00garbage", "last": {}}
+    for damage in (b"not a pickle", pickle.dumps(broken_bulk), pickle.dumps({"format": FORMAT})):
+        cached(source, tmp_path / "public")
+        state.write_bytes(damage)
+        result, tree = cached(source, tmp_path / "public")
+        assert result.root == ref.root
+        assert_same(tree, ref_tree)
