@@ -338,7 +338,7 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
         meta=" · ".join(where),
         abstract_text=render.abstract_text,
         keywords=paper.keywords,
-        body_text=html_to_text(render.body.html),
+        body_text=html_to_text(render.body.html, collapse=False),  # see make_doc
         volume=volume,
         subjects=paper.keywords,
     )

@@ -101,8 +101,15 @@ class SearchDoc:
 
 
 def excerpt_of(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """The start of ``text`` cut at a word boundary, with an ellipsis when cut."""
-    text = " ".join(text.split())
+    """The start of ``text`` cut at a word boundary, with an ellipsis when cut.
+
+    Whitespace is collapsed first, but only in a prefix long enough to decide the cut:
+    a body's text can be tens of kilobytes. Collapsing ``text[:n]`` gives a prefix of
+    collapsing all of ``text`` (its last word may be cut short), and the excerpt depends
+    only on the first ``limit + 1`` characters of the collapsed text.
+    """
+    head = " ".join(text[: 2 * limit + 2].split())
+    text = head if len(head) > limit else " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
@@ -136,7 +143,8 @@ def make_doc(
     volume: str = "",
     subjects: Sequence[str] | None = None,
 ) -> SearchDoc:
-    """The search entry of one paper; texts are plain (see ``html_to_text``).
+    """The search entry of one paper; texts are plain (see ``html_to_text``), their
+    whitespace need not be collapsed (neither the terms nor the excerpt depend on it).
 
     ``volume`` and ``subjects`` are facet values for the search filters; subjects default
     to ``keywords`` (the journal's subject pages are its keywords). Each author in

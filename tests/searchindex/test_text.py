@@ -58,6 +58,17 @@ def test_html_to_text_keeps_block_boundaries_apart() -> None:
     )
 
 
+def test_html_to_text_uncollapsed_has_the_same_tokens_and_words() -> None:
+    html = (
+        "<h2>Intro\u00a0 x</h2>\n\n<p>We  use\t<em>con</em>tent &amp;\n"
+        '<math display="block"><mi>x</mi></math>  Σύνολο ΟΔΟΣ end.</p>\n<ul><li>a</li></ul>'
+    )
+    raw = html_to_text(html, collapse=False)
+    assert raw != html_to_text(html)
+    assert " ".join(raw.split()) == html_to_text(html)
+    assert token_counts(raw) == token_counts(html_to_text(html))
+
+
 def make(**overrides: object) -> SearchDoc:
     fields: dict[str, object] = {
         "url": "papers/a/",
@@ -89,6 +100,18 @@ def test_excerpt_is_the_start_of_the_abstract_cut_at_a_word() -> None:
     doc = make(abstract_text=long)
     assert len(doc.excerpt) <= EXCERPT_CHARS + 1 and doc.excerpt.endswith("word…")
     assert make(abstract_text="", body_text="Body text here").excerpt == "Body text here"
+
+
+def test_excerpt_collapses_whitespace_however_it_is_spread() -> None:
+    words = [f"w{i}" + "x" * (i % 7) for i in range(150)]
+    for gaps in (" ", "  \n\t ", " " * 40):
+        for lead in ("", "   ", " " * 700):
+            text = lead + gaps.join(words) + gaps
+            expected = make(abstract_text=" ".join(words)).excerpt
+            assert make(abstract_text=text).excerpt == expected
+            assert make(abstract_text="", body_text=text).excerpt == expected
+    assert make(abstract_text="", body_text=" " * 900 + "short").excerpt == "short"
+    assert make(abstract_text="a" * 700).excerpt == "a" * EXCERPT_CHARS + "…"
 
 
 def test_digest_changes_with_every_field_and_only_then() -> None:
