@@ -21,10 +21,10 @@ import sitegen
 from sitegen.cache.store import (
     BuildCache,
     code_fingerprint,
-    folder_signatures,
     sha256_hex,
     tree_signature,
 )
+from sitegen.cache.walk import SignatureWalk
 from sitegen.gitinfo import last_commit
 
 if TYPE_CHECKING:
@@ -60,23 +60,35 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
     The clock enters only as the build timestamp sources (``SOURCE_DATE_EPOCH``, the
     last git commit), exactly what ``build_time`` reads.
     """
-    skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
-    skip |= {
-        str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
-    }
-    papers = source / PAPERS_DIR
-    frame = sha256_hex(
-        code_fingerprint(),
-        tree_signature(_builtin_themes(), set()),
-        tree_signature(source, skip | {str(papers)}),
-        os.getcwd(),
-        repr(sorted(options.items())),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        _git_head(source),
-    )
-    signatures = folder_signatures(papers, skip)
-    whole = sha256_hex(frame, *(f"{name}/{sig}" for name, sig in signatures.items()))
-    return Fingerprint(whole, frame, signatures)
+    return PendingFingerprint(source, out, options).finish()
+
+
+class PendingFingerprint:
+    """:func:`build_fingerprint`, begun now: the paper folders' walk starts in a forked
+    helper (``sitegen.cache.walk``), so the caller can load the cache meanwhile."""
+
+    def __init__(self, source: Path, out: Path, options: Mapping[str, object]) -> None:
+        skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
+        skip |= {
+            str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
+        }
+        self._source, self._skip, self._options = source, skip, options
+        self._papers = SignatureWalk(source / PAPERS_DIR, skip)
+
+    def finish(self) -> Fingerprint:
+        source, skip = self._source, self._skip
+        frame = sha256_hex(
+            code_fingerprint(),
+            tree_signature(_builtin_themes(), set()),
+            tree_signature(source, skip | {str(source / PAPERS_DIR)}),
+            os.getcwd(),
+            repr(sorted(self._options.items())),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+            _git_head(source),
+        )
+        signatures = self._papers.finish()
+        whole = sha256_hex(frame, *(f"{name}/{sig}" for name, sig in signatures.items()))
+        return Fingerprint(whole, frame, signatures)
 
 
 def _builtin_themes() -> Path:

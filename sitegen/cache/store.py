@@ -181,29 +181,6 @@ def tree_signature(root: Path, skip: set[str]) -> str:
     return sha256_hex(*parts)
 
 
-def folder_signatures(root: Path, skip: set[str]) -> dict[str, str]:
-    """``tree_signature`` of each entry of ``root`` (a file: its own stat), by name.
-
-    The paper folders' signatures: a rebuild re-reads only the folders whose signature
-    changed (``sitegen.cache.delta``), where a whole-journal signature only says that
-    something did.
-    """
-    try:
-        scan = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return {}
-    found: dict[str, str] = {}
-    for entry in scan:
-        if entry.path in skip:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            found[entry.name] = f"d:{entry.inode()}:{tree_signature(Path(entry.path), skip)}"
-        else:
-            st = entry.stat(follow_symlinks=False)
-            found[entry.name] = f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-    return found
-
-
 class BuildCache:
     """Read once at the start of a build, written once after a successful swap."""
 
