@@ -211,6 +211,7 @@ def _body_only(
         frame=stamp.frame,
         papers=stamp.papers,
         delta=last.get("delta"),
+        changed=delta.changed,
     )
     return result
 

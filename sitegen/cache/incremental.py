@@ -154,6 +154,7 @@ def remember_build(
     frame: str = "",
     papers: Mapping[str, str] | None = None,
     delta: object = None,
+    changed: set[str] | None = None,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
@@ -162,11 +163,13 @@ def remember_build(
     ``spare_*`` for the next build to sync from. ``manifest`` maps
     every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
     ``frame``, ``papers`` (the paper folders' signatures, ``Fingerprint``) and ``delta``
-    are what the next body-only rebuild starts from (``sitegen.cache.delta``).
+    are what the next body-only rebuild starts from (``sitegen.cache.delta``), which
+    also says which paths ``changed`` since the last build (so the spare's difference is
+    found among those alone).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    flat = {
+    flat: dict[str, Flat] = {
         path: n if isinstance(n, tuple) else (n.cid, n.tsize, n.size)
         for path, n in manifest.items()
     }
@@ -178,7 +181,7 @@ def remember_build(
         "out_sig": out_signature(out),
         "manifest": flat,
         "address": (memo.profile, memo.folders),
-        "spare_diff": _spare_diff(old["manifest"], flat) if spare_ok else None,
+        "spare_diff": _spare_diff(old["manifest"], flat, changed) if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,
         "frame": frame,
@@ -195,11 +198,16 @@ def remember_build(
 
 
 def _spare_diff(
-    spare: Mapping[str, Flat], manifest: Mapping[str, Flat]
+    spare: Mapping[str, Flat], manifest: Mapping[str, Flat], changed: set[str] | None = None
 ) -> tuple[dict[str, Flat], tuple[str, ...]]:
     """The spare tree's manifest as its difference from ``manifest``: the nodes it has
     that differ, and the paths it lacks. Two builds apart, the trees are mostly equal;
-    storing both in full doubled the biggest part of the cache state."""
+    storing both in full doubled the biggest part of the cache state. ``changed``, when
+    known, holds every path where the two differ: only those are compared."""
+    if changed is not None:
+        paths = sorted(changed)
+        differ = {p: spare[p] for p in paths if p in spare and manifest.get(p) != spare[p]}
+        return differ, tuple(p for p in paths if p in manifest and p not in spare)
     differ = {p: n for p, n in spare.items() if manifest.get(p) != n}
     return differ, tuple(p for p in manifest if p not in spare)
 
