@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache.incremental import Fingerprint, build_fingerprint, unchanged_result
+from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged_result
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
 from sitegen.gitinfo import last_commit
@@ -120,10 +120,12 @@ def build(opts: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     source = opts.source.resolve()
     out = output_dir(opts)
+    # The inputs' stat walk runs beside the cache load (a forked helper): both are needed.
+    pending = PendingFingerprint(source, out, _option_items(opts)) if opts.cache else None
     cache = BuildCache(source) if opts.cache else None
     stamp = Fingerprint("", "", {})
-    if cache is not None:
-        stamp = build_fingerprint(source, out, _option_items(opts))
+    if cache is not None and pending is not None:
+        stamp = pending.finish()
         done = unchanged_result(cache, stamp.whole, out)
         if isinstance(done, BuildResult):
             return replace(done, seconds=time.perf_counter() - started)
@@ -209,6 +211,7 @@ def _body_only(
         frame=stamp.frame,
         papers=stamp.papers,
         delta=last.get("delta"),
+        changed=delta.changed,
     )
     return result
 

@@ -21,10 +21,10 @@ import sitegen
 from sitegen.cache.store import (
     BuildCache,
     code_fingerprint,
-    folder_signatures,
     sha256_hex,
     tree_signature,
 )
+from sitegen.cache.walk import SignatureWalk
 from sitegen.gitinfo import last_commit
 
 if TYPE_CHECKING:
@@ -60,23 +60,35 @@ def build_fingerprint(source: Path, out: Path, options: Mapping[str, object]) ->
     The clock enters only as the build timestamp sources (``SOURCE_DATE_EPOCH``, the
     last git commit), exactly what ``build_time`` reads.
     """
-    skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
-    skip |= {
-        str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
-    }
-    papers = source / PAPERS_DIR
-    frame = sha256_hex(
-        code_fingerprint(),
-        tree_signature(_builtin_themes(), set()),
-        tree_signature(source, skip | {str(papers)}),
-        os.getcwd(),
-        repr(sorted(options.items())),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-        _git_head(source),
-    )
-    signatures = folder_signatures(papers, skip)
-    whole = sha256_hex(frame, *(f"{name}/{sig}" for name, sig in signatures.items()))
-    return Fingerprint(whole, frame, signatures)
+    return PendingFingerprint(source, out, options).finish()
+
+
+class PendingFingerprint:
+    """:func:`build_fingerprint`, begun now: the paper folders' walk starts in a forked
+    helper (``sitegen.cache.walk``), so the caller can load the cache meanwhile."""
+
+    def __init__(self, source: Path, out: Path, options: Mapping[str, object]) -> None:
+        skip = {str(out), str(source / ".sitegen"), str(source / ".git")}
+        skip |= {
+            str(p) for p in out.parent.glob(f".{out.name}.*") if p.name.startswith(f".{out.name}.")
+        }
+        self._source, self._skip, self._options = source, skip, options
+        self._papers = SignatureWalk(source / PAPERS_DIR, skip)
+
+    def finish(self) -> Fingerprint:
+        source, skip = self._source, self._skip
+        frame = sha256_hex(
+            code_fingerprint(),
+            tree_signature(_builtin_themes(), set()),
+            tree_signature(source, skip | {str(source / PAPERS_DIR)}),
+            os.getcwd(),
+            repr(sorted(self._options.items())),
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+            _git_head(source),
+        )
+        signatures = self._papers.finish()
+        whole = sha256_hex(frame, *(f"{name}/{sig}" for name, sig in signatures.items()))
+        return Fingerprint(whole, frame, signatures)
 
 
 def _builtin_themes() -> Path:
@@ -142,6 +154,7 @@ def remember_build(
     frame: str = "",
     papers: Mapping[str, str] | None = None,
     delta: object = None,
+    changed: set[str] | None = None,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
@@ -150,11 +163,13 @@ def remember_build(
     ``spare_*`` for the next build to sync from. ``manifest`` maps
     every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
     ``frame``, ``papers`` (the paper folders' signatures, ``Fingerprint``) and ``delta``
-    are what the next body-only rebuild starts from (``sitegen.cache.delta``).
+    are what the next body-only rebuild starts from (``sitegen.cache.delta``), which
+    also says which paths ``changed`` since the last build (so the spare's difference is
+    found among those alone).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    flat = {
+    flat: dict[str, Flat] = {
         path: n if isinstance(n, tuple) else (n.cid, n.tsize, n.size)
         for path, n in manifest.items()
     }
@@ -166,7 +181,7 @@ def remember_build(
         "out_sig": out_signature(out),
         "manifest": flat,
         "address": (memo.profile, memo.folders),
-        "spare_diff": _spare_diff(old["manifest"], flat) if spare_ok else None,
+        "spare_diff": _spare_diff(old["manifest"], flat, changed) if spare_ok else None,
         "spare_sig": old.get("out_sig") if spare_ok else None,
         "search_state": search_state,
         "frame": frame,
@@ -183,11 +198,16 @@ def remember_build(
 
 
 def _spare_diff(
-    spare: Mapping[str, Flat], manifest: Mapping[str, Flat]
+    spare: Mapping[str, Flat], manifest: Mapping[str, Flat], changed: set[str] | None = None
 ) -> tuple[dict[str, Flat], tuple[str, ...]]:
     """The spare tree's manifest as its difference from ``manifest``: the nodes it has
     that differ, and the paths it lacks. Two builds apart, the trees are mostly equal;
-    storing both in full doubled the biggest part of the cache state."""
+    storing both in full doubled the biggest part of the cache state. ``changed``, when
+    known, holds every path where the two differ: only those are compared."""
+    if changed is not None:
+        paths = sorted(changed)
+        differ = {p: spare[p] for p in paths if p in spare and manifest.get(p) != spare[p]}
+        return differ, tuple(p for p in paths if p in manifest and p not in spare)
     differ = {p: n for p, n in spare.items() if manifest.get(p) != n}
     return differ, tuple(p for p in manifest if p not in spare)
 

@@ -1,7 +1,8 @@
 """The on-disk cache state: file digests, per-paper work, page keys and the last build.
 
 Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (digests, keys, the last build's
-manifest, folder nodes and search state: ~6 MB at 1k papers), ``names.pickle`` (CID
+manifest, folder nodes and search state: ~6 MB at 1k papers), ``journal.pickle`` (what
+body-only rebuilds changed since, ``sitegen.cache.journal``), ``names.pickle`` (CID
 strings, read and written by full builds only), ``papers.<n>.pack`` (one
 :class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``math.pickle``
 (TeX -> MathML conversions, read only by builds that render a paper; also kept per user,
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sitegen
+from sitegen.cache.journal import Loaded, apply_journal, next_journal, remember_loaded, state_dicts
 from sitegen.cache.pack import PaperPack
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ BULK_LAST = frozenset({"manifest", "address", "spare_diff", "paper_signatures"})
 """Parts of the last build's record that hold only str/bytes/int/tuple/dict: with the
 digests, keys and page keys they are written with ``marshal``, 3-5x faster than pickle
 for these shapes (measured on the 10k-paper state), which a rebuild pays on every save."""
+JOURNAL = "journal.pickle"
+"""What rebuilds changed since ``state.pickle`` was written (``sitegen.cache.journal``)."""
 MATH_LIMIT = 200_000
 """Formulas kept in ``math.pickle`` (the most recently learned): bounds a cache that every
 edit of a formula would otherwise grow for ever."""
@@ -181,29 +185,6 @@ def tree_signature(root: Path, skip: set[str]) -> str:
     return sha256_hex(*parts)
 
 
-def folder_signatures(root: Path, skip: set[str]) -> dict[str, str]:
-    """``tree_signature`` of each entry of ``root`` (a file: its own stat), by name.
-
-    The paper folders' signatures: a rebuild re-reads only the folders whose signature
-    changed (``sitegen.cache.delta``), where a whole-journal signature only says that
-    something did.
-    """
-    try:
-        scan = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
-        return {}
-    found: dict[str, str] = {}
-    for entry in scan:
-        if entry.path in skip:
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            found[entry.name] = f"d:{entry.inode()}:{tree_signature(Path(entry.path), skip)}"
-        else:
-            st = entry.stat(follow_symlinks=False)
-            found[entry.name] = f"{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-    return found
-
-
 class BuildCache:
     """Read once at the start of a build, written once after a successful swap."""
 
@@ -222,6 +203,8 @@ class BuildCache:
         self._math: dict[str, MathResult] | None = None
         self._math_loaded = 0
         self._shared_math = False
+        self._loaded: Loaded | None = None
+        """The state as loaded, when it can take a journal (``sitegen.cache.journal``)."""
         """The math cache came from the user's cache, which ``save`` then updates."""
         self._load()
 
@@ -245,6 +228,15 @@ class BuildCache:
         except (ValueError, EOFError, TypeError, KeyError) as exc:
             log.warning("ignoring unreadable build cache %s: %s", path, exc)
             return
+        token = state.get("token")
+        dicts = state_dicts(memo, keys, pages, index, last)
+        if isinstance(token, str) and dicts is not None:
+            try:
+                applied = apply_journal(_read_pickle(self.dir / JOURNAL), token, dicts, last)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                log.warning("ignoring unreadable build cache %s: %s", path, exc)
+                return  # the journal was half applied: the state is unknown
+            self._loaded = remember_loaded(token, generation, dicts, last, applied)
         self.files.memo, self.paper_keys, self.pages, self.last = memo, keys, pages, last
         self.pack.generation, self.pack.index = generation, index
 
@@ -351,6 +343,13 @@ class BuildCache:
         memo = self.files.memo
         if self.files.complete:
             memo = {p: v for p, v in memo.items() if p in self.files.seen}
+        dicts = state_dicts(memo, paper_keys, pages, self.pack.index, last)
+        if self._loaded is not None and dicts is not None:
+            journal = next_journal(self._loaded, self.pack.generation, dicts, last)
+            if journal is not None:
+                _atomic_write(self.dir / JOURNAL, pickle.dumps(journal, pickle.HIGHEST_PROTOCOL))
+                self.pack.prune()
+                return
         rest = {k: v for k, v in last.items() if k not in BULK_LAST}
         bulk = {
             "files": memo,
@@ -362,10 +361,12 @@ class BuildCache:
         state = {
             "format": FORMAT,
             "python": sys.version,
+            "token": os.urandom(8).hex(),
             "bulk": marshal.dumps(bulk),
             "last": rest,
         }
         _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        (self.dir / JOURNAL).unlink(missing_ok=True)  # it named the old base: stale anyway
         if self._memo is not None and self._names:
             names = {"profile": self._memo.profile, "names": self._memo.names}
             _atomic_write(self.dir / "names.pickle", pickle.dumps(names, pickle.HIGHEST_PROTOCOL))
