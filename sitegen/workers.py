@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import Diagnostic
 
@@ -68,7 +69,7 @@ def load_papers(
             works[folder.name] = cached
         else:
             todo.append(folder)
-    math: dict[str, MathResult] = {}
+    math: MutableMapping[str, MathResult] = {}
     if cache is not None and todo:
         math = cache.math_cache()
     staged_here: set[str] = set()
@@ -129,8 +130,9 @@ def _process(
     size = min(BATCH_MAX, -(-total // (workers * BATCHES_PER_WORKER)))
     batches = [folders[i : i + size] for i in range(0, total, size)]
     done = 0
+    seed = math.copy() if isinstance(math, (dict, FragmentStore)) else dict(math)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_seed_worker_math, initargs=(math,)
+        max_workers=workers, initializer=_seed_worker_math, initargs=(seed,)
     ) as pool:
         waiting: set[Future[tuple[list[PaperWork] | list[PackedWork], dict[str, MathResult]]]]
         waiting = set()
@@ -164,8 +166,8 @@ class _WorkerMath:
     known: dict[str, MathResult] = {}  # noqa: RUF012 - per worker process, see above
 
 
-def _seed_worker_math(math: Mapping[str, MathResult]) -> None:
-    _WorkerMath.known = dict(math)
+def _seed_worker_math(math: dict[str, MathResult]) -> None:
+    _WorkerMath.known = math  # the forked worker's own copy
 
 
 def _worker_batch(

@@ -4,9 +4,10 @@ Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (digests, keys, the last bui
 manifest, folder nodes and search state: ~6 MB at 1k papers), ``journal.pickle`` (what
 body-only rebuilds changed since, ``sitegen.cache.journal``), ``names.pickle`` (CID
 strings, read and written by full builds only), ``papers.<n>.pack`` (one
-:class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``math.pickle``
-(TeX -> MathML conversions, read only by builds that render a paper; also kept per user,
-:func:`user_cache_dir`) and ``jinja/`` (compiled templates).
+:class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``fragments/`` (TeX ->
+MathML and highlighted code in shard files, read only by builds that render a paper, see
+``sitegen.cache.fragments``; also kept per user, :func:`user_cache_dir`) and ``jinja/``
+(compiled templates).
 Entries are keyed by content, so a stale entry is never wrong, only unused; ``save``
 prunes those. A cache that cannot be read is treated as empty, never as an error.
 """
@@ -26,12 +27,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sitegen
+from sitegen.cache.fragments import FOLDER as FRAGMENTS
+from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.journal import Loaded, apply_journal, next_journal, remember_loaded, state_dicts
 from sitegen.cache.pack import PaperPack
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
-    from sitegen.render.math import MathResult
     from sitegen.render.paper import PackedWork, PaperWork
 
 log = logging.getLogger(__name__)
@@ -47,9 +49,6 @@ digests, keys and page keys they are written with ``marshal``, 3-5x faster than 
 for these shapes (measured on the 10k-paper state), which a rebuild pays on every save."""
 JOURNAL = "journal.pickle"
 """What rebuilds changed since ``state.pickle`` was written (``sitegen.cache.journal``)."""
-MATH_LIMIT = 200_000
-"""Formulas kept in ``math.pickle`` (the most recently learned): bounds a cache that every
-edit of a formula would otherwise grow for ever."""
 
 
 def cache_dir(source: Path) -> Path:
@@ -200,12 +199,11 @@ class BuildCache:
         self.pack = PaperPack(self.dir)
         self._memo: AddressMemo | None = None
         self._names = False
-        self._math: dict[str, MathResult] | None = None
-        self._math_loaded = 0
+        self._math: FragmentStore | None = None
         self._shared_math = False
+        """The math cache came from the user's cache, which ``save`` then updates."""
         self._loaded: Loaded | None = None
         """The state as loaded, when it can take a journal (``sitegen.cache.journal``)."""
-        """The math cache came from the user's cache, which ``save`` then updates."""
         self._load()
 
     def _load(self) -> None:
@@ -266,10 +264,11 @@ class BuildCache:
         self.pages = {}
         self.last = {}
 
-    def math_cache(self) -> dict[str, MathResult]:
-        """The formulas earlier builds converted; add to it, ``save`` writes it if it grew.
+    def math_cache(self) -> FragmentStore:
+        """The formulas and code blocks earlier builds rendered; add to it, ``save``
+        writes the shards that grew (``sitegen.cache.fragments``).
 
-        Keyed by the formula alone (``math.math_key``): the code fingerprint is checked at
+        Keyed by the source alone (``math.math_key``): the code fingerprint is checked at
         load, so a new latex2mathml or sitegen never reuses an old conversion. Read from
         the journal's cache, or when that has none (a cold build: no ``.sitegen/``) from
         the user's (:func:`user_cache_dir`), so a machine that built before still finds
@@ -277,12 +276,11 @@ class BuildCache:
         rebuilds) neither reads nor writes the user's.
         """
         if self._math is None:
-            self._math = _read_math(self.dir / "math.pickle")
+            self._math = FragmentStore(self.dir / FRAGMENTS, code_fingerprint())
             shared = user_cache_dir()
-            if not self._math and shared is not None:
-                self._math = _read_math(shared / "math.pickle")
+            if not self._math.exists() and shared is not None:
+                self._math = FragmentStore(shared / FRAGMENTS, code_fingerprint())
                 self._shared_math = True
-            self._math_loaded = len(self._math)
         return self._math
 
     def get_paper(self, key: str) -> PaperWork | None:
@@ -328,18 +326,14 @@ class BuildCache:
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
         self.pack.save({k + suffix for k in paper_keys.values() for suffix in ("", LIGHT)})
-        if self._math is not None and len(self._math) != self._math_loaded:
-            kept = list(self._math.items())[-MATH_LIMIT:]
-            stored = {"code": code_fingerprint(), "math": dict(kept)}
-            data = pickle.dumps(stored, pickle.HIGHEST_PROTOCOL)
-            _atomic_write(self.dir / "math.pickle", data)
-            shared = user_cache_dir()
-            if shared is not None and self._shared_math:
+        if self._math is not None and self._math.changed:
+            self._math.save(self.dir / FRAGMENTS, every=self._shared_math)
+            if self._shared_math:
                 try:
-                    shared.mkdir(parents=True, exist_ok=True)
-                    _atomic_write(shared / "math.pickle", data)
+                    self._math.save(self._math.folder)
                 except OSError as exc:  # a cache, not an output: never fail a build for it
                     log.info("could not write the shared math cache: %s", exc)
+        (self.dir / "math.pickle").unlink(missing_ok=True)  # the store before fragments/
         memo = self.files.memo
         if self.files.complete:
             memo = {p: v for p, v in memo.items() if p in self.files.seen}
@@ -386,15 +380,6 @@ def user_cache_dir() -> Path | None:
         return Path(chosen) if chosen.strip() and chosen != "off" else None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "sitegen"
-
-
-def _read_math(path: Path) -> dict[str, MathResult]:
-    """The conversions in ``path``, if it was written by this very code; else none."""
-    stored = _read_pickle(path)
-    if isinstance(stored, dict) and stored.get("code") == code_fingerprint():
-        math = stored.get("math")
-        return math if isinstance(math, dict) else {}
-    return {}
 
 
 def _read_pickle(path: Path) -> Any:

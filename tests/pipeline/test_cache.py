@@ -275,10 +275,13 @@ def test_the_math_cache_persists_between_builds_and_ignores_other_code(
     cache.save({}, {}, {})
     again = BuildCache(source).math_cache()
     assert again == {math_key("x^2", display=False, env=None): converted}
-    stored = source / ".sitegen" / "cache" / "math.pickle"
-    stored.write_bytes(pickle.dumps({"code": "another sitegen", "math": again}))
-    shared = tmp_path / "user-cache" / "math.pickle"
-    shared.write_bytes(stored.read_bytes())
+    stored = source / ".sitegen" / "cache" / "fragments"
+    shared = tmp_path / "user-cache" / "fragments"
+    assert sorted(p.name for p in stored.iterdir()) == sorted(p.name for p in shared.iterdir())
+    for folder in (stored, shared):
+        for shard in folder.iterdir():
+            other = {"code": "another sitegen", "math": pickle.loads(shard.read_bytes())["math"]}
+            shard.write_bytes(pickle.dumps(other))
     assert BuildCache(source).math_cache() == {}
 
 
@@ -449,7 +452,7 @@ def test_a_cold_build_reuses_formulas_from_the_shared_user_cache(
     first = make_journal(tmp_path / "one")
     build(BuildOptions(source=first, output=tmp_path / "out-one"))
     learned = BuildCache(tmp_path / "nowhere").math_cache()
-    assert learned and (shared / "math.pickle").is_file()
+    assert learned and (shared / "fragments").is_dir()
     second = tmp_path / "two"
     shutil.copytree(first, second, ignore=shutil.ignore_patterns(".sitegen", "public"))
     assert not (second / ".sitegen").exists()
