@@ -41,7 +41,7 @@ from sitegen.render.figures import figures, image_attributes, plain_text, table_
 from sitegen.render.headings import headings, table_of_contents
 from sitegen.render.highlight import Highlighter
 from sitegen.render.latex_inline import latex_command_rule
-from sitegen.render.math import MathResult, math_rule, tex_to_html
+from sitegen.render.math import MathResult, math_rule, tex_to_html, with_safe
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
 from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
 from sitegen.render.sanitize import sanitize_html
@@ -164,13 +164,14 @@ def _render_math(
     )
     if result.error:
         doc.warn(tok.meta.get("line"), "math", result.error)
+    shown = doc.park(result.html, result.safe)
     if not display:
-        return result.html
+        return shown
     anchor = tok.meta.get("anchor")
     ident = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
     number = tok.meta.get("number")
     eqno = f'<span class="eqno">({number})</span>' if number else ""
-    return f'<span class="equation"{ident}>{result.html}{eqno}</span>'
+    return f'<span class="equation"{ident}>{shown}{eqno}</span>'
 
 
 def _render_citation(
@@ -203,14 +204,16 @@ def _render_fence(
     a process ~30 ms, a tenth of a one-paper rebuild).
     """
     tok = tokens[idx]
-    cache = doc_state(env).ctx.math_cache
+    doc = doc_state(env)
+    cache = doc.ctx.math_cache
     if cache is None:
         return str(RendererHTML.fence(self, tokens, idx, options, env))
     key = f"C{tok.info}\x00{tok.content}"
     found = cache.get(key)
     if found is None:
-        found = cache[key] = MathResult(str(RendererHTML.fence(self, tokens, idx, options, env)))
-    return found.html
+        found = MathResult(str(RendererHTML.fence(self, tokens, idx, options, env)))
+        found = cache[key] = with_safe(found)
+    return doc.park(found.html, found.safe)
 
 
 @functools.cache
@@ -281,6 +284,8 @@ class ParsedDoc:
     title: str | None
     cited: frozenset[str]
     """Citation keys as written (cross references excluded); see ``cited_keys``."""
+    raw_html: bool = True
+    """Whether the text may hold raw HTML (then nothing is parked; see ``_sanitize_parked``)."""
 
 
 def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
@@ -294,7 +299,8 @@ def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
     tokens = md.parse(source, env)
     marker = "<!--sitegen-section-" + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
     title = _mark_first_section(tokens, marker)
-    return ParsedDoc(ctx, tokens, env, doc, marker, title, _citation_keys(tokens, doc))
+    raw_html = _MAYBE_HTML.search(source) is not None
+    return ParsedDoc(ctx, tokens, env, doc, marker, title, _citation_keys(tokens, doc), raw_html)
 
 
 def _citation_keys(tokens: Sequence[Token], doc: DocState) -> frozenset[str]:
@@ -320,6 +326,9 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
     cited = {*parsed.cited, *also_cited, *ctx.nocite}
     processor = CitationProcessor(ctx.bibliography, ctx.citation_style, cited)  # type: ignore[arg-type]
     doc.processor = processor
+    if not parsed.raw_html and ctx.math_cache is not None:
+        doc.parked = []
+        doc.park_tag = "\ue000" + marker[-27:-3] + ":"  # the marker's hash: no text has it
     raw = md.renderer.render(tokens, md.options, env)
     if ctx.nocite:
         processor.nocite(ctx.nocite)
@@ -328,15 +337,13 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
     if parsed.title is not None and raw.count(marker) == 2:
         # Sanitize each part once (the marker sits between top-level blocks) and assemble:
         # the sanitizer is the costliest step after math, so no part goes through it twice.
-        before, section, after = (
-            sanitize_html(part, url_prefix=ctx.link_prefix) for part in raw.split(marker)
-        )
+        before, section, after = _sanitize_parked(raw.split(marker), doc, ctx.link_prefix)
         body_html = before + section + after
         # ids dropped: a copy shown beside the full body must not duplicate them
         first_html = _ID_ATTR.sub("", section).strip()
         split = (section.strip(), before + after)
     else:
-        body_html = sanitize_html(raw, url_prefix=ctx.link_prefix)
+        (body_html,) = _sanitize_parked([raw], doc, ctx.link_prefix)
     return RenderedDoc(
         html=body_html,
         toc=table_of_contents(tokens),
@@ -348,6 +355,53 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
         has_math=doc.has_math,
         diagnostics=tuple(doc.diagnostics),
     )
+
+
+_MAYBE_HTML = re.compile(r"<[A-Za-z/!?]")
+"""Where raw HTML (a tag, comment or declaration) could start; without one, a document's
+HTML is all the renderer's own, well-formed markup."""
+
+
+def _sanitize_parked(parts: list[str], doc: DocState, url_prefix: str) -> list[str]:
+    """``sanitize_html`` of each part, with the document's parked fragments put back.
+
+    Formulas and code blocks are a quarter of a paper's HTML and most of its elements,
+    and each distinct one is sanitized once, when it is made (``MathResult.safe``). In a
+    document without raw HTML every fragment sits in well-formed markup of ours, where
+    the sanitizer reads it exactly as alone, so the rest is sanitized with a placeholder
+    in its place (text, kept as is) that is then replaced by the fragment's safe form.
+    Unless every placeholder comes back once and in order, the document is sanitized
+    whole, as without parking.
+    """
+    parked = doc.parked
+    if not parked:
+        return [sanitize_html(part, url_prefix=url_prefix) for part in parts]
+    tag = doc.park_tag
+    if sum(part.count(tag) for part in parts) == len(parked):
+        out: list[str] = []
+        index = 0
+        for part in (sanitize_html(part, url_prefix=url_prefix) for part in parts):
+            pieces = part.split(tag)
+            joined = [pieces[0]]
+            for piece in pieces[1:]:
+                head = f"{index}\ue001"
+                if index >= len(parked) or not piece.startswith(head):
+                    break
+                joined += (parked[index][1], piece[len(head) :])
+                index += 1
+            else:
+                out.append("".join(joined))
+                continue
+            break
+        if index == len(parked) and len(out) == len(parts):
+            return out
+    restore = re.compile(re.escape(tag) + "([0-9]+)\ue001")
+
+    def unpark(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return parked[i][0] if i < len(parked) else m.group(0)
+
+    return [sanitize_html(restore.sub(unpark, part), url_prefix=url_prefix) for part in parts]
 
 
 def render_markdown(text: str, ctx: RenderContext) -> RenderedDoc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it.rules_inline import StateInline
 
@@ -48,6 +48,9 @@ class MathResult:
 
     html: str
     error: str | None = None
+    safe: str | None = field(default=None, compare=False)
+    """``html`` sanitized on its own (``sanitize.presanitize``), made once with the
+    result so a document sanitizes around it; None when that would not be exact."""
 
 
 def _normalise(tex: str, env: str | None) -> str:
@@ -94,8 +97,17 @@ def tex_to_html(
     key = math_key(tex, display=display, env=env)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _convert(tex, display, env)
+        found = cache[key] = with_safe(_convert(tex, display, env))
     return found
+
+
+def with_safe(result: MathResult) -> MathResult:
+    """``result`` with its ``safe`` form (only results that go into a cache need it)."""
+    from sitegen.render.sanitize import presanitize
+
+    safe = presanitize(result.html)
+    # the same object when equal, so a pickled cache holds the text once
+    return MathResult(result.html, result.error, result.html if safe == result.html else safe)
 
 
 def _convert(tex: str, display: bool, env: str | None) -> MathResult:

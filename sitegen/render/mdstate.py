@@ -51,6 +51,18 @@ class DocState:
     base_line: int = 0
     """0-based line (within the text) of the inline run being parsed."""
     counters: dict[str, int] = field(default_factory=dict)
+    parked: list[tuple[str, str]] | None = None
+    """(raw HTML, its ``safe`` form) of each fragment rendered as a placeholder, when the
+    document is sanitized around them (``markdown._sanitize_parked``); None: not so."""
+    park_tag: str = ""
+    """Start of this document's placeholders (``park``)."""
+
+    def park(self, raw: str, safe: str | None) -> str:
+        """A placeholder for ``raw`` when parking is on and ``safe`` is known, else ``raw``."""
+        if self.parked is None or safe is None:
+            return raw
+        self.parked.append((raw, safe))
+        return f"{self.park_tag}{len(self.parked) - 1}\ue001"
 
     def file_line(self, text_line: int) -> int:
         """Turn a 0-based line of the markdown text into a 1-based line of the file."""

@@ -386,3 +386,22 @@ def sanitize_html(fragment: str, *, drop_ids: bool = False, url_prefix: str = ""
     if "<img" in out:
         out = _IMG.sub(_remote_image, out)
     return out
+
+
+_CONTEXT_BOUND = re.compile(r"\s(?:href|src|cite|id|style)\s*=|<(?:a|img)\b", re.IGNORECASE)
+"""What makes a fragment's sanitized form depend on the options or on the post-pass."""
+
+
+def presanitize(fragment: str) -> str | None:
+    """``fragment`` as ``sanitize_html`` writes it wherever it sits, or None if unsure.
+
+    For a well-formed fragment our own code made (a formula's MathML, a highlighted
+    code block): sanitized alone, it reads exactly as inside any document without raw
+    HTML, so such a document can be sanitized with the fragment parked and put back
+    afterwards (``markdown._sanitize_parked``). None when the fragment holds an attribute
+    the cleaner rewrites by its options (URLs, ids) or a tag the post-pass rewrites.
+    """
+    if _CONTEXT_BOUND.search(fragment):
+        return None
+    out = sanitize_html(fragment)
+    return None if _CONTEXT_BOUND.search(out) else out
