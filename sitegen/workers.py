@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 PARALLEL_THRESHOLD = 24
 """Below this many papers a process pool costs more than it saves."""
-BATCHES_PER_WORKER = 6
-"""Pool batches per worker: enough to balance the load and report progress, few enough
-that sending each batch the math cache learned so far stays cheap."""
+BATCH_SHARE = 3
+"""A batch takes 1/(workers x this) of the papers not yet given out (:func:`batch_sizes`)."""
+BATCH_MIN = 8
 BATCH_MAX = 100
 """Papers per batch at most: a batch's results sit in the parent's memory at once."""
 
@@ -127,8 +127,10 @@ def _process(
             if progress is not None:
                 progress(done, total)
         return
-    size = min(BATCH_MAX, -(-total // (workers * BATCHES_PER_WORKER)))
-    batches = [folders[i : i + size] for i in range(0, total, size)]
+    batches, start = [], 0
+    for size in batch_sizes(total, workers):
+        batches.append(folders[start : start + size])
+        start += size
     done = 0
     seed = math.copy() if isinstance(math, (dict, FragmentStore)) else dict(math)
     with ProcessPoolExecutor(
@@ -157,6 +159,21 @@ def _process(
                 yield from works
                 if progress is not None:
                     progress(done, total)
+
+
+def batch_sizes(total: int, workers: int) -> list[int]:
+    """Batches that shrink as the papers run out (guided scheduling), summing to ``total``.
+
+    Equal batches left one worker idle for up to a whole batch at the end (~0.3 s of a
+    core at 1k papers); a batch of a share of what is left keeps the last ones small.
+    """
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, BATCH_MAX, max(BATCH_MIN, -(-left // (workers * BATCH_SHARE))))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 class _WorkerMath:

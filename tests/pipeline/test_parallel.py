@@ -113,3 +113,16 @@ def test_pages_rendered_into_the_staging_folder_match_pages_rendered_in_memory(
     again = build(BuildOptions(source=source, output=tmp_path / "b", jobs=2))
     assert streamed.root == cached.root == again.root
     assert_same(snapshot(tmp_path / "a"), snapshot(tmp_path / "b"))
+
+
+def test_pool_batches_cover_every_paper_once_and_shrink_towards_the_end() -> None:
+    from sitegen.workers import BATCH_MAX, BATCH_MIN, batch_sizes
+
+    for total in (PARALLEL_THRESHOLD, 100, 1000, 10_000, 12_345):
+        for workers in (2, 3, 8):
+            sizes = batch_sizes(total, workers)
+            assert sum(sizes) == total
+            assert max(sizes) <= BATCH_MAX
+            assert all(size >= BATCH_MIN for size in sizes[:-1])
+            assert sizes == sorted(sizes, reverse=True)  # the last batches are the smallest
+    assert batch_sizes(1000, 2)[-1] <= BATCH_MIN
