@@ -23,8 +23,13 @@ class CidError(ValueError):
     """Bytes or text that are not a CID we can read."""
 
 
+_ONE_BYTE = tuple(bytes((n,)) for n in range(0x80))
+
+
 def encode_varint(n: int) -> bytes:
     """Unsigned LEB128, as multiformats and protobuf use."""
+    if 0 <= n < 0x80:  # lengths and small sizes: most varints of a directory block
+        return _ONE_BYTE[n]
     if n < 0:
         raise ValueError("varint must be non-negative")
     out = bytearray()
@@ -73,8 +78,21 @@ def b58decode(text: str) -> bytes:
     return b"\0" * pad + body
 
 
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+_B32_PAIRS = tuple(a + b for a in _B32 for b in _B32)
+"""Every 10-bit value as its two base32 characters."""
+
+
 def _b32encode(data: bytes) -> str:
-    return base64.b32encode(data).decode("ascii").lower().rstrip("=")
+    """RFC 4648 base32, lower case, unpadded, ~1.7x faster than ``base64.b32encode``
+    (pure Python in CPython): one integer, read 10 bits at a time. A site's ``cids.json``
+    names every file and folder, 180k CIDs at 10k papers."""
+    bits = len(data) * 8
+    pad = -bits % 10
+    number = int.from_bytes(data, "big") << pad
+    pairs = _B32_PAIRS
+    text = "".join([pairs[(number >> shift) & 1023] for shift in range(bits + pad - 10, -1, -10)])
+    return text[: -(-bits // 5)]
 
 
 def _b32decode(text: str) -> bytes:

@@ -64,3 +64,17 @@ def test_cid_parts_and_matching() -> None:
 def test_bad_cid_text() -> None:
     with pytest.raises(CidError):
         cid_from_str("not-a-cid")
+
+
+def test_base32_equals_the_standard_library_at_every_length() -> None:
+    import base64
+    import random
+
+    from sitegen.ipfs.cid import _b32encode
+
+    rng = random.Random(3)
+    for length in range(0, 70):
+        for _ in range(5):
+            data = bytes(rng.randrange(256) for _ in range(length))
+            expected = base64.b32encode(data).decode().lower().rstrip("=")
+            assert _b32encode(data) == expected
