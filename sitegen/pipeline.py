@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
 
     from sitegen.attest.badges import Badge
     from sitegen.cache.delta import DeltaBase
+    from sitegen.cache.indexjob import MadeIndex
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
@@ -94,6 +95,8 @@ class Prepared:
     paper_keys: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
     search_docs: list[SearchDoc] = field(default_factory=list)
+    made_index: MadeIndex | None = None
+    """The full search index, already in the staging folder (``cache.indexjob``)."""
     """One per paper, sorted by URL: the search index's doc ids are positions in it."""
     delta_base: DeltaBase | None = None
     """What the next body-only rebuild starts from (``sitegen.cache.delta``)."""
@@ -304,9 +307,19 @@ def _prepare(
             sink=sink,
             full_entry=partial(_full_entry, cache, keys, config),
         )
+    docs = [d for p in papers if (d := works[p.slug].search) is not None]
+    search_docs = sorted(docs, key=lambda d: d.url)
     workers = opts.jobs or os.cpu_count() or 1
+    made_index = None
     if sink is not None and workers > 1 and len(papers) >= PARALLEL_THRESHOLD:
-        tree.update(render_split(renderer, page_bodies))
+        from sitegen.cache.indexjob import IndexJob  # the index is made beside the pages
+        from sitegen.ipfs.profiles import get_profile
+
+        job = IndexJob(search_docs, sink, get_profile(config.cid_profile))
+        try:
+            tree.update(render_split(renderer, page_bodies))
+        finally:
+            made_index = job.finish()
     else:
         tree.update(renderer.render_all(page_bodies))
     nodes.update(renderer.nodes)
@@ -337,7 +350,6 @@ def _prepare(
                 nodes[base + name] = work.citation_nodes[name]
     if opts.strict:
         diags = [d.as_error() for d in diags]
-    docs = [d for p in papers if (d := works[p.slug].search) is not None]
     delta_base = None
     if isinstance(renderer, MemoRenderer):
         from sitegen.cache.delta import make_base
@@ -353,8 +365,9 @@ def _prepare(
         nodes=nodes,
         paper_keys=keys,
         page_keys=page_keys,
-        search_docs=sorted(docs, key=lambda d: d.url),
+        search_docs=search_docs,
         delta_base=delta_base,
+        made_index=made_index,
     )
 
 

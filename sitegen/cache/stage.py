@@ -64,7 +64,14 @@ def publish(
     old_manifest: Mapping[str, tuple[bytes, int, int]] = (
         last.get("manifest", {}) if previous else {}
     )
-    search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
+    made = prepared.made_index
+    if made is not None and into is not None:  # written into the staging folder already
+        for path, node in made.nodes.items():
+            tree[path] = into / path
+            nodes[path] = node
+        search_state = made.state
+    else:
+        search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
     want = complete_nodes(tree, nodes, profile)
     spare = take_known_spare(out, cache) if into is None else None
     staged = into if into is not None else spare if spare is not None else stage_dir(out)

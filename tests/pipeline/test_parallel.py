@@ -126,3 +126,35 @@ def test_pool_batches_cover_every_paper_once_and_shrink_towards_the_end() -> Non
             assert all(size >= BATCH_MIN for size in sizes[:-1])
             assert sizes == sorted(sizes, reverse=True)  # the last batches are the smallest
     assert batch_sizes(1000, 2)[-1] <= BATCH_MIN
+
+
+def test_the_index_made_beside_the_pages_equals_one_made_after_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold pooled build makes the search index in a forked process (cache.indexjob);
+    when that process fails the build makes it itself: the same site either way."""
+    import sitegen.cache.indexjob as indexjob
+
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 2)
+    made: list[object] = []
+    real_finish = indexjob.IndexJob.finish
+
+    def watching(self: indexjob.IndexJob) -> object:
+        result = real_finish(self)
+        made.append(result)
+        return result
+
+    monkeypatch.setattr(indexjob.IndexJob, "finish", watching)
+    beside = build(BuildOptions(source=source, output=tmp_path / "beside", jobs=2, cache=False))
+    assert len(made) == 1 and isinstance(made[0], indexjob.MadeIndex)
+    assert any(path.startswith("search/") for path in made[0].nodes)
+
+    def broken(*_: object) -> object:  # the forked process inherits it, fails, exits 1
+        raise RuntimeError("no index here")
+
+    monkeypatch.setattr(indexjob, "_make", broken)
+    after = build(BuildOptions(source=source, output=tmp_path / "after", jobs=2, cache=False))
+    assert made[1] is None
+    serial = build(BuildOptions(source=source, output=tmp_path / "one", jobs=1, cache=False))
+    assert beside.root == after.root == serial.root
+    assert_same(snapshot(tmp_path / "beside"), snapshot(tmp_path / "after"))
