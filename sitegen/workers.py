@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.fragments import FragmentStore
-from sitegen.cache.store import BuildCache, sha256_hex
+from sitegen.cache.pack import append_entries
+from sitegen.cache.store import BuildCache, StoredWork, sha256_hex
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -73,10 +74,17 @@ def load_papers(
     if cache is not None and todo:
         math = cache.math_cache()
     staged_here: set[str] = set()
-    for done in _process(todo, config, jobs, math, progress, stage, keys if cache else None):
+    pack = None
+    if cache is not None and todo:
+        cache.pack.folder.mkdir(parents=True, exist_ok=True)
+        pack = cache.pack.path()
+    for done in _process(todo, config, jobs, math, progress, stage, keys if cache else None, pack):
         from sitegen.render.paper import PackedWork  # only once something was processed
 
-        if isinstance(done, PackedWork):
+        if isinstance(done, StoredWork):
+            assert cache is not None
+            work = cache.put_stored(keys[done.light.slug], done)
+        elif isinstance(done, PackedWork):
             assert cache is not None
             work = cache.put_packed(keys[done.light.slug], done)
         elif cache is not None:  # the page reads the whole work back from the cache
@@ -104,7 +112,8 @@ def _process(
     progress: Progress | None,
     stage: Path | None = None,
     keys: Mapping[str, str] | None = None,
-) -> Iterator[PaperWork | PackedWork]:
+    pack: Path | None = None,
+) -> Iterator[PaperWork | PackedWork | StoredWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays.
 
     Works are yielded as batches finish (not in input order), so the caller can store
@@ -113,7 +122,8 @@ def _process(
     converts for its later batches; ``math`` is updated here with what every finished
     batch learned. (Sending the cache with every batch cost the parent ~5 MB of pickling
     per batch at 10k papers.) With ``keys`` (the build caches), pool workers pickle each
-    work for the cache themselves (``PackedWork``).
+    work for the cache themselves (``PackedWork``), and with ``pack`` (the cache's pack
+    file) append it there too, so only its place comes back (``StoredWork``).
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -136,7 +146,9 @@ def _process(
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_seed_worker_math, initargs=(seed,)
     ) as pool:
-        waiting: set[Future[tuple[list[PaperWork] | list[PackedWork], dict[str, MathResult]]]]
+        waiting: set[
+            Future[tuple[Sequence[PaperWork | PackedWork | StoredWork], dict[str, MathResult]]]
+        ]
         waiting = set()
         queued = iter(batches)
 
@@ -144,7 +156,8 @@ def _process(
             batch = next(queued, None)
             if batch is not None:  # a copy: the pool pickles it later, in another thread
                 batch_keys = [keys[f.name] for f in batch] if keys is not None else None
-                waiting.add(pool.submit(_worker_batch, batch, config, stage, batch_keys))
+                job = pool.submit(_worker_batch, batch, config, stage, batch_keys, pack)
+                waiting.add(job)
 
         for _ in range(workers + 1):
             submit()
@@ -188,14 +201,25 @@ def _seed_worker_math(math: dict[str, MathResult]) -> None:
 
 
 def _worker_batch(
-    folders: Sequence[Path], config: JournalConfig, stage: Path | None, keys: list[str] | None
-) -> tuple[list[PaperWork] | list[PackedWork], dict[str, MathResult]]:
+    folders: Sequence[Path],
+    config: JournalConfig,
+    stage: Path | None,
+    keys: list[str] | None,
+    pack: Path | None = None,
+) -> tuple[Sequence[PaperWork | PackedWork | StoredWork], dict[str, MathResult]]:
     """``process_papers`` in a pool worker, starting from what this worker knows."""
-    from sitegen.render.paper import process_papers
+    from sitegen.render.paper import PackedWork, process_papers
 
     works, learned = process_papers(folders, config, _WorkerMath.known, stage, keys)
     _WorkerMath.known.update(learned)
-    return works, learned
+    packed = [w for w in works if isinstance(w, PackedWork)]
+    if pack is None or not packed or len(packed) != len(works):
+        return works, learned
+    where = append_entries(pack, [e for w in packed for e in (w.whole, w.light_entry)])
+    if where is None:  # a short write: the parent appends them as before
+        return works, learned
+    stored = [StoredWork(w.light, where[2 * i], where[2 * i + 1]) for i, w in enumerate(packed)]
+    return stored, learned
 
 
 def paper_inputs_key(config: JournalConfig) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -73,10 +74,13 @@ class PaperPack:
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._writer = self.path().open("ab")
-        offset = self._writer.seek(0, os.SEEK_END)
         self._writer.write(data)
-        self._writer.flush()
-        self.index[key] = (offset, len(data))
+        self._writer.flush()  # appended at the end, even past other processes' entries
+        self.index[key] = (self._writer.tell() - len(data), len(data))
+
+    def add_located(self, key: str, where: tuple[int, int]) -> None:
+        """Index an entry another process appended (:func:`append_entries`)."""
+        self.index[key] = where
 
     def _own_handles(self) -> None:
         if self._pid != os.getpid():  # inherited through fork: the offsets are shared
@@ -143,3 +147,26 @@ class PaperPack:
         for entry in os.scandir(self.folder):
             if entry.name.startswith(PREFIX) and entry.name.endswith(SUFFIX) and entry.name != keep:
                 os.unlink(entry.path)
+
+
+def append_entries(path: Path, entries: Sequence[bytes]) -> list[tuple[int, int]] | None:
+    """Append ``entries`` to the pack file at ``path``; their ``(offset, length)``.
+
+    Safe beside other processes appending to the same file (the pool workers and the
+    parent): the file is opened ``O_APPEND``, so the one write lands at the end whole
+    (Linux holds the file's lock for a write), and this descriptor's position after it
+    says where. None if the write came up short: nothing written may then be indexed.
+    """
+    data = b"".join(entries)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        if os.write(fd, data) != len(data):
+            return None
+        offset = os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+    finally:
+        os.close(fd)
+    where = []
+    for entry in entries:
+        where.append((offset, len(entry)))
+        offset += len(entry)
+    return where

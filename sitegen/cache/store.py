@@ -184,6 +184,16 @@ def tree_signature(root: Path, skip: set[str]) -> str:
     return sha256_hex(*parts)
 
 
+@dataclass(frozen=True)  # not slotted: sent back by pool workers (see cache/pack.py)
+class StoredWork:
+    """A work a pool worker appended to the pack (whole and light entries) itself: the
+    parent only indexes it, where it used to receive and append ~80 KB per paper."""
+
+    light: PaperWork
+    whole: tuple[int, int]
+    light_at: tuple[int, int]
+
+
 class BuildCache:
     """Read once at the start of a build, written once after a successful swap."""
 
@@ -304,6 +314,12 @@ class BuildCache:
         self.pack.add_entry(key, packed.whole)
         self.pack.add_entry(key + LIGHT, packed.light_entry)
         return packed.light
+
+    def put_stored(self, key: str, stored: StoredWork) -> PaperWork:
+        """Index a work a pool worker appended to the pack itself; return its light form."""
+        self.pack.add_located(key, stored.whole)
+        self.pack.add_located(key + LIGHT, stored.light_at)
+        return stored.light
 
     def put_paper(self, key: str, work: PaperWork) -> PaperWork:
         """Store ``work`` at once (so its page can read it back); return its light form."""
