@@ -6,8 +6,11 @@ PaperRender plus diagnostics back, and nothing else crosses the process boundary
 
 from __future__ import annotations
 
+import functools
 import html
+import os
 import re
+import stat
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,10 +64,7 @@ def render_paper(
             diags += found
 
     root = paper.dir.resolve()  # once: resolving walks (lstat) every component
-
-    def exists(rel: str) -> bool:
-        target = (root / rel).resolve()
-        return target.is_file() and root in target.parents
+    exists = functools.partial(_file_inside, root, str(root))
 
     body_parsed = parse_markdown(
         paper.body,
@@ -120,6 +120,26 @@ def render_paper(
         author_notes_html=notes,
     )
     return render, diags
+
+
+def _file_inside(root: Path, root_text: str, rel: str) -> bool:
+    """Whether ``rel`` (normalised, relative, without ``..``) names a file inside ``root``
+    (resolved), following symlinks that stay inside it.
+
+    Only ``rel``'s own components are looked at (``lstat``), not the whole path again as
+    ``Path.resolve`` would; a symlink among them takes the exact, slower way.
+    """
+    path = root_text
+    for part in rel.split("/"):
+        path = f"{path}/{part}"
+        try:
+            mode = os.lstat(path).st_mode
+        except (OSError, ValueError):
+            return False
+        if stat.S_ISLNK(mode):
+            target = (root / rel).resolve()
+            return target.is_file() and root in target.parents
+    return stat.S_ISREG(mode)
 
 
 def render_page_body(page: Page, style: str) -> tuple[str, list[Diagnostic]]:
