@@ -338,7 +338,14 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     from sitegen.cache.stage import take_known_spare
     from sitegen.ipfs.profiles import get_profile
     from sitegen.ipfs.site import CIDS_JSON
-    from sitegen.output import discard, spare_dir, stage_dir, swap_in, sync_changes, write_tree
+    from sitegen.output import (
+        discard,
+        spare_dir,
+        stage_dir,
+        swap_in,
+        sync_changes,
+        write_tree_split,
+    )
 
     profile = get_profile(delta.config.cid_profile)
     try:
@@ -364,7 +371,7 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
             sync_changes(staged, changed, gone, content, link_from=previous)
             (staged / CIDS_JSON).unlink(missing_ok=True)
         else:
-            write_tree({p: content(p) for p in manifest}, staged, link_from=previous)
+            write_tree_split({p: content(p) for p in manifest}, staged, link_from=previous)
         (staged / CIDS_JSON).write_bytes(addressed.cids_json)
         swap_in(staged, out, keep=spare_dir(out))
     except BaseException:

@@ -26,7 +26,15 @@ from sitegen.cache.store import BuildCache
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
 from sitegen.ipfs.site import CIDS_JSON
-from sitegen.output import discard, spare_dir, stage_dir, swap_in, sync_tree, take_spare, write_tree
+from sitegen.output import (
+    discard,
+    spare_dir,
+    stage_dir,
+    swap_in,
+    sync_tree,
+    take_spare,
+    write_tree_split,
+)
 from sitegen.searchindex import IndexState, write_index
 
 if TYPE_CHECKING:
@@ -85,7 +93,7 @@ def publish(
                 link_from=previous,
             )
         else:
-            write_tree(tree, staged, link_from=previous)
+            write_tree_split(tree, staged, link_from=previous)
         (staged / CIDS_JSON).unlink(missing_ok=True)
         if car is None:
             memo = cache.address_memo() if cache is not None else None
