@@ -7,6 +7,7 @@ end in ``index.html`` for the same reason: ``file://`` has no directory index.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ class SiteRenderer:
         self.nodes: dict[str, Node] = {}
         """page path -> node of every page written into the sink."""
         self.others: Callable[[str], bool] | None = None
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
+        """Folders of the sink (relative to it) known to exist."""
         self._links = LinkMemo()
         self._memo = FragmentMemo()
         """Links and paper cards worked out once for all pages (see ``sitegen.render.reuse``)."""
@@ -95,13 +97,13 @@ class SiteRenderer:
         from sitegen.cache.address import node_of_bytes
         from sitegen.ipfs.profiles import get_profile
 
-        target = self.sink / page_path
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        target.write_bytes(data)
+        folder = page_path.rpartition("/")[0]
+        if folder not in self._made:
+            (self.sink / folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        _write_file(f"{self.sink}/{page_path}", data)
         self.nodes[page_path] = node_of_bytes(data, get_profile(self.site.config.cid_profile))
-        self.tree[page_path] = target
+        self.tree[page_path] = self.sink / page_path
 
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._theirs(page_path):
@@ -287,6 +289,19 @@ class SiteRenderer:
             license=paper.license or site.config.license,
             cite_html=formatted_citation(paper, site.config, url=meta.absolute(site, base)),
         )
+
+
+def _write_file(path: str, data: bytes) -> None:
+    """``Path(path).write_bytes(data)`` without the file object around the descriptor: a
+    page is written in one go, and the buffered file ``open()`` makes for it cost a third
+    of the write (some 5 µs of each of thousands of pages)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def downloads_for(entry: PaperEntry) -> list[Download]:
