@@ -50,6 +50,17 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _RAW_TARGET = re.compile(r"""\b(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's core ``normalize`` rule (CR and CRLF to LF, NUL to U+FFFD) without
+    its regular expression, which rewrote every newline of the text to itself."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
 def _inline_with_lines(state: StateCore) -> None:
     """markdown-it's core ``inline`` rule, telling inline rules which line they are on."""
     doc = doc_state(state.env)
@@ -98,24 +109,42 @@ def _check_targets(state: StateCore) -> None:
                     "image" if fld.lower() == "src" else "link",
                     block.map[0] if block.map else None,
                 )
-        if not block.children:
-            continue
-        line = block.map[0] if block.map else None
-        for tok in _flatten(block.children):
-            if tok.type in ("softbreak", "hardbreak") and line is not None:
-                line += 1
+        if block.children:
+            _walk_targets(doc, block.children, block.map[0] if block.map else None)
+
+
+_TARGET_KINDS = frozenset(
+    ("softbreak", "hardbreak", "math_inline", "math_display", "image", "link_open", "html_inline")
+)
+"""Inline tokens ``_walk_targets`` looks at (for a target, or to count lines); most are
+text, which it passes with one set lookup."""
+
+
+def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> int | None:
+    """``_check_targets`` for one inline run (children first-to-last, an image's caption
+    skipped); returns the line reached."""
+    for tok in tokens:
+        kind = tok.type
+        if kind in _TARGET_KINDS:
+            if kind == "softbreak" or kind == "hardbreak":
+                if line is not None:
+                    line += 1
                 continue
-            if tok.type in ("math_inline", "math_display") and line is not None:
-                line += tok.content.count("\n")
-            if tok.type == "image":
-                _check_target(
-                    doc, str(tok.attrGet("src") or ""), "image", tok.map[0] if tok.map else line
-                )
-            elif tok.type == "link_open":
+            if kind == "math_inline" or kind == "math_display":
+                if line is not None:
+                    line += tok.content.count("\n")
+            elif kind == "image":
+                src = str(tok.attrGet("src") or "")
+                _check_target(doc, src, "image", tok.map[0] if tok.map else line)
+                continue
+            elif kind == "link_open":
                 _check_target(doc, str(tok.attrGet("href") or ""), "link", line)
-            elif tok.type == "html_inline":
+            else:
                 for fld, target in _RAW_TARGET.findall(tok.content):
                     _check_target(doc, target, "image" if fld.lower() == "src" else "link", line)
+        if tok.children:
+            line = _walk_targets(doc, tok.children, line)
+    return line
 
 
 def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> None:
@@ -141,15 +170,6 @@ def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> Non
     exists = doc.ctx.file_exists
     if exists is not None and not exists(path):
         doc.warn(line, fld, f"'{path}' does not exist beside {doc.ctx.path}")
-
-
-def _flatten(tokens: Sequence[Token]) -> list[Token]:
-    out: list[Token] = []
-    for tok in tokens:
-        out.append(tok)
-        if tok.children and tok.type != "image":
-            out.extend(_flatten(tok.children))
-    return out
 
 
 def _render_math(
@@ -228,6 +248,7 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("escape", "latex_command", latex_command_rule)
     md.inline.ruler.before("link", "citation", bracket_citation_rule)
     md.inline.ruler.before("link", "text_citation", text_citation_rule)
+    md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_with_lines)
     md.core.ruler.push("image_attributes", image_attributes)
     md.core.ruler.push("equation_attributes", _equation_attributes)
