@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType
+from types import BuiltinMethodType, CodeType, FunctionType
 from typing import Any
 
 import jinja2
 import markupsafe
 import yaml
+from jinja2.runtime import Context, Macro
+from jinja2.utils import internalcode
 
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.render.meta import meta_elements
-from sitegen.render.reuse import cached_card, memo
+from sitegen.render.reuse import PageLinks, cached_card, memo
 
 BUILTIN_DEFAULT = "default"
 
@@ -143,6 +145,43 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **d} if d else dict(self.globals)
 
 
+class _Context(Context):
+    """A template context whose calls skip Jinja's checks where they cannot apply.
+
+    Every call in a template (``rel(...)``, a macro, ``date.strftime(...)``) goes through
+    ``Context.call``, which asks the callable (and its ``__call__``) whether it wants the
+    context passed in: about 1.3 µs of a call that costs 0.1, tens of thousands of times
+    a build. Links, macros, built-in methods and functions not marked ``pass_context``
+    (or the like) never want it, so they are called straight away, with what Jinja does
+    around the call (its bookkeeping arguments dropped, ``StopIteration`` made undefined).
+    """
+
+    @internalcode
+    def call(
+        __self,  # noqa: N805 -- Jinja's own spelling: keyword arguments may be named "self"
+        __obj: Callable[..., Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        kind = type(__obj)
+        if kind in _PLAIN_CALLABLES or (
+            kind is FunctionType and not hasattr(__obj, "jinja_pass_arg")
+        ):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception"
+                )
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLABLES = frozenset({PageLinks, Macro, BuiltinMethodType})
+"""Types whose objects never ask for a context (none has a ``jinja_pass_arg``)."""
+
+
 def escape_output(value: object) -> str:
     """The text autoescaped ``{{ value }}`` prints: ``str(markupsafe.escape(value))``."""
     if type(value) is str:
@@ -185,6 +224,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         cache_size=-1,
     )
     env.template_class = _Template
+    env.context_class = _Context
     env.filters["datetime"] = _format_timestamp
     env.globals["cached_card"] = cached_card
     env.globals["memo"] = memo
