@@ -7,6 +7,7 @@ parent stores each one in the cache as it arrives and keeps only its light form.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from pathlib import Path
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from sitegen.render.math import MathResult
     from sitegen.render.paper import PackedWork, PaperWork
 
+FREEZE_EVERY = 200
+"""Works kept between two ``gc.freeze`` calls (see ``pipeline._gc_frozen``): a full
+collection while the pool runs would walk every work received so far."""
 PARALLEL_THRESHOLD = 24
 """Below this many papers a process pool costs more than it saves."""
 BATCH_SHARE = 3
@@ -94,6 +98,8 @@ def load_papers(
         if stage is not None and work.paper is not None:
             staged_here.add(work.slug)
         works[work.slug] = work
+        if len(works) % FREEZE_EVERY == 0:
+            gc.freeze()  # kept for the whole build: out of the collector's sight (pipeline)
     papers: list[Paper] = []
     for folder in layout.paper_dirs:
         work = works[folder.name]

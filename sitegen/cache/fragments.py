@@ -118,8 +118,10 @@ class FragmentStore(MutableMapping[str, "MathResult"]):
     def changed(self) -> bool:
         return bool(self._dirty)
 
-    def save(self, folder: Path, *, every: bool = False) -> None:
-        """Write the shards that changed (``every``: all that were read) into ``folder``."""
+    def save(self, folder: Path, *, every: bool = False, also: Path | None = None) -> None:
+        """Write the shards that changed (``every``: all that were read) into ``folder``,
+        and the changed ones into ``also`` (the per-user cache) if given; each shard is
+        pickled once. A failure to write ``also`` is logged: it is only a cache."""
         numbers = sorted(self._shards if every else self._dirty)
         if not numbers:
             return
@@ -130,7 +132,17 @@ class FragmentStore(MutableMapping[str, "MathResult"]):
             if len(fragments) > keep:
                 fragments = dict(list(fragments.items())[-keep:])
             data = pickle.dumps({"code": self._code, "math": fragments}, pickle.HIGHEST_PROTOCOL)
-            path = self._path(folder, number)
-            tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            _replace(self._path(folder, number), data)
+            if also is not None and number in self._dirty:
+                try:
+                    also.mkdir(parents=True, exist_ok=True)
+                    _replace(self._path(also, number), data)
+                except OSError as exc:
+                    log.info("could not write the shared fragment store: %s", exc)
+                    also = None
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,9 +170,9 @@ def remember_build(
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
+    as_flat = attrgetter("cid", "tsize", "size")
     flat: dict[str, Flat] = {
-        path: n if isinstance(n, tuple) else (n.cid, n.tsize, n.size)
-        for path, n in manifest.items()
+        path: n if isinstance(n, tuple) else as_flat(n) for path, n in manifest.items()
     }
     pages = {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
     memo = cache.address_memo()

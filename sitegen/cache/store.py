@@ -343,12 +343,8 @@ class BuildCache:
             ignore.write_text("*\n", encoding="utf-8")
         self.pack.save({k + suffix for k in paper_keys.values() for suffix in ("", LIGHT)})
         if self._math is not None and self._math.changed:
-            self._math.save(self.dir / FRAGMENTS, every=self._shared_math)
-            if self._shared_math:
-                try:
-                    self._math.save(self._math.folder)
-                except OSError as exc:  # a cache, not an output: never fail a build for it
-                    log.info("could not write the shared math cache: %s", exc)
+            shared = self._math.folder if self._shared_math else None
+            self._math.save(self.dir / FRAGMENTS, every=self._shared_math, also=shared)
         (self.dir / "math.pickle").unlink(missing_ok=True)  # the store before fragments/
         memo = self.files.memo
         if self.files.complete:

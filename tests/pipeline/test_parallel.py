@@ -158,3 +158,21 @@ def test_the_index_made_beside_the_pages_equals_one_made_after_them(
     serial = build(BuildOptions(source=source, output=tmp_path / "one", jobs=1, cache=False))
     assert beside.root == after.root == serial.root
     assert_same(snapshot(tmp_path / "beside"), snapshot(tmp_path / "after"))
+
+
+def test_a_build_leaves_nothing_frozen_from_the_collector(tmp_path: Path) -> None:
+    """``_prepare`` freezes what it keeps (gc.freeze); a long-lived ``serve`` must get it
+    back after every build, finished or failed, or it would never free old sites."""
+    import gc
+
+    from sitegen.errors import SitegenError
+
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 1)
+    assert gc.get_freeze_count() == 0
+    build(BuildOptions(source=source, output=tmp_path / "out", jobs=2, cache=False))
+    assert gc.get_freeze_count() == 0
+    broken = sorted((source / "content" / "papers").iterdir())[3] / "paper.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    with pytest.raises(SitegenError):  # raised after the papers were loaded and frozen
+        build(BuildOptions(source=source, output=tmp_path / "out", jobs=2, cache=False))
+    assert gc.get_freeze_count() == 0
