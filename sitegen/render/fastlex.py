@@ -105,6 +105,9 @@ class FastRegexLexer:
     ``wrap``); callbacks still receive the wrapped lexer, as they would in Pygments.
     """
 
+    joined = True
+    """Marks a wrapped lexer (``highlight.Highlighter`` wraps each lexer once)."""
+
     def __init__(self, lexer: Any) -> None:
         self.lexer = lexer
         self._states: dict[Any, list[Segment]] = {}

@@ -51,3 +51,16 @@ def test_back_references_keep_their_rule_alone() -> None:
 def test_non_regex_lexer_is_left_alone() -> None:
     lexer = get_lexer_by_name("pycon")  # a lexer with its own token loop
     assert wrap(lexer) is lexer
+
+
+def test_highlighter_joins_a_lexer_from_its_second_block() -> None:
+    from sitegen.render.highlight import Highlighter
+
+    highlighter = Highlighter()
+    code = SAMPLES[3]
+    first = highlighter(code, "python")
+    assert not isinstance(highlighter._lexers["python"], FastRegexLexer)
+    second = highlighter(code, "python")
+    assert isinstance(highlighter._lexers["python"], FastRegexLexer)
+    assert first == second == highlighter(code, "python")
+    assert '<span class="kn">import</span>' in first
