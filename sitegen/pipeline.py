@@ -345,6 +345,7 @@ def _prepare(
     else:
         tree.update(renderer.render_all(page_bodies))
     nodes.update(renderer.nodes)
+    gc.freeze()  # the pages' nodes: kept to the end of the build, see _gc_frozen
     if isinstance(renderer, MemoRenderer):
         nodes.update(renderer.reused)
         page_keys = renderer.keys

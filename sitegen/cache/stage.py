@@ -14,6 +14,7 @@ its files that a changed paper touches are made again, the rest come from the pr
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ def publish(
     else:
         search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
     want = complete_nodes(tree, nodes, profile)
+    gc.freeze()  # the whole tree's nodes, kept to the end (``pipeline._gc_frozen``)
     spare = take_known_spare(out, cache) if into is None else None
     staged = into if into is not None else spare if spare is not None else stage_dir(out)
     try:
