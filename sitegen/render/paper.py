@@ -63,8 +63,7 @@ def render_paper(
             bibliography, found = parse_bibtex(text, display)
             diags += found
 
-    root = paper.dir.resolve()  # once: resolving walks (lstat) every component
-    exists = functools.partial(_file_inside, root, str(root))
+    exists = functools.partial(_file_inside, paper.dir, str(paper.dir))
 
     body_parsed = parse_markdown(
         paper.body,
@@ -122,14 +121,15 @@ def render_paper(
     return render, diags
 
 
-def _file_inside(root: Path, root_text: str, rel: str) -> bool:
-    """Whether ``rel`` (normalised, relative, without ``..``) names a file inside ``root``
-    (resolved), following symlinks that stay inside it.
+def _file_inside(folder: Path, folder_text: str, rel: str) -> bool:
+    """Whether ``rel`` (normalised, relative, without ``..``) names a file inside
+    ``folder``, following symlinks that stay inside it.
 
-    Only ``rel``'s own components are looked at (``lstat``), not the whole path again as
-    ``Path.resolve`` would; a symlink among them takes the exact, slower way.
+    Only ``rel``'s own components are looked at (``lstat``), not the whole path resolved
+    as ``Path.resolve`` would (it walks every component of the folder too); a symlink
+    among them takes that exact, slower way.
     """
-    path = root_text
+    path = folder_text
     for part in rel.split("/"):
         path = f"{path}/{part}"
         try:
@@ -137,6 +137,7 @@ def _file_inside(root: Path, root_text: str, rel: str) -> bool:
         except (OSError, ValueError):
             return False
         if stat.S_ISLNK(mode):
+            root = folder.resolve()
             target = (root / rel).resolve()
             return target.is_file() and root in target.parents
     return stat.S_ISREG(mode)

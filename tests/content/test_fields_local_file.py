@@ -35,6 +35,11 @@ VALUES = [
     "../../outside.bib",
     "missing.bib",
     "data",
+    "data//t.csv",
+    "data/",
+    ".",
+    "refs.bib/x",
+    "data/missing/t.csv",
 ]
 
 

@@ -23,6 +23,8 @@ def test_agrees_with_resolving_the_whole_path(tmp_path: Path) -> None:
     (root / "escape.txt").symlink_to(outside)
     (root / "dirlink").symlink_to(root / "figures")
     (root / "away").symlink_to(tmp_path)
+    (tmp_path / "alias").symlink_to(root)
+    spellings = [root, tmp_path / "alias", tmp_path / "alias" / ".." / "paper"]
     root = root.resolve()
     cases = {
         "figures/a.png": True,
@@ -38,5 +40,6 @@ def test_agrees_with_resolving_the_whole_path(tmp_path: Path) -> None:
         "/etc/passwd": False,
     }
     for rel, expected in cases.items():
-        assert _file_inside(root, str(root), rel) is expected, rel
+        for folder in spellings:  # the folder as written, resolved or not
+            assert _file_inside(folder, str(folder), rel) is expected, (folder, rel)
         assert _reference(root, rel) is expected, rel
