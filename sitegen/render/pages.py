@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen.content.model import Page
+from sitegen.content.model import Author, Page
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.render import feeds, meta
@@ -282,6 +282,7 @@ class SiteRenderer:
                 (a, site_author_key)
                 for a, site_author_key in zip(paper.authors, entry.author_keys, strict=False)
             ],
+            author_rows=author_rows(entry),
             subjects=[
                 (kw, key) for kw, key in zip(paper.keywords, entry.subject_keys, strict=False)
             ],
@@ -289,6 +290,22 @@ class SiteRenderer:
             license=paper.license or site.config.license,
             cite_html=formatted_citation(paper, site.config, url=meta.absolute(site, base)),
         )
+
+
+def author_rows(entry: PaperEntry) -> list[tuple[Author, str, tuple[str, ...], str]]:
+    """A paper page's author list: (author, their page, their notes' HTML, the numbers of
+    their affiliations in the paper's list, ``"1,3"``; their place in their own list for
+    one the paper does not list). Worked out here once, not with a template loop's
+    ``loop`` variable and a ``list.index`` call for each affiliation of each author."""
+    paper, notes = entry.paper, entry.render.author_notes_html
+    rows = []
+    for i, (author, key) in enumerate(zip(paper.authors, entry.author_keys, strict=False)):
+        refs = ",".join(
+            str(paper.affiliations.index(aff) + 1 if aff in paper.affiliations else n)
+            for n, aff in enumerate(author.affiliations, 1)
+        )
+        rows.append((author, f"authors/{key}/", notes[i] if len(notes) > i else (), refs))
+    return rows
 
 
 def _write_file(path: str, data: bytes) -> None:
