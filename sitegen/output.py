@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from sitegen.forked import Forked
+
 OutputTree = Mapping[str, "bytes | Path"]
 """Site-relative POSIX path -> file content, or a source file to copy byte-for-byte."""
 
@@ -76,26 +78,20 @@ def write_tree_split(tree: OutputTree, dest: Path, *, link_from: Path | None = N
         for rel, content in tree.items()
         if not (isinstance(content, Path) and str(content) == root + rel)
     )  # entries written in place already (a cold build's pages) need no work
-    if len(paths) < SPLIT_FROM or not hasattr(os, "fork"):
+    if len(paths) < SPLIT_FROM:
         return write_tree(tree, dest, link_from=link_from)
     half = len(paths) // 2
     theirs = {rel: tree[rel] for rel in paths[half:]}
+    helper = Forked(lambda: write_tree(theirs, dest, link_from=link_from))
     try:
-        pid = os.fork()
-    except OSError:
-        return write_tree(tree, dest, link_from=link_from)
-    if pid == 0:
-        status = 1
-        try:
-            write_tree(theirs, dest, link_from=link_from)
-            status = 0
-        finally:
-            os._exit(status)
-    try:
-        write_tree({rel: tree[rel] for rel in paths[:half]}, dest, link_from=link_from)
+        write_tree(
+            {rel: tree[rel] for rel in paths[: half if helper.started else None]},
+            dest,
+            link_from=link_from,
+        )
     finally:
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
+        done = helper.result()
+    if helper.started and done is None:
         sync_changes(dest, list(theirs), [], theirs.__getitem__, link_from=link_from)
     return len(tree)
 

@@ -15,20 +15,16 @@ process as before: the job is only speed.
 
 from __future__ import annotations
 
-import logging
-import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cache.address import node_of_bytes
+from sitegen.forked import Forked
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile
 from sitegen.output import write_tree
 from sitegen.searchindex import IndexState, SearchDoc, write_index
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,42 +39,11 @@ class IndexJob:
     """The full index of ``docs``, made by a forked process into ``sink``."""
 
     def __init__(self, docs: Sequence[SearchDoc], sink: Path, profile: Profile) -> None:
-        self._pid = 0
-        self._read: int | None = None
-        if not hasattr(os, "fork"):
-            return
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the index process: make, write, hash, report, leave
-            status = 1
-            try:
-                os.close(read)
-                data = pickle.dumps(_make(docs, sink, profile), pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._read = pid, read
+        self._helper = Forked(lambda: _make(docs, sink, profile))
 
     def finish(self) -> MadeIndex | None:
         """The index, or None if the process could not make it (the caller makes it)."""
-        if self._read is None:
-            return None
-        with os.fdopen(self._read, "rb") as fh:
-            data = fh.read()
-        self._read = None
-        _, status = os.waitpid(self._pid, 0)
-        if status != 0:
-            log.info("the search index process failed (status %s); making it here", status)
-            return None
-        made = pickle.loads(data)
+        made = self._helper.result()
         return made if isinstance(made, MadeIndex) else None
 
 

@@ -10,19 +10,18 @@ work is system calls on separate folders, which the kernel runs in parallel (mea
 Folders are claimed in chunks from a pipe both processes read: every chunk number is
 written before the fork, each read of exactly one number is atomic, so a chunk goes to
 whoever reads it first and the split follows how fast each side really is. The helper
-sends its signatures back over a second pipe (``marshal``) and exits; a folder it did
-not report (it failed, or could not fork) is walked here, so the result never depends
-on the helper.
+sends its signatures back (``sitegen.forked``) and exits; a folder it did not report (it
+failed, or could not fork) is walked here, so the result never depends on the helper.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
 import struct
 from pathlib import Path
 
 from sitegen.cache.store import tree_signature
+from sitegen.forked import Forked
 
 FORK_FROM = 256
 """Folders below which the walk is not worth a process (a fork costs a few ms)."""
@@ -62,9 +61,8 @@ class SignatureWalk:
         count = len(self._entries)
         self._size = max(32, -(-count // CHUNKS))
         self._claims: int | None = None
-        self._results: int | None = None
-        self._pid = 0
-        if count >= FORK_FROM and hasattr(os, "fork"):
+        self._helper: Forked[dict[str, str]] | None = None
+        if count >= FORK_FROM:
             self._start()
 
     def _start(self) -> None:
@@ -72,26 +70,11 @@ class SignatureWalk:
         claims_r, claims_w = os.pipe()
         os.write(claims_w, b"".join(_CLAIM.pack(i) for i in range(chunks)))
         os.close(claims_w)  # read() returns b"" once every chunk is claimed
-        results_r, results_w = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(results_r)
-            os.close(results_w)
+        self._helper = Forked(lambda: self._walk_claims(claims_r))
+        if self._helper.started:
+            self._claims = claims_r
+        else:
             os.close(claims_r)
-            return
-        if pid == 0:  # the helper: walk what it claims, report, and leave at once
-            status = 1
-            try:
-                os.close(results_r)
-                data = marshal.dumps(self._walk_claims(claims_r))
-                with os.fdopen(results_w, "wb") as out:
-                    out.write(data)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(results_w)
-        self._pid, self._claims, self._results = pid, claims_r, results_r
 
     def _walk_claims(self, claims: int) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -105,20 +88,11 @@ class SignatureWalk:
     def finish(self) -> dict[str, str]:
         """Every entry's signature, in name order."""
         found: dict[str, str] = {}
-        if self._claims is not None and self._results is not None:
+        if self._claims is not None and self._helper is not None:
             found = self._walk_claims(self._claims)
             os.close(self._claims)
-            with os.fdopen(self._results, "rb") as fh:
-                data = fh.read()
-            _, status = os.waitpid(self._pid, 0)
-            self._claims = self._results = None
-            if status == 0:
-                try:
-                    theirs = marshal.loads(data)
-                except (ValueError, EOFError, TypeError):
-                    theirs = {}
-                if isinstance(theirs, dict):
-                    found.update(theirs)
+            self._claims = None
+            found.update(self._helper.result() or {})
         return {
             e.name: found[e.name] if e.name in found else sign_entry(e, self._skip)
             for e in self._entries

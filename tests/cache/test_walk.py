@@ -29,7 +29,7 @@ def test_split_walk_equals_one_process_walk(tmp_path: Path) -> None:
     skip = {str(tmp_path / "paper-0003")}
     expected = one_process(tmp_path, skip)
     pending = SignatureWalk(tmp_path, skip)
-    assert pending._pid, "a folder this large is walked with a helper"
+    assert pending._helper is not None and pending._helper.started, "walked with a helper"
     found = pending.finish()
     assert found == expected
     assert list(found) == sorted(found)
@@ -50,10 +50,16 @@ def test_helper_failure_is_walked_here(tmp_path: Path, monkeypatch: pytest.Monke
     make_folders(tmp_path, FORK_FROM + 10)
     expected = one_process(tmp_path, set())
 
-    def broken(_: object) -> bytes:  # the forked helper inherits it and exits with 1
-        raise RuntimeError("helper cannot report")
+    parent = os.getpid()
+    real = walk.SignatureWalk._walk_claims
 
-    monkeypatch.setattr(walk.marshal, "dumps", broken)
+    def broken(self: SignatureWalk, claims: int) -> dict[str, str]:
+        found = real(self, claims)
+        if os.getpid() != parent:  # the forked helper walks its share, then fails
+            raise RuntimeError("helper cannot report")
+        return found
+
+    monkeypatch.setattr(walk.SignatureWalk, "_walk_claims", broken)
     assert SignatureWalk(tmp_path, set()).finish() == expected
 
 
@@ -66,7 +72,7 @@ def test_no_fork_walks_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(os, "fork", no_fork)
     pending = SignatureWalk(tmp_path, set())
-    assert not pending._pid
+    assert pending._helper is not None and not pending._helper.started
     assert pending.finish() == expected
 
 
