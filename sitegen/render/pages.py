@@ -197,7 +197,11 @@ class SiteRenderer:
         self._render("volumes.html", "issues/index.html", title="Volumes and issues")
         for volume in site.volumes:
             self._render(
-                "volume.html", f"{volume.url}index.html", volume=volume, title=volume.title
+                "volume.html",
+                f"{volume.url}index.html",
+                volume=volume,
+                title=volume.title,
+                papers=[site.by_slug[slug] for slug in volume.papers],
             )
             for issue in volume.issues:
                 self._listing(
@@ -267,6 +271,7 @@ class SiteRenderer:
             entry = self.full_entry(entry)
             paper = entry.paper
         tags = meta.highwire_tags(site, entry) + meta.dublin_core_tags(site, entry)
+        url = meta.absolute(site, base)
         self._render(
             "paper.html",
             f"{base}index.html",
@@ -276,7 +281,7 @@ class SiteRenderer:
             meta_tags=tags,
             og_tags=meta.opengraph_tags(site, entry),
             json_ld=meta.json_ld(site, entry),
-            canonical=meta.absolute(site, base),
+            canonical=url,
             downloads=downloads_for(entry),
             authors=[
                 (a, site_author_key)
@@ -288,7 +293,7 @@ class SiteRenderer:
             ],
             gateways=site.config.gateways,
             license=paper.license or site.config.license,
-            cite_html=formatted_citation(paper, site.config, url=meta.absolute(site, base)),
+            cite_html=formatted_citation(paper, site.config, url=url),
         )
 
 

@@ -79,6 +79,16 @@ class PageLinks:
             self.asked[target] = answer
         return answer
 
+    def answers(self, targets: tuple[str, ...]) -> tuple[str, ...]:
+        """``tuple(rel(t) for t in targets)`` in one call (a memo asks this of every page)."""
+        known = self._known
+        found = tuple(
+            [a if (a := known.get(t)) is not None else self._work_out(t) for t in targets]
+        )
+        if self.asked is not None:
+            self.asked.update(zip(targets, found, strict=True))
+        return found
+
     def _work_out(self, target: str) -> str:
         near = self._near.get(target)
         if near is not None and near[0] != self._parts[1]:
@@ -126,7 +136,7 @@ class FragmentMemo:
     def __init__(self) -> None:
         self._macros: dict[int, object] = {}
         """Card macros by id (kept alive with it, so that no id is reused)."""
-        self._known: dict[Hashable, dict[tuple[str, ...], dict[tuple[str, ...], Any]]] = {}
+        self._known: dict[Hashable, _Variants] = {}
         self._held: list[object] = []
         """Objects whose ``id`` is in a key, kept alive so that no id is reused."""
 
@@ -134,36 +144,62 @@ class FragmentMemo:
         variants = self._known.get(key)
         if variants is None:
             variants = self._known[key] = {}
-        for targets, by_answers in variants.items():
-            html = by_answers.get(tuple([rel(t) for t in targets]))
+        else:
+            html = _reused(variants, rel)
             if html is not None:
                 return html
-        outer = rel.asked
-        asked: dict[str, str] = {}
-        rel.asked = asked
-        try:
-            html = render()
-        finally:
-            rel.asked = outer
-        if outer is not None:  # a fragment inside a fragment: the outer one asked too
-            outer.update(asked)
-        variants.setdefault(tuple(asked), {})[tuple(asked.values())] = html
-        return html
+        return _recorded(variants, rel, render)
 
     def card(self, macro: Callable[..., Any], entry: object, rel: PageLinks) -> Any:
         """``macro(entry, rel)``; see :func:`cached_card`.
 
         A theme whose macro is a new object on every page (a module imported with
         context) would only fill the memo: after ``MAX_MACROS`` macros it is bypassed.
+        A card already in the memo (most of them: pages list the same papers) is looked
+        up without the checks and the closure a first rendering needs.
         """
+        key = ("card", id(macro), id(entry))
+        variants = self._known.get(key)
+        if variants is not None:  # its macro was let in when the key was made
+            html = _reused(variants, rel)
+            if html is not None:
+                return html
+            return _recorded(variants, rel, lambda: macro(entry, rel))
         if id(macro) not in self._macros:
             if len(self._macros) >= MAX_MACROS:
                 return macro(entry, rel)
             self._macros[id(macro)] = macro
-        key = ("card", id(macro), id(entry))
-        if key not in self._known:
-            self._held.append(entry)
-        return self.fragment(key, rel, lambda: macro(entry, rel))
+        self._held.append(entry)
+        variants = self._known[key] = {}
+        return _recorded(variants, rel, lambda: macro(entry, rel))
+
+
+_Variants = dict[tuple[str, ...], dict[tuple[str, ...], Any]]
+"""Of one fragment key: the targets it asked about -> their answers -> its HTML."""
+
+
+def _reused(variants: _Variants, rel: PageLinks) -> Any:
+    """The HTML rendered for a page whose ``rel`` answers as this one does, or None."""
+    for targets, by_answers in variants.items():
+        html = by_answers.get(rel.answers(targets))
+        if html is not None:
+            return html
+    return None
+
+
+def _recorded(variants: _Variants, rel: PageLinks, render: Callable[[], Any]) -> Any:
+    """``render()``, kept in ``variants`` under what it asked ``rel`` and was answered."""
+    outer = rel.asked
+    asked: dict[str, str] = {}
+    rel.asked = asked
+    try:
+        html = render()
+    finally:
+        rel.asked = outer
+    if outer is not None:  # a fragment inside a fragment: the outer one asked too
+        outer.update(asked)
+    variants.setdefault(tuple(asked), {})[tuple(asked.values())] = html
+    return html
 
 
 def cached_card(macro: Callable[..., Any], entry: object, rel: Callable[[str], str]) -> Any:
