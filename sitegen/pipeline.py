@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -411,16 +412,24 @@ def _papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> froz
 
 
 def theme_environment(theme: Theme, cache: BuildCache | None) -> jinja2.Environment:
-    """The theme's Jinja environment; with a cache, compiled templates are kept in it
-    (Jinja checks each source's mtime itself)."""
+    """The theme's Jinja environment; with a cache, compiled templates are kept in it.
+
+    Jinja keys compiled code by each template's source; the folder is named by sitegen's
+    own code too, since our environment decides what a template compiles to: code
+    compiled by another sitegen is never loaded (its folder is removed).
+    """
     import jinja2
 
+    from sitegen.cache.store import code_fingerprint
     from sitegen.render.theme import make_environment
 
     env = make_environment(theme)
     if cache is not None:
-        (cache.dir / "jinja").mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache.dir / "jinja"))
+        folder = cache.dir / "jinja" / code_fingerprint()[:16]
+        if not folder.is_dir():
+            shutil.rmtree(folder.parent, ignore_errors=True)  # other code's, or older layout
+            folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env
 
 

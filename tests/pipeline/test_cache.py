@@ -489,3 +489,22 @@ def test_a_damaged_cache_state_or_shared_cache_never_fails_a_build(
         result, tree = cached(source, tmp_path / "public")
         assert result.root == ref.root
         assert_same(tree, ref_tree)
+
+
+def test_compiled_templates_are_kept_per_sitegen_code(tmp_path: Path) -> None:
+    """Templates compiled by another sitegen are never loaded: their folder goes."""
+    from sitegen.cache.store import code_fingerprint
+
+    source = make_journal(tmp_path / "journal")
+    build(BuildOptions(source=source, output=tmp_path / "out"))
+    jinja = source / ".sitegen" / "cache" / "jinja"
+    mine = jinja / code_fingerprint()[:16]
+    assert [p.name for p in jinja.iterdir()] == [mine.name]
+    assert any(mine.iterdir())
+    stale = jinja / "0123456789abcdef"
+    mine.rename(stale)
+    (source / "sitegen.yaml").write_text(
+        (source / "sitegen.yaml").read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8"
+    )
+    build(BuildOptions(source=source, output=tmp_path / "out"))
+    assert [p.name for p in jinja.iterdir()] == [mine.name]
