@@ -126,6 +126,11 @@ def bench(
                 edited.write_bytes(original)
     finally:
         edited.write_bytes(original)
+    if repeat > 1:  # every run, not only the best: this VM's speed moves between runs
+        for name, runs in (("cold", colds), ("cold+math", warm), ("no-change", nochange)):
+            print(f"  {name} runs: {' '.join(f'{s:.2f}' for s in runs)}", flush=True)
+        edits = " ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(first, oneedit, strict=True))
+        print(f"  1st/2nd edit runs: {edits}", flush=True)
     return {
         "cold": min(colds),
         "warm": min(warm),
