@@ -148,3 +148,20 @@ def test_a_journal_for_another_base_is_not_applied(tmp_path: Path) -> None:
     stale = BuildCache(source)
     assert stale.last["manifest"] == base_only.last["manifest"]
     stale.pack.close()
+
+
+def test_a_damaged_journal_costs_a_full_build_never_a_wrong_site(tmp_path: Path) -> None:
+    """Garbage in journal.pickle leaves the base, which is older than OUT: the build sees
+    that OUT is not what the base recorded and builds in full, to the same bytes."""
+    source = make_journal(tmp_path / "journal", 4)
+    out = tmp_path / "public"
+    build(BuildOptions(source=source, output=out))
+    papers = papers_of(source)
+    append(papers[0] / "paper.md", "\nFirst edit.\n")
+    build(BuildOptions(source=source, output=out))
+    journal = source / ".sitegen" / "cache" / JOURNAL
+    assert journal.is_file()
+    journal.write_bytes(b"\x80\x05 not a pickle at all")
+    append(papers[1] / "paper.md", "\nSecond edit.\n")
+    result = build(BuildOptions(source=source, output=out))
+    check_against_fresh(source, out, tmp_path, result)
