@@ -41,7 +41,7 @@ def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -
     for rel in sorted(tree):
         content = tree[rel]
         target = root + rel
-        if isinstance(content, Path) and str(content) == target:
+        if _in_place(content, target):
             continue  # written in place already: by far the most entries of a cold build
         _check_rel(rel)
         parent = target.rpartition("/")[0]
@@ -73,11 +73,7 @@ def write_tree_split(tree: OutputTree, dest: Path, *, link_from: Path | None = N
     If the forked process fails, this one redoes its half, replacing what it wrote.
     """
     root = f"{dest}/"
-    paths = sorted(
-        rel
-        for rel, content in tree.items()
-        if not (isinstance(content, Path) and str(content) == root + rel)
-    )  # entries written in place already (a cold build's pages) need no work
+    paths = sorted(rel for rel, content in tree.items() if not _in_place(content, root + rel))
     if len(paths) < SPLIT_FROM:
         return write_tree(tree, dest, link_from=link_from)
     half = len(paths) // 2
@@ -94,6 +90,11 @@ def write_tree_split(tree: OutputTree, dest: Path, *, link_from: Path | None = N
     if helper.started and done is None:
         sync_changes(dest, list(theirs), [], theirs.__getitem__, link_from=link_from)
     return len(tree)
+
+
+def _in_place(content: bytes | Path, target: str) -> bool:
+    """The entry is the file at ``target`` already (a page rendered into the folder)."""
+    return isinstance(content, Path) and str(content) == target
 
 
 def _copy_file(src: Path, dst: str) -> None:

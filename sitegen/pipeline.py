@@ -98,11 +98,11 @@ class Prepared:
     paper_keys: dict[str, str] = field(default_factory=dict)
     page_keys: dict[str, str] = field(default_factory=dict)
     search_docs: list[SearchDoc] = field(default_factory=list)
-    made_index: MadeIndex | None = None
-    """The full search index, already in the staging folder (``cache.indexjob``)."""
     """One per paper, sorted by URL: the search index's doc ids are positions in it."""
     delta_base: DeltaBase | None = None
     """What the next body-only rebuild starts from (``sitegen.cache.delta``)."""
+    made_index: MadeIndex | None = None
+    """The full search index, already in the staging folder (``cache.indexjob``)."""
 
 
 def output_dir(opts: BuildOptions) -> Path:
@@ -244,7 +244,10 @@ def prepare(opts: BuildOptions) -> Prepared:
 
 @contextmanager
 def _gc_frozen() -> Iterator[None]:
-    """Let ``_prepare`` freeze what it has loaded; unfreeze when the build is done.
+    """Let the build freeze what it keeps; unfreeze when the build is done.
+
+    Frozen: the works as they arrive (``workers.load_papers``), then after the site model
+    and after the pages (``_prepare``) and before addressing (``cache.stage.publish``).
 
     The papers' works and the site model are millions of long-lived objects, which every
     full collection of the cyclic garbage collector walks again (at 10k papers each walk

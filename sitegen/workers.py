@@ -34,6 +34,7 @@ PARALLEL_THRESHOLD = 24
 BATCH_SHARE = 3
 """A batch takes 1/(workers x this) of the papers not yet given out (:func:`batch_sizes`)."""
 BATCH_MIN = 8
+"""Papers per batch at least: smaller batches cost more in round trips than they balance."""
 BATCH_MAX = 100
 """Papers per batch at most: a batch's results sit in the parent's memory at once."""
 
@@ -148,7 +149,7 @@ def _process(
         batches.append(folders[start : start + size])
         start += size
     done = 0
-    seed = math.copy() if isinstance(math, (dict, FragmentStore)) else dict(math)
+    seed = math.copy() if isinstance(math, FragmentStore) else dict(math)
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_seed_worker_math, initargs=(seed,)
     ) as pool:

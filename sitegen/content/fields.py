@@ -142,22 +142,24 @@ def checked(
     return None
 
 
-def _plain_file(folder: Path, rel: str) -> bool:
-    """Whether ``folder/rel`` exists with no symlink and no ``..`` on the way: then it is
-    inside ``folder`` and ``local_file`` accepts it without resolving the whole path
-    (an ``lstat`` of each of its components, against about eight for ``resolve``).
-    Anything else (a missing part, a symlink, ``..``) goes the exact, slower way."""
-    path = str(folder)
+def plain_mode(folder: str, rel: str) -> int | None:
+    """The ``st_mode`` of ``folder/rel`` when every part of ``rel`` exists and none is a
+    symlink or ``..``: then it lies inside ``folder``, found by an ``lstat`` of each of
+    ``rel``'s parts (``Path.resolve`` would also walk every part of ``folder``). None
+    otherwise: a missing part, a symlink or ``..`` needs the exact, slower way."""
+    path = folder
+    mode = None
     for part in rel.split("/"):
         if part == "..":
-            return False
+            return None
         path = f"{path}/{part}"
         try:
-            if stat.S_ISLNK(os.lstat(path).st_mode):
-                return False
+            mode = os.lstat(path).st_mode
         except (OSError, ValueError):
-            return False
-    return True
+            return None
+        if stat.S_ISLNK(mode):
+            return None
+    return mode
 
 
 def local_file(
@@ -175,7 +177,7 @@ def local_file(
     if rel.startswith("/") or "://" in rel or (len(rel) > 1 and rel[1] == ":"):
         rep.error(line, fld, f"'{text}' must be a path relative to the paper folder")
         return None
-    if _plain_file(folder, rel):
+    if plain_mode(str(folder), rel) is not None:
         return rel.removeprefix("./")
     target = (folder / rel).resolve()
     # A resolved path's leading parts are resolved too, so when ``target`` lies under

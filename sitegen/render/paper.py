@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import re
 import stat
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.content.config import JournalConfig
+from sitegen.content.fields import plain_mode
 from sitegen.content.model import Page, Paper
 from sitegen.errors import Diagnostic
 from sitegen.ipfs.files import Node
@@ -125,22 +125,15 @@ def _file_inside(folder: Path, folder_text: str, rel: str) -> bool:
     """Whether ``rel`` (normalised, relative, without ``..``) names a file inside
     ``folder``, following symlinks that stay inside it.
 
-    Only ``rel``'s own components are looked at (``lstat``), not the whole path resolved
-    as ``Path.resolve`` would (it walks every component of the folder too); a symlink
-    among them takes that exact, slower way.
+    Only ``rel``'s own components are looked at when none is a symlink
+    (``content.fields.plain_mode``); otherwise the whole path is resolved.
     """
-    path = folder_text
-    for part in rel.split("/"):
-        path = f"{path}/{part}"
-        try:
-            mode = os.lstat(path).st_mode
-        except (OSError, ValueError):
-            return False
-        if stat.S_ISLNK(mode):
-            root = folder.resolve()
-            target = (root / rel).resolve()
-            return target.is_file() and root in target.parents
-    return stat.S_ISREG(mode)
+    mode = plain_mode(folder_text, rel)
+    if mode is not None:
+        return stat.S_ISREG(mode)
+    root = folder.resolve()
+    target = (root / rel).resolve()
+    return target.is_file() and root in target.parents
 
 
 def render_page_body(page: Page, style: str) -> tuple[str, list[Diagnostic]]:
