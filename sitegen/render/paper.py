@@ -10,10 +10,10 @@ import functools
 import html
 import re
 import stat
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.content.config import JournalConfig
 from sitegen.content.fields import plain_mode
@@ -259,12 +259,50 @@ def process_papers(
     it learned, so what crosses the process boundary stays small. With ``keys`` (the
     papers' cache keys), each work comes back already packed for the cache.
     """
-    known: dict[str, MathResult] = dict(math_cache)
+    known = _Learning(math_cache)
     works = [process_paper(folder, config, known, stage) for folder in folders]
-    learned = {k: v for k, v in known.items() if k not in math_cache}
+    learned = known.learned
     if keys is not None:
         return [pack_work(k, w) for k, w in zip(keys, works, strict=True)], learned
     return works, learned
+
+
+class _Learning(MutableMapping[str, "MathResult"]):
+    """A math cache that reads through to ``known`` and keeps what is added apart.
+
+    A pool worker's cache grows to tens of thousands of formulas and code blocks at 10k
+    papers; copying it for every batch and diffing the copy afterwards cost more than
+    the lookups it serves.
+    """
+
+    __slots__ = ("known", "learned")
+
+    def __init__(self, known: Mapping[str, MathResult]) -> None:
+        self.known = known
+        self.learned: dict[str, MathResult] = {}
+
+    def __getitem__(self, key: str) -> MathResult:
+        found = self.learned.get(key)
+        return self.known[key] if found is None else found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self.learned.get(key)
+        if found is None:
+            found = self.known.get(key)
+        return default if found is None else found
+
+    def __setitem__(self, key: str, value: MathResult) -> None:
+        self.learned[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("a math cache only grows")
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.known
+        yield from (k for k in self.learned if k not in self.known)
+
+    def __len__(self) -> int:
+        return len(self.known) + sum(1 for k in self.learned if k not in self.known)
 
 
 def process_paper(

@@ -297,8 +297,10 @@ def test_papers_rendered_with_a_shared_math_cache_equal_papers_rendered_without(
     folders = sorted((source / "content" / "papers").iterdir())
     alone = [process_paper(folder, config) for folder in folders]
     first, learned = process_papers(folders[:2], config, {})
+    given = dict(learned)
     rest, more = process_papers(folders[2:], config, learned)
     assert first + rest == alone
+    assert learned == given  # read through, never written to
     assert not set(more) & set(learned)
 
 

@@ -69,11 +69,26 @@ def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPat
         bar(10, 100)  # a small build: nothing drawn
         bar(250, 500)
         bar(-1, 0)
-        drawn = os.read(master, 4096).decode()
+        drawn = _read_until(master, "\r\x1b[K")
         monkeypatch.setenv("CI", "true")
         assert progress_bar(tty) is None
     os.close(master)
     assert "250/500" in drawn and "10/100" not in drawn and drawn.endswith("\r\x1b[K")
+
+
+def _read_until(fd: int, end: str, timeout: float = 5.0) -> str:
+    """What a pty's other side has written, up to ``end``: the kernel hands written bytes
+    to the reading side asynchronously, so one read on a busy machine can get a part."""
+    import os
+    import select
+
+    text = ""
+    while not text.endswith(end):
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            break
+        text += os.read(fd, 4096).decode()
+    return text
 
 
 def test_a_template_error_in_the_forked_half_fails_the_build_and_leaves_out(
@@ -176,3 +191,28 @@ def test_a_build_leaves_nothing_frozen_from_the_collector(tmp_path: Path) -> Non
     with pytest.raises(SitegenError):  # raised after the papers were loaded and frozen
         build(BuildOptions(source=source, output=tmp_path / "out", jobs=2, cache=False))
     assert gc.get_freeze_count() == 0
+
+
+def test_a_worker_batch_runs_without_the_collector_and_turns_it_back_on(tmp_path: Path) -> None:
+    """``_worker_batch`` switches the cyclic collector off for the batch; it must be on
+    again afterwards, also when the batch fails, and what the batch kept is frozen."""
+    import gc
+
+    from sitegen.content.config import load_config
+    from sitegen.workers import _worker_batch
+
+    source = make_journal(tmp_path / "j", papers=2)
+    config, _ = load_config(source)
+    assert config is not None
+    folders = sorted((source / "content" / "papers").iterdir())
+    try:
+        works, _learned = _worker_batch(folders, config, None, None)
+        assert [w.slug for w in works] == [f.name for f in folders]  # type: ignore[union-attr]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        with pytest.raises(AttributeError):
+            _worker_batch(folders, None, None, None)  # type: ignore[arg-type]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
