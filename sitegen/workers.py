@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,18 +63,30 @@ def load_papers(
     layout, diags = discover(config.root)
     paper_part = paper_inputs_key(config)
     digests = cache.files if cache is not None else FileDigests()
-    keys = {
-        folder.name: sha256_hex(paper_part, folder.name, digests.folder_digest(folder))
-        for folder in layout.paper_dirs
-    }
+    keys: dict[str, str] = {}
+
+    def key_of(folder: Path) -> str:
+        """The folder's content key (reads every file whose stat signature is new)."""
+        key = keys.get(folder.name)
+        if key is None:
+            key = sha256_hex(paper_part, folder.name, digests.folder_digest(folder))
+            keys[folder.name] = key
+        return key
+
     works: dict[str, PaperWork] = {}
     todo: list[Path] = []
-    for folder in layout.paper_dirs:
-        cached = cache.get_light_paper(keys[folder.name]) if cache is not None else None
-        if cached is not None:
-            works[folder.name] = cached
-        else:
-            todo.append(folder)
+    if cache is None or not cache.pack.index:
+        # Nothing to look up: every folder is to do, and its key is made just before
+        # its batch is handed out, while the pool works (at 10k papers, reading and
+        # hashing every file first kept both cores waiting ~0.7 s).
+        todo = list(layout.paper_dirs)
+    else:
+        for folder in layout.paper_dirs:
+            cached = cache.get_light_paper(key_of(folder))
+            if cached is not None:
+                works[folder.name] = cached
+            else:
+                todo.append(folder)
     math: MutableMapping[str, MathResult] = {}
     if cache is not None and todo:
         math = cache.math_cache()
@@ -83,17 +95,19 @@ def load_papers(
     if cache is not None and todo:
         cache.pack.folder.mkdir(parents=True, exist_ok=True)
         pack = cache.pack.path()
-    for done in _process(todo, config, jobs, math, progress, stage, keys if cache else None, pack):
+    folders = {folder.name: folder for folder in todo}
+    keyed = key_of if cache is not None else None
+    for done in _process(todo, config, jobs, math, progress, stage, keyed, pack):
         from sitegen.render.paper import PackedWork  # only once something was processed
 
         if isinstance(done, StoredWork):
             assert cache is not None
-            work = cache.put_stored(keys[done.light.slug], done)
+            work = cache.put_stored(key_of(folders[done.light.slug]), done)
         elif isinstance(done, PackedWork):
             assert cache is not None
-            work = cache.put_packed(keys[done.light.slug], done)
+            work = cache.put_packed(key_of(folders[done.light.slug]), done)
         elif cache is not None:  # the page reads the whole work back from the cache
-            work = cache.put_paper(keys[done.slug], done)
+            work = cache.put_paper(key_of(folders[done.slug]), done)
         else:
             work = done
         if stage is not None and work.paper is not None:
@@ -103,6 +117,7 @@ def load_papers(
             gc.freeze()  # kept for the whole build: out of the collector's sight (pipeline)
     papers: list[Paper] = []
     for folder in layout.paper_dirs:
+        key_of(folder)  # made by now unless the folder was processed without a pool
         work = works[folder.name]
         diags.extend(work.load_diagnostics)
         if work.paper is not None:
@@ -118,7 +133,7 @@ def _process(
     math: MutableMapping[str, MathResult],
     progress: Progress | None,
     stage: Path | None = None,
-    keys: Mapping[str, str] | None = None,
+    key_of: Callable[[Path], str] | None = None,
     pack: Path | None = None,
 ) -> Iterator[PaperWork | PackedWork | StoredWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays.
@@ -128,9 +143,10 @@ def _process(
     the build began with (``math``, inherited when the worker is forked) and keeps what it
     converts for its later batches; ``math`` is updated here with what every finished
     batch learned. (Sending the cache with every batch cost the parent ~5 MB of pickling
-    per batch at 10k papers.) With ``keys`` (the build caches), pool workers pickle each
-    work for the cache themselves (``PackedWork``), and with ``pack`` (the cache's pack
-    file) append it there too, so only its place comes back (``StoredWork``).
+    per batch at 10k papers.) With ``key_of`` (the build caches; it gives a folder's
+    key), pool workers pickle each work for the cache themselves (``PackedWork``), and
+    with ``pack`` (the cache's pack file) append it there too, so only its place comes
+    back (``StoredWork``).
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -162,7 +178,7 @@ def _process(
         def submit() -> None:
             batch = next(queued, None)
             if batch is not None:  # a copy: the pool pickles it later, in another thread
-                batch_keys = [keys[f.name] for f in batch] if keys is not None else None
+                batch_keys = [key_of(f) for f in batch] if key_of is not None else None
                 job = pool.submit(_worker_batch, batch, config, stage, batch_keys, pack)
                 waiting.add(job)
 

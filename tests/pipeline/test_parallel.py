@@ -216,3 +216,29 @@ def test_a_worker_batch_runs_without_the_collector_and_turns_it_back_on(tmp_path
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_keys_made_while_the_pool_runs_equal_keys_made_first(tmp_path: Path) -> None:
+    """A cold build makes each folder's key as its batch is handed out; a build with
+    papers in the cache makes every key first. Both must give the same keys, and the
+    cold build's works must be found under them."""
+    from sitegen.cache.store import BuildCache, FileDigests, sha256_hex
+    from sitegen.content.config import load_config
+    from sitegen.workers import load_papers, paper_inputs_key
+
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 6)
+    config, _ = load_config(source)
+    assert config is not None
+    folders = sorted((source / "content" / "papers").iterdir())
+    digests = FileDigests()
+    part = paper_inputs_key(config)
+    want = {f.name: sha256_hex(part, f.name, digests.folder_digest(f)) for f in folders}
+    cache = BuildCache(source)
+    assert not cache.pack.index  # cold: keys are made lazily
+    _, works, keys, _, _ = load_papers(config, cache, jobs=2)
+    assert keys == want
+    assert list(keys) == [f.name for f in folders]
+    assert all(cache.get_light_paper(keys[name]) is not None for name in works)
+    _, again, keys_again, _, _ = load_papers(config, cache, jobs=2)  # every key first
+    assert keys_again == want
+    assert again.keys() == works.keys()
