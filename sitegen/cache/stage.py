@@ -99,7 +99,7 @@ def publish(
         (staged / CIDS_JSON).unlink(missing_ok=True)
         if car is None:
             memo = cache.address_memo() if cache is not None else None
-            addressed = address_nodes(want, profile, memo)
+            addressed = address_nodes(want, profile, memo, split=into is not None)
             (staged / CIDS_JSON).write_bytes(addressed.cids_json)
             root = addressed.root
         else:

@@ -68,3 +68,60 @@ def test_readdress_needs_a_memo_of_the_same_profile() -> None:
     data = address_nodes({"a/b.txt": node}, v1, memo).cids_json
     assert readdress(flat, ["a/b.txt"], data, v0, memo) is None
     assert readdress(flat, ["a/b.txt"], b"garbage", v1, memo) is None
+
+
+def big_tree(rng: random.Random, papers: int) -> dict[str, bytes]:
+    """A journal-shaped tree: papers/ holds most files, authors/ many small folders."""
+    tree = {"index.html": b"home", "cids.txt": b"x", "papers/index.html": b"list"}
+    for i in range(papers):
+        tree[f"papers/p{i}/index.html"] = rng.randbytes(50)
+        tree[f"papers/p{i}/source/paper.md"] = rng.randbytes(rng.randint(0, 90))
+        tree[f"authors/a{i % 7}/index.html"] = rng.randbytes(10)
+    tree["assets/style.css"] = b"body{}"
+    return tree
+
+
+@pytest.mark.parametrize("shape", ["journal", "no-big-folder", "flat"])
+def test_two_processes_address_a_site_as_one_does(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitegen.cache.address as address
+
+    monkeypatch.setattr(address, "SPLIT_FILES", 1)
+    profile = get_profile("unixfs-v1-2025")
+    rng = random.Random(shape)
+    if shape == "journal":
+        tree = big_tree(rng, 300)  # papers/ past the HAMT threshold, split below it
+    elif shape == "no-big-folder":
+        tree = random_tree(rng, 60)
+    else:
+        tree = {f"f{i}": rng.randbytes(9) for i in range(20)}
+    nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+    one, two = AddressMemo(profile=profile.name), AddressMemo(profile=profile.name)
+    assert address_nodes(nodes, profile, two, split=True) == address_nodes(nodes, profile, one)
+    assert one.folders == two.folders
+    assert one.names == two.names
+
+
+def test_a_failing_address_helper_costs_time_not_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    import sitegen.cache.address as address
+
+    monkeypatch.setattr(address, "SPLIT_FILES", 1)
+    here = os.getpid()
+    real = address._address_part
+
+    def failing_in_the_helper(*args: object) -> object:
+        if os.getpid() != here:
+            raise RuntimeError("the helper fails")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(address, "_address_part", failing_in_the_helper)
+    profile = get_profile("unixfs-v1-2025")
+    tree = big_tree(random.Random(3), 50)
+    nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+    want = address_nodes(nodes, profile)
+    assert address_nodes(nodes, profile, split=True) == want
