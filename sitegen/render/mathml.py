@@ -4,16 +4,14 @@ latex2mathml returns ``unescape(ElementTree.tostring(tree))``: its element texts
 character references (``&#x02211;``) meant to reach the HTML as references, so it
 escapes the tree and unescapes the whole string again. ElementTree's serializer is
 generic (it first walks the tree collecting namespaces) and was a tenth of the cost of
-converting a formula; ``html_form`` writes the same string in one walk.
+converting a formula; ``mathml_forms`` writes the same string in one walk.
 
-``sanitized_form`` writes the formula as ``sanitize_html`` (ammonia) would rewrite that
-string, straight from the tree: references decoded, text escaped the html5ever way,
-empty elements closed with an end tag. It only answers for trees whose HTML parse is
-certain to give back the same tree (MathML tags and attributes ammonia keeps, plain
-attribute values, text with nothing but characters and numeric references that decode
-to ordinary characters); anything else answers None and the caller asks ammonia. Its
-equality with ammonia is checked formula by formula in the tests over every formula of
-the benchmark and the real-paper corpora.
+The same walk writes the formula as ``sanitize_html`` (ammonia) would rewrite that
+string: references decoded, text escaped the html5ever way, empty elements closed with
+an end tag. It does so only for trees whose HTML parse is certain to give back the same
+tree; for any other it answers None and the caller asks ammonia, which otherwise parsed
+every formula again (a tenth of the cost too). Its equality with ammonia is tested on
+every formula of the benchmark and real-paper corpora, edge cases and random TeX.
 """
 
 from __future__ import annotations
@@ -39,8 +37,6 @@ _ODD_TEXT = re.compile(f"[<>\xa0{_ODD_CHARS}]|&(?!#[xX][0-9A-Fa-f]+;|#[0-9]+;)")
 """Text that is not only plain characters and numeric references."""
 
 _REFERENCE = re.compile(r"&#[xX]([0-9A-Fa-f]+);|&#([0-9]+);")
-_SELF_CLOSING = re.compile(r"<(\w+)([^<>]*) />")
-"""An empty element as ElementTree writes it; ammonia writes an end tag instead."""
 
 _TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"}
 """How html5ever escapes text."""
@@ -53,65 +49,69 @@ class _UnsureError(Exception):
     """Raised inside a walk when the tree has something the fast path does not decide."""
 
 
-def html_form(root: Element) -> str:
-    """``root`` as latex2mathml's ``convert`` writes it (``unescape(tostring(root))``)."""
-    parts: list[str] = []
-    try:
-        _write_html(root, parts)
-    except _UnsureError:  # namespaces, tails, non-text values: latex2mathml makes none today
-        return unescape(tostring(root, encoding="unicode"))
-    return "".join(parts)
+def mathml_forms(root: Element) -> tuple[str, str | None]:
+    """``root`` as latex2mathml's ``convert`` writes it (``unescape(tostring(root))``),
+    and that string as ammonia cleans it, or None when the latter is not certain.
 
-
-def _write_html(elem: Element, parts: list[str]) -> None:
-    tag = elem.tag
-    if not isinstance(tag, str) or "{" in tag or elem.tail:
-        raise _UnsureError
-    start = "<" + tag
-    for name, value in elem.attrib.items():
-        if not isinstance(name, str) or not isinstance(value, str) or "{" in name:
-            raise _UnsureError
-        start += f' {name}="{value.translate(_ATTR_ESCAPES)}"'
-    text = elem.text
-    if text is not None and not isinstance(text, str):
-        raise _UnsureError
-    if not text and not len(elem):
-        parts.append(start + " />")
-        return
-    parts.append(start + ">")
-    if text:
-        parts.append(text)
-    for child in elem:
-        _write_html(child, parts)
-    parts.append(f"</{tag}>")
-
-
-def sanitized_form(root: Element, html: str) -> str | None:
-    """``html`` (``html_form(root)``) as ammonia cleans it, or None when not certain.
-
-    The tree is checked, and ``html`` rewritten with two substitutions: no text may
-    hold ``<`` or ``>``, so every ``<`` in ``html`` starts a tag, and every ``&`` starts
-    a numeric reference, which can only be in text (attribute values are plain).
+    One walk writes both: they differ only in empty elements (``<x />`` against
+    ``<x></x>``) and in references, which ammonia decodes. The clean form is only
+    written for a tree of MathML tags and attributes ammonia keeps, with plain attribute
+    values, and with text of plain characters and numeric references: then every ``<``
+    in the string starts a tag and every ``&`` a reference, so the HTML parser reads
+    the tree back as it is.
     """
-    for elem in root.iter():
-        tag = elem.tag
-        if tag not in MATHML_TAGS or elem.tail or (tag in _TEXT_POINTS and len(elem)):
-            return None
-        attrib = elem.attrib
-        if attrib:
-            for name, value in attrib.items():
-                if name not in MATHML_ATTRS or not _PLAIN_VALUE.fullmatch(value):
-                    return None
-    if _ODD_TEXT.search(" ".join(root.itertext())):
-        return None
-    if " />" in html:
-        html = _SELF_CLOSING.sub(r"<\1\2></\1>", html)
-    if "&" in html:
+    parts: list[str] = []
+    empty: list[tuple[int, str]] = []
+    try:
+        keep = _write(root, parts, empty)
+        html = "".join(parts)
+    except (_UnsureError, TypeError, AttributeError):
+        # namespaces, tails, values that are not text: latex2mathml makes none today
+        return unescape(tostring(root, encoding="unicode")), None
+    if not keep or _ODD_TEXT.search(" ".join(root.itertext())):
+        return html, None
+    for index, tag in empty:
+        parts[index] = parts[index][:-3] + f"></{tag}>"
+    clean = "".join(parts) if empty else html
+    if "&" in clean:
         try:
-            html = _REFERENCE.sub(_decoded, html)
+            clean = _REFERENCE.sub(_decoded, clean)
         except _UnsureError:
-            return None
-    return html
+            return html, None
+    return html, clean
+
+
+def _write(elem: Element, parts: list[str], empty: list[tuple[int, str]]) -> bool:
+    """Append ``elem`` as latex2mathml writes it; True if ammonia keeps it as it is
+    (text aside). ``empty`` gets the index and tag of each element written ``<x />``."""
+    tag = elem.tag
+    if "{" in tag or elem.tail:
+        raise _UnsureError
+    keep = tag in MATHML_TAGS
+    start = "<" + tag
+    attrib = elem.attrib
+    if attrib:
+        for name, value in attrib.items():
+            if "{" in name:
+                raise _UnsureError
+            start += f' {name}="{value.translate(_ATTR_ESCAPES)}"'
+            if keep and (name not in MATHML_ATTRS or _PLAIN_VALUE.fullmatch(value) is None):
+                keep = False
+    text = elem.text
+    if len(elem):
+        parts.append(start + ">" + text if text else start + ">")
+        if tag in _TEXT_POINTS:
+            keep = False
+        for child in elem:
+            if not _write(child, parts, empty):
+                keep = False
+        parts.append(f"</{tag}>")
+    elif text:
+        parts.append(start + ">" + text + "</" + tag + ">")  # TypeError unless text
+    else:
+        empty.append((len(parts), tag))
+        parts.append(start + " />")
+    return keep
 
 
 def _decoded(m: re.Match[str]) -> str:

@@ -131,7 +131,7 @@ MATHML_TAGS = frozenset(
         "semantics",
     ]
 )
-"""MathML elements kept (``mathml.sanitized_form`` writes only trees made of these)."""
+"""MathML elements kept (``mathml.mathml_forms`` cleans only trees made of these)."""
 ALLOWED_TAGS = _TEXT_TAGS | MATHML_TAGS
 """Tags kept as they are; any other tag is dropped (its text content stays)."""
 
@@ -403,7 +403,7 @@ def presanitize(fragment: str, cleaned: str | None = None) -> str | None:
     afterwards (``markdown._sanitize_parked``). None when the fragment holds an attribute
     the cleaner rewrites by its options (URLs, ids) or a tag the post-pass rewrites.
     ``cleaned`` is ``sanitize_html(fragment)`` when the caller already knows it without
-    parsing (``mathml.sanitized_form`` writes a formula's from its tree): the same
+    parsing (``mathml.mathml_forms`` writes a formula's from its tree): the same
     checks then cost no second parse.
     """
     if _CONTEXT_BOUND.search(fragment):

@@ -16,7 +16,7 @@ from formula_samples import (
 from latex2mathml.converter import convert_to_element
 
 from sitegen.render.math import _normalise
-from sitegen.render.mathml import html_form, sanitized_form
+from sitegen.render.mathml import mathml_forms
 from sitegen.render.sanitize import sanitize_html
 
 
@@ -44,6 +44,14 @@ def odd_trees() -> list[Element]:
     return _trees(edge + random_formulas(3000, seed=2))
 
 
+def html_form(tree: Element) -> str:
+    return mathml_forms(tree)[0]
+
+
+def sanitized_form(tree: Element) -> str | None:
+    return mathml_forms(tree)[1]
+
+
 def _reference(tree: Element) -> str:
     """What latex2mathml's ``convert`` returns for ``tree``."""
     return unescape(tostring(tree, encoding="unicode"))
@@ -62,13 +70,13 @@ def test_sanitized_form_is_what_ammonia_writes_or_none(
     unsure = 0
     for tree in odd_trees:
         html = html_form(tree)
-        got = sanitized_form(tree, html)
+        got = sanitized_form(tree)
         unsure += got is None
         assert got is None or got == sanitize_html(html), html
     assert 0 < unsure < len(odd_trees)
     for tree in real_trees:  # every formula of real papers takes the fast path
         html = html_form(tree)
-        assert sanitized_form(tree, html) == sanitize_html(html), html
+        assert sanitized_form(tree) == sanitize_html(html), html
 
 
 @pytest.mark.parametrize(
@@ -84,7 +92,7 @@ def test_sanitized_form_decodes_references_and_closes_empty_elements(
     tex: str, cleaned: str
 ) -> None:
     tree = convert_to_element(tex)
-    got = sanitized_form(tree, html_form(tree))
+    got = sanitized_form(tree)
     assert got is not None and f"<mrow>{cleaned}</mrow>" in got
     assert got == sanitize_html(html_form(tree))
 
@@ -102,17 +110,17 @@ def test_sanitized_form_decodes_references_and_closes_empty_elements(
 )
 def test_sanitized_form_leaves_uncertain_text_to_ammonia(tex: str) -> None:
     tree = convert_to_element(tex)
-    assert sanitized_form(tree, html_form(tree)) is None
+    assert sanitized_form(tree) is None
 
 
 def test_sanitized_form_leaves_unknown_tags_attributes_and_values_to_ammonia() -> None:
     for tag, attrib in (("svg", {}), ("mi", {"onclick": "x"}), ("mi", {"mathcolor": 'a"b'})):
         tree = Element("math")
         SubElement(tree, tag, attrib).text = "x"
-        assert sanitized_form(tree, html_form(tree)) is None
+        assert sanitized_form(tree) is None
     tree = Element("math")
     SubElement(SubElement(tree, "mtext"), "mi").text = "x"  # HTML parses the mi as HTML
-    assert sanitized_form(tree, html_form(tree)) is None
+    assert sanitized_form(tree) is None
 
 
 def test_html_form_hands_trees_latex2mathml_does_not_build_to_elementtree() -> None:
@@ -123,3 +131,12 @@ def test_html_form_hands_trees_latex2mathml_does_not_build_to_elementtree() -> N
     plain = Element("math", {"display": 'a"b\n\t\r<&>'})
     SubElement(plain, "mi").text = "<&lt;>"
     assert html_form(plain) == _reference(plain)
+
+
+def test_a_value_that_is_not_text_is_elementtree_s_to_refuse() -> None:
+    tree = Element("math")
+    SubElement(tree, "mn").text = 5  # type: ignore[assignment]
+    with pytest.raises(TypeError):
+        html_form(tree)
+    with pytest.raises(TypeError):
+        _reference(tree)

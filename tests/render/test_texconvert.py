@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from xml.etree.ElementTree import Element
 
 import pytest
 from formula_samples import (
@@ -17,7 +18,7 @@ from latex2mathml.tokenizer import tokenize
 
 import sitegen.render.texconvert as texconvert
 from sitegen.render.math import _normalise
-from sitegen.render.mathml import html_form
+from sitegen.render.mathml import mathml_forms
 from sitegen.render.texconvert import convert_to_element, tex_tokens
 
 
@@ -25,6 +26,10 @@ from sitegen.render.texconvert import convert_to_element, tex_tokens
 def samples() -> list[Formula]:
     edge = [(tex, display, None) for tex in EDGE_CASES for display in (False, True)]
     return corpus_formulas() + generated_formulas(600) + edge + random_formulas(3000)
+
+
+def html_form(tree: Element) -> str:
+    return mathml_forms(tree)[0]
 
 
 def _outcome(make: Callable[[], object]) -> tuple[str, object]:
