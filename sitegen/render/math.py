@@ -127,7 +127,7 @@ def _convert(tex: str, display: bool, env: str | None, *, want_safe: bool) -> Ma
 
     source = _normalise(tex, env)
     try:
-        # latex2mathml's convert() is this tree written by ElementTree, then unescaped
+        # what latex2mathml's convert() returns, through a faster tokenizer and writer
         tree = convert_to_element(source, display="block" if display else "inline")
         mathml, cleaned = mathml_forms(tree)
     except Exception as exc:  # latex2mathml raises many unrelated types on bad input
