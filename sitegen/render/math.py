@@ -54,12 +54,17 @@ class MathResult:
 
 
 def _normalise(tex: str, env: str | None) -> str:
-    """Rewrite TeX that latex2mathml lacks into TeX it knows, keeping the meaning."""
-    body = LABEL_RE.sub("", tex)
-    body = _NOTAG.sub("", body)
+    """Rewrite TeX that latex2mathml lacks into TeX it knows, keeping the meaning.
+
+    Each pattern only runs on text holding its command: most formulas hold none.
+    """
+    body = LABEL_RE.sub("", tex) if "\\label" in tex else tex
+    if "\\no" in body or "\\tag" in body:
+        body = _NOTAG.sub("", body)
     body = body.replace(r"\operatorname*", r"\operatorname")
     body = body.replace(r"\displaystyle", "")
-    body = _ARG.sub(r"\\operatorname{arg}", body)  # a standard operator latex2mathml lacks
+    if "\\arg" in body:  # a standard operator latex2mathml lacks
+        body = _ARG.sub(r"\\operatorname{arg}", body)
     if env is None:
         return body.strip()
     base = env.rstrip("*")
@@ -93,41 +98,52 @@ def tex_to_html(
     step of rendering. The result is a pure function of the key, so a hit is exact.
     """
     if cache is None:
-        return _convert(tex, display, env)
+        return _convert(tex, display, env, want_safe=False)
     key = math_key(tex, display=display, env=env)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = with_safe(_convert(tex, display, env))
+        found = cache[key] = _convert(tex, display, env, want_safe=True)
     return found
 
 
-def with_safe(result: MathResult) -> MathResult:
-    """``result`` with its ``safe`` form (only results that go into a cache need it)."""
+def with_safe(result: MathResult, cleaned: str | None = None) -> MathResult:
+    """``result`` with its ``safe`` form (only results that go into a cache need it).
+
+    ``cleaned`` is what the sanitizer makes of ``result.html`` when the caller could
+    write it without the sanitizer (``mathml.mathml_forms``).
+    """
     from sitegen.render.sanitize import presanitize
 
-    safe = presanitize(result.html)
+    safe = presanitize(result.html, cleaned)
     # the same object when equal, so a pickled cache holds the text once
     return MathResult(result.html, result.error, result.html if safe == result.html else safe)
 
 
-def _convert(tex: str, display: bool, env: str | None) -> MathResult:
+def _convert(tex: str, display: bool, env: str | None, *, want_safe: bool) -> MathResult:
     # imported on the first formula not in the math cache: a rebuild whose formulas are
     # all known (the usual case) does not pay for loading latex2mathml (~25 ms)
-    from latex2mathml.converter import convert
+    from sitegen.render.mathml import mathml_forms
+    from sitegen.render.texconvert import convert_to_element
 
     source = _normalise(tex, env)
     try:
-        mathml = convert(source, display="block" if display else "inline")
+        # what latex2mathml's convert() returns, through a faster tokenizer and writer
+        tree = convert_to_element(source, display="block" if display else "inline")
+        mathml, cleaned = mathml_forms(tree)
     except Exception as exc:  # latex2mathml raises many unrelated types on bad input
         reason = str(exc) or type(exc).__name__
         code = html.escape(tex.strip())
         cls = "math-error math-display" if display else "math-error"
-        return MathResult(f'<code class="{cls}">{code}</code>', f"cannot convert TeX: {reason}")
-    unknown = sorted(set(_UNKNOWN_CMD.findall(mathml)))
+        failed = MathResult(f'<code class="{cls}">{code}</code>', f"cannot convert TeX: {reason}")
+        return with_safe(failed) if want_safe else failed
+    unknown = sorted(set(_UNKNOWN_CMD.findall(mathml))) if "<mi>\\" in mathml else None
     if unknown:
         mathml = _UNKNOWN_CMD.sub(lambda m: f"<mtext>{m.group(1)}</mtext>", mathml)
-        return MathResult(mathml, "unsupported TeX command(s): " + ", ".join(unknown))
-    return MathResult(mathml)
+        partial = MathResult(mathml, "unsupported TeX command(s): " + ", ".join(unknown))
+        return with_safe(partial) if want_safe else partial
+    if not want_safe:
+        return MathResult(mathml)
+    return with_safe(MathResult(mathml), cleaned)
 
 
 def _find_closing(src: str, start: int, end: int, closer: str) -> int:

@@ -95,7 +95,7 @@ _TEXT_TAGS = frozenset(
         "font",
     ]
 )
-_MATHML_TAGS = frozenset(
+MATHML_TAGS = frozenset(
     [
         "math",
         "maction",
@@ -131,7 +131,8 @@ _MATHML_TAGS = frozenset(
         "semantics",
     ]
 )
-ALLOWED_TAGS = _TEXT_TAGS | _MATHML_TAGS
+"""MathML elements kept (``mathml.mathml_forms`` cleans only trees made of these)."""
+ALLOWED_TAGS = _TEXT_TAGS | MATHML_TAGS
 """Tags kept as they are; any other tag is dropped (its text content stays)."""
 
 _DROP_CONTENT = frozenset(
@@ -196,7 +197,7 @@ _TAG_ATTRS: dict[str, frozenset[str]] = {
     "figure": frozenset({"style"}),
     "font": frozenset({"color"}),
 }
-_MATHML_ATTRS = frozenset(
+MATHML_ATTRS = frozenset(
     [
         "xmlns",
         "display",
@@ -246,6 +247,7 @@ _MATHML_ATTRS = frozenset(
         "mathbackground",
     ]
 )
+"""Attributes kept on every MathML element."""
 _URL_ATTRS = frozenset({"href", "src", "cite"})
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "ipfs", "ipns", "doi"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -304,7 +306,7 @@ def _is_remote(src: str) -> bool:
 def _attributes(*, drop_ids: bool) -> dict[str, set[str]]:
     """Ammonia's per-tag allow-list."""
     allowed: dict[str, set[str]] = {tag: set(_TAG_ATTRS.get(tag, ())) for tag in _TEXT_TAGS}
-    allowed.update({tag: set(_MATHML_ATTRS) for tag in _MATHML_TAGS})
+    allowed.update({tag: set(MATHML_ATTRS) for tag in MATHML_TAGS})
     allowed["*"] = set(_GLOBAL_ATTRS - {"id"} if drop_ids else _GLOBAL_ATTRS)
     return allowed
 
@@ -392,7 +394,7 @@ _CONTEXT_BOUND = re.compile(r"\s(?:href|src|cite|id|style)\s*=|<(?:a|img)\b", re
 """What makes a fragment's sanitized form depend on the options or on the post-pass."""
 
 
-def presanitize(fragment: str) -> str | None:
+def presanitize(fragment: str, cleaned: str | None = None) -> str | None:
     """``fragment`` as ``sanitize_html`` writes it wherever it sits, or None if unsure.
 
     For a well-formed fragment our own code made (a formula's MathML, a highlighted
@@ -400,8 +402,11 @@ def presanitize(fragment: str) -> str | None:
     HTML, so such a document can be sanitized with the fragment parked and put back
     afterwards (``markdown._sanitize_parked``). None when the fragment holds an attribute
     the cleaner rewrites by its options (URLs, ids) or a tag the post-pass rewrites.
+    ``cleaned`` is ``sanitize_html(fragment)`` when the caller already knows it without
+    parsing (``mathml.mathml_forms`` writes a formula's from its tree): the same
+    checks then cost no second parse.
     """
     if _CONTEXT_BOUND.search(fragment):
         return None
-    out = sanitize_html(fragment)
+    out = sanitize_html(fragment) if cleaned is None else cleaned
     return None if _CONTEXT_BOUND.search(out) else out

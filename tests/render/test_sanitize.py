@@ -10,7 +10,7 @@ import pytest
 from sitegen.render.doc import RenderContext
 from sitegen.render.markdown import render_markdown
 from sitegen.render.math import tex_to_html
-from sitegen.render.sanitize import ALLOWED_TAGS, safe_url, sanitize_html
+from sitegen.render.sanitize import ALLOWED_TAGS, presanitize, safe_url, sanitize_html
 
 
 @pytest.mark.parametrize(
@@ -395,3 +395,17 @@ def test_data_urls_only_as_raster_images() -> None:
     assert sanitize_html(f'<a href="{png}">x</a>') == "<a>x</a>"
     assert sanitize_html('<img src="data:image/svg+xml,<svg/>">') == "<img>"
     assert sanitize_html('<q cite="data:image/png;base64,AA">q</q>') == "<q>q</q>"
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        '<math display="inline"><mrow><mi>x</mi><mspace width="1em" /></mrow></math>',
+        '<math><mrow><mtext>see <a href="x">y</a></mtext></mrow></math>',  # the post-pass's
+        '<math><mrow><mtext> id="x"</mtext></mrow></math>',  # reads like an id
+        '<pre><code class="language-python">x = 1 &lt; 2</code></pre>',
+    ],
+)
+def test_presanitize_given_the_cleaned_form_checks_as_without(fragment: str) -> None:
+    """A caller that wrote the cleaned form itself gets the same answer, parse-free."""
+    assert presanitize(fragment, sanitize_html(fragment)) == presanitize(fragment)
