@@ -75,7 +75,7 @@ _MATH_OR_DOUBT = re.compile(
 """The fast path's first pass: ``_MATH`` (its lazy dot unrolled, same matches), or the
 start of anything the fast path does not handle (a script, style or template element,
 a comment, a tag name IGNORECASE would fold), which takes the rest of the text and
-leaves a ``<`` behind (the capture in the lookbehind) so the caller falls back."""
+leaves a ``<`` behind (``_space_or_doubt``) so the caller falls back."""
 
 
 def html_to_text(markup: str, *, collapse: bool = True) -> str:
@@ -90,20 +90,31 @@ def html_to_text(markup: str, *, collapse: bool = True) -> str:
     (every whitespace character separates tokens), so a caller that only tokenizes the
     text, or collapses just a prefix of it (``excerpt_of``), can skip it.
 
-    The definition is ``_exact_tag_strip``; this takes three regex passes instead of
-    five where it can prove the result the same. Its first pass removes MathML and
-    finds what it cannot handle: with no script, style, template or comment start and
-    no tag name in other than lowercase, ``_HIDDEN`` and ``_COMMENT`` have nothing to
-    remove and ``_LOWER_BLOCK_TAG`` finds what ``_BLOCK_TAG`` does (the first place they
-    differed would be such a tag name, left as a ``<`` after ``_TAG``). Any ``<`` left
-    means the exact passes run instead; their text may have one too (an unclosed
-    ``<``), and then gives the same answer.
+    The definition is ``_exact_tag_strip`` (five passes); ``_fast_tag_strip`` gets the
+    same text in three where it can tell. Its first pass removes MathML as ``_MATH`` does
+    and stops at anything the shortcut does not cover: the start of a script, style or
+    template element or of a comment, or a tag name with a character IGNORECASE would
+    fold (``<DIV``, ``<dıv``), leaving a ``<`` there. Without those, ``_HIDDEN`` and
+    ``_COMMENT`` have nothing to remove and ``_LOWER_BLOCK_TAG`` matches exactly where
+    ``_BLOCK_TAG`` does. Any ``<`` in its result sends the markup through the exact
+    passes (an unclosed ``<`` in the text is left by both, so that costs time only).
     """
-    text = _TAG.sub("", _LOWER_BLOCK_TAG.sub(" ", _MATH_OR_DOUBT.sub(r" \1", markup)))
-    if "<" in text:
-        text = _exact_tag_strip(markup)
-    text = html.unescape(text)
+    text = _fast_tag_strip(markup)
+    text = html.unescape(_exact_tag_strip(markup) if text is None else text)
     return " ".join(text.split()) if collapse else text
+
+
+def _fast_tag_strip(markup: str) -> str | None:
+    """``_exact_tag_strip(markup)`` in three passes, or None where that is not proven
+    (see ``html_to_text``)."""
+    text = _TAG.sub("", _LOWER_BLOCK_TAG.sub(" ", _MATH_OR_DOUBT.sub(_space_or_doubt, markup)))
+    return None if "<" in text else text
+
+
+def _space_or_doubt(match: re.Match[str]) -> str:
+    """``_MATH_OR_DOUBT``'s replacement: a function, since Python 3.11 expands a template
+    with a group reference in Python code for every match."""
+    return " <" if match.group(1) else " "
 
 
 def _exact_tag_strip(markup: str) -> str:
