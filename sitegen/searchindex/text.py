@@ -69,13 +69,14 @@ _FOLDS_TO_NAME = "A-Z\u0130\u0131\u017f\u212a"
 (capitals, dotted and dotless i, long s, the Kelvin sign; a test checks all of them)."""
 _MATH_OR_DOUBT = re.compile(
     r"<(?:(?i:math\b[^<]*(?:<(?!/math>)[^<]*)*</math>)"
-    r"|(?<=(<))(?:(?i:script|style|template)\b|!--|/?+[a-z0-9]*+[" + _FOLDS_TO_NAME + r"])"
+    r"|(?<=(<))(?:!--|(?:s(?:cript|tyle)|template)\b|/?+[a-z0-9]*+[" + _FOLDS_TO_NAME + r"])"
     r"[\s\S]*)"
 )
 """The fast path's first pass: ``_MATH`` (its lazy dot unrolled, same matches), or the
-start of anything the fast path does not handle (a script, style or template element,
-a comment, a tag name IGNORECASE would fold), which takes the rest of the text and
-leaves a ``<`` behind (``_space_or_doubt``) so the caller falls back."""
+start of anything the fast path does not handle (a comment, a script, style or template
+element, a tag name IGNORECASE would fold), which takes the rest of the text and leaves
+a ``<`` behind (``_space_or_doubt``) so the caller falls back. The element names need no
+IGNORECASE here: one spelled otherwise than in lowercase has a folding character."""
 
 
 def html_to_text(markup: str, *, collapse: bool = True) -> str:
