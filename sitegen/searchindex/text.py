@@ -44,7 +44,7 @@ _ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in 
 other characters are left for the regular expression)."""
 _CAPITAL_SIGMA = "\u03a3"
 _DROPPED = frozenset(w.encode() for w in STOPWORDS.union("abcdefghijklmnopqrstuvwxyz0123456789"))
-"""What ``token_counts`` removes from its counts: stopwords and the ASCII pieces too short
+"""What ``utf8_token_counts`` removes from its counts: stopwords and the ASCII pieces too short
 to be tokens (lowercased already, so one character from this list)."""
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MATH = re.compile(r"<math\b.*?</math>", re.S | re.I)
