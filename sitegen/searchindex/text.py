@@ -39,9 +39,11 @@ _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(rf"[^\W_]{{{MIN_TOKEN},}}")
 """Words long enough to be tokens: a shorter run of letters fails here as a whole, so the
 matches are exactly the ``_WORD`` matches that pass the length filter."""
-_ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
-"""``bytes.translate`` table: ASCII other than letters and digits -> space (UTF-8 bytes of
-other characters are left for the regular expression)."""
+_ASCII_SEPARATORS = bytes(
+    b if b >= 0x80 else ord(chr(b).lower()) if chr(b).isalnum() else 0x20 for b in range(256)
+)
+"""``bytes.translate`` table: ASCII letters -> lowercase, ASCII other than letters and
+digits -> space (UTF-8 bytes of other characters are left for the regular expression)."""
 _CAPITAL_SIGMA = "\u03a3"
 _DROPPED = frozenset(w.encode() for w in STOPWORDS.union("abcdefghijklmnopqrstuvwxyz0123456789"))
 """What ``utf8_token_counts`` removes from its counts: stopwords and the ASCII pieces too short
@@ -161,8 +163,8 @@ def utf8_token_counts(text: str) -> dict[bytes, int]:
     """``Counter(tokenize(text))`` with the tokens UTF-8 encoded, computed mostly in C.
 
     The text is split at ASCII separators by ``bytes.translate`` and ``split`` on its
-    UTF-8 bytes (lowercased by ``bytes.lower``, which only touches ASCII letters) and
-    the pieces are counted. Only the rare piece holding other characters is decoded,
+    UTF-8 bytes (the same table lowercases ASCII letters, and only them) and the pieces
+    are counted. Only the rare piece holding other characters is decoded,
     folded and tokenized by the regular expression, once however often it occurs. That
     is exact because lowercasing, NFKD and mark stripping work character by character,
     leave ASCII characters alone and never turn another character into an ASCII
@@ -174,7 +176,7 @@ def utf8_token_counts(text: str) -> dict[bytes, int]:
     which UTF-8 allows as well (its byte order is code-point order): decoding every
     term would cost more than the rest of the counting.
     """
-    data = text.encode("utf-8").lower()
+    data = text.encode("utf-8")
     counts = Counter(data.translate(_ASCII_SEPARATORS).split())
     if not data.isascii():
         found = [(piece, counts.pop(piece)) for piece in list(filterfalse(bytes.isascii, counts))]
