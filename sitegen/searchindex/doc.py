@@ -14,12 +14,14 @@ in the title outranks the same word deep in the body:
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
+from functools import partial
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
 
-from sitegen.searchindex.text import token_counts
+from sitegen.searchindex.text import utf8_token_counts
 
 FIELD_WEIGHTS = {"title": 20, "authors": 12, "keywords": 12, "abstract": 3, "body": 1}
 FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
@@ -32,9 +34,22 @@ SUM_BYTES = 8
 """Bytes per shard in ``SearchDoc.shard_sums``."""
 
 
-_shard_of = itemgetter(slice(2))
-"""Shard key of a ``term:weight`` item (terms are at least two characters long); an
-``itemgetter`` so ``groupby`` calls no Python function per term."""
+_CAPPED = {
+    name: tuple(min(MAX_WEIGHT, per * n) for n in range(FIELD_CAP[name] + 1))
+    for name, per in FIELD_WEIGHTS.items()
+}
+"""Per field, its weight for 0..``FIELD_CAP`` occurrences (capped at ``MAX_WEIGHT``)."""
+_ITEM_END = tuple(b"\x00%d " % w for w in range(MAX_WEIGHT + 1))
+"""What follows a term in ``weigh_terms``'s items, by weight (``\\x00`` becomes ``:``)."""
+_ITEM_END_BY_COUNT = {
+    name: {n: _ITEM_END[w] for n, w in enumerate(capped[:-1])} for name, capped in _CAPPED.items()
+}
+"""Per field, ``_ITEM_END`` by occurrences below ``FIELD_CAP`` (more weigh as the cap)."""
+_SHARD_RUN = re.compile(r"(([^ ][^ ])[^ ]*(?: \2[^ ]*)*)")
+"""A run of ``term:weight`` items whose terms share their first two characters (terms
+are at least two long): one shard's part of a ``terms`` string, and its key."""
+_shard_sum = partial(hashlib.blake2b, digest_size=SUM_BYTES)
+_digest = methodcaller("digest")
 
 
 @dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
@@ -86,11 +101,10 @@ class SearchDoc:
         h.update(facets)
         object.__setattr__(self, "facet_sum", hashlib.blake2b(facets, digest_size=8).digest())
         object.__setattr__(self, "digest", h.hexdigest())
-        keys, sums = [], []
-        for key, group in groupby(self.terms.split(" ") if self.terms else (), _shard_of):
-            keys.append(key)
-            sums.append(hashlib.blake2b(" ".join(group).encode(), digest_size=8).digest())
-        object.__setattr__(self, "shards", "".join(keys))
+        # runs found by one regex and hashed by C-level maps: no Python code per shard
+        runs = _SHARD_RUN.findall(self.terms)
+        object.__setattr__(self, "shards", "".join(map(itemgetter(1), runs)))
+        sums = map(_digest, map(_shard_sum, map(str.encode, map(itemgetter(0), runs))))
         object.__setattr__(self, "shard_sums", b"".join(sums))
 
     def term_weights(self) -> dict[str, int]:
@@ -117,18 +131,39 @@ def excerpt_of(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def weigh_terms(fields: dict[str, str]) -> str:
-    """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``)."""
-    weights: dict[str, int] = {}
-    get = weights.get
-    for name, text in fields.items():
-        if not text:
-            continue
+    """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``).
+
+    This runs for every paper of a cold build, so the field with the most distinct
+    terms (the body, hundreds of them) is handled by C-level maps only: its counts look
+    up ready-made ``"\\x00weight "`` items, and the few terms that other fields share
+    with it are taken out first and weighed one by one (weights only add up, so the
+    total is capped once). Terms stay UTF-8 (``utf8_token_counts``) until the joined
+    items are decoded once, then sorted as strings (fast for Latin-1 text); ``\\x00``
+    sorts below every term character, so items sort like their terms.
+    """
+    counts = {name: utf8_token_counts(text) for name, text in fields.items() if text}
+    if not counts:
+        return ""
+    big = max(counts, key=lambda name: len(counts[name]))
+    big_counts = counts.pop(big)
+    others: dict[bytes, int] = {}
+    get = others.get
+    for name, field_counts in counts.items():
         per, cap = FIELD_WEIGHTS[name], FIELD_CAP[name]
-        for term, n in token_counts(text).items():
-            weights[term] = get(term, 0) + per * (n if n < cap else cap)
-    return " ".join(
-        [f"{t}:{w if w < MAX_WEIGHT else MAX_WEIGHT}" for t, w in sorted(weights.items())]
-    )
+        for term, n in field_counts.items():
+            others[term] = get(term, 0) + per * (n if n < cap else cap)
+    shared: list[bytes] = []
+    big_cap, big_weight, take = FIELD_CAP[big], _CAPPED[big], big_counts.pop
+    for term, w in others.items():
+        n = take(term, 0)
+        w += big_weight[n if n < big_cap else big_cap]
+        shared += (term, _ITEM_END[w if w < MAX_WEIGHT else MAX_WEIGHT])
+    ends = map(_ITEM_END_BY_COUNT[big].get, big_counts.values(), repeat(_ITEM_END[big_weight[-1]]))
+    joined = b"".join(chain(shared, chain.from_iterable(zip(big_counts, ends, strict=True))))
+    items = joined.decode("utf-8").split(" ")
+    items.pop()  # after the last item's space
+    items.sort()
+    return " ".join(items).replace("\x00", ":")
 
 
 def make_doc(

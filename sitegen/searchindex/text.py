@@ -22,6 +22,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from itertools import filterfalse
 
 MIN_TOKEN = 2
 """Shorter tokens are dropped: they carry no meaning and would make huge posting lists."""
@@ -38,24 +39,46 @@ _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(rf"[^\W_]{{{MIN_TOKEN},}}")
 """Words long enough to be tokens: a shorter run of letters fails here as a whole, so the
 matches are exactly the ``_WORD`` matches that pass the length filter."""
-_ASCII_SEPARATORS = bytes(b if b >= 0x80 or chr(b).isalnum() else 0x20 for b in range(256))
-"""``bytes.translate`` table: ASCII other than letters and digits -> space (UTF-8 bytes of
-other characters are left for the regular expression)."""
+_ASCII_SEPARATORS = bytes(
+    b if b >= 0x80 else ord(chr(b).lower()) if chr(b).isalnum() else 0x20 for b in range(256)
+)
+"""``bytes.translate`` table: ASCII letters -> lowercase, ASCII other than letters and
+digits -> space (UTF-8 bytes of other characters are left for the regular expression)."""
 _CAPITAL_SIGMA = "\u03a3"
+_DROPPED = frozenset(w.encode() for w in STOPWORDS.union("abcdefghijklmnopqrstuvwxyz0123456789"))
+"""What ``utf8_token_counts`` removes from its counts: stopwords and the ASCII pieces too short
+to be tokens (lowercased already, so one character from this list)."""
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _MATH = re.compile(r"<math\b.*?</math>", re.S | re.I)
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_BLOCK_TAG = re.compile(
+_BLOCK_NAMES = (
     # address article aside blockquote br caption dd div dl dt figcaption figure footer
     # h1-h6 header hr li ol p pre section table td th tr ul, grouped by first letter so
     # the many other tags fail at one branch instead of at each name in turn
     r"</?(?:a(?:ddress|rticle|side)|b(?:lockquote|r)|caption|d(?:[dlt]|iv)|"
     r"f(?:igcaption|igure|ooter)|h(?:[1-6r]|eader)|li|ol|p(?:re)?|section|"
-    r"t(?:able|[dhr])|ul)\b[^>]*>",
-    re.I,
+    r"t(?:able|[dhr])|ul)\b[^>]*>"
 )
+_BLOCK_TAG = re.compile(_BLOCK_NAMES, re.I)
 _TAG = re.compile(r"<[^>]*>")
+
+_LOWER_BLOCK_TAG = re.compile(_BLOCK_NAMES)
+"""``_BLOCK_TAG`` without IGNORECASE, twice as fast; equal to it on a text where no tag
+name has a character that IGNORECASE would fold (see ``_FOLDS_TO_NAME``)."""
+_FOLDS_TO_NAME = "A-Z\u0130\u0131\u017f\u212a"
+"""Every character other than ``[a-z0-9]`` that ``[a-z0-9]`` matches under IGNORECASE
+(capitals, dotted and dotless i, long s, the Kelvin sign; a test checks all of them)."""
+_MATH_OR_DOUBT = re.compile(
+    r"<(?:(?i:math\b[^<]*(?:<(?!/math>)[^<]*)*</math>)"
+    r"|(?<=(<))(?:!--|(?:s(?:cript|tyle)|template)\b|/?+[a-z0-9]*+[" + _FOLDS_TO_NAME + r"])"
+    r"[\s\S]*)"
+)
+"""The fast path's first pass: ``_MATH`` (its lazy dot unrolled, same matches), or the
+start of anything the fast path does not handle (a comment, a script, style or template
+element, a tag name IGNORECASE would fold), which takes the rest of the text and leaves
+a ``<`` behind (``_space_or_doubt``) so the caller falls back. The element names need no
+IGNORECASE here: one spelled otherwise than in lowercase has a folding character."""
 
 
 def html_to_text(markup: str, *, collapse: bool = True) -> str:
@@ -69,13 +92,43 @@ def html_to_text(markup: str, *, collapse: bool = True) -> str:
     Collapsing whitespace is a third of the cost on a long body and changes no token
     (every whitespace character separates tokens), so a caller that only tokenizes the
     text, or collapses just a prefix of it (``excerpt_of``), can skip it.
+
+    The definition is ``_exact_tag_strip`` (five passes); ``_fast_tag_strip`` gets the
+    same text in three where it can tell. Its first pass removes MathML as ``_MATH`` does
+    and stops at anything the shortcut does not cover: the start of a script, style or
+    template element or of a comment, or a tag name with a character IGNORECASE would
+    fold (``<DIV``, ``<dıv``), leaving a ``<`` there. Without those, ``_HIDDEN`` and
+    ``_COMMENT`` have nothing to remove and ``_LOWER_BLOCK_TAG`` matches exactly where
+    ``_BLOCK_TAG`` does. Any ``<`` in its result sends the markup through the exact
+    passes (an unclosed ``<`` in the text is left by both, so that costs time only).
     """
+    text = _fast_tag_strip(markup)
+    text = html.unescape(_exact_tag_strip(markup) if text is None else text)
+    return " ".join(text.split()) if collapse else text
+
+
+def _fast_tag_strip(markup: str) -> str | None:
+    """``_exact_tag_strip(markup)`` in three passes, or None where that is not proven
+    (see ``html_to_text``)."""
+    text = _TAG.sub("", _LOWER_BLOCK_TAG.sub(" ", _MATH_OR_DOUBT.sub(_space_or_doubt, markup)))
+    return None if "<" in text else text
+
+
+def _space_or_doubt(match: re.Match[str]) -> str:
+    """``_MATH_OR_DOUBT``'s replacement: a function, since Python 3.11 expands a template
+    with a group reference in Python code for every match."""
+    return " <" if match.group(1) else " "
+
+
+def _exact_tag_strip(markup: str) -> str:
+    """What ``html_to_text`` means, before entities: MathML, then script, style and
+    template elements, then comments, each replaced by a space; block tags -> spaces;
+    all other tags removed."""
     text = _MATH.sub(" ", markup)
     text = _HIDDEN.sub(" ", text)
     text = _COMMENT.sub(" ", text)
     text = _BLOCK_TAG.sub(" ", text)
-    text = html.unescape(_TAG.sub("", text))
-    return " ".join(text.split()) if collapse else text
+    return _TAG.sub("", text)
 
 
 def _strip_marks(match: re.Match[str]) -> str:
@@ -101,32 +154,41 @@ def tokenize(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(fold(text)) if w not in STOPWORDS]
 
 
-def token_counts(text: str) -> Counter[str]:
-    """``Counter(tokenize(text))``, computed mostly in C.
+def token_counts(text: str) -> dict[str, int]:
+    """``Counter(tokenize(text))`` as a plain dict (see ``utf8_token_counts``)."""
+    return {t.decode("utf-8"): n for t, n in utf8_token_counts(text).items()}
 
-    The lowercased text is split at ASCII separators by ``bytes.translate`` and
-    ``split``, the pieces are counted, and only the rare piece holding other characters
-    is folded and tokenized by the regular expression, once however often it occurs.
-    That is exact because NFKD and mark stripping work character by character with
-    ASCII characters left alone, and a regex match never spans an ASCII separator. The
-    one context-dependent step is lowercasing a capital sigma (final or not, by its
-    neighbours), so a piece that makes one folds the whole text instead.
+
+def utf8_token_counts(text: str) -> dict[bytes, int]:
+    """``Counter(tokenize(text))`` with the tokens UTF-8 encoded, computed mostly in C.
+
+    The text is split at ASCII separators by ``bytes.translate`` and ``split`` on its
+    UTF-8 bytes (the same table lowercases ASCII letters, and only them) and the pieces
+    are counted. Only the rare piece holding other characters is decoded,
+    folded and tokenized by the regular expression, once however often it occurs. That
+    is exact because lowercasing, NFKD and mark stripping work character by character,
+    leave ASCII characters alone and never turn another character into an ASCII
+    separator (a test checks every code point), and a regex match never spans an ASCII
+    separator. The one context-dependent step is lowercasing a capital sigma (final or
+    not, by its neighbours), so a piece that holds or makes one folds the whole text
+    instead. Single characters and stopwords are dropped at the end by one set
+    intersection. Tokens stay bytes because the index wants them sorted and joined,
+    which UTF-8 allows as well (its byte order is code-point order): decoding every
+    term would cost more than the rest of the counting.
     """
-    data = text.lower().encode("utf-8")
-    pieces = Counter(data.translate(_ASCII_SEPARATORS).split())
-    counts = Counter(
-        {p.decode("ascii"): n for p, n in pieces.items() if len(p) >= MIN_TOKEN and p.isascii()}
-    )
-    for piece, n in () if data.isascii() else pieces.items():
-        if piece.isascii():
-            continue
-        folded = _NON_ASCII_RUN.sub(
-            _strip_marks, unicodedata.normalize("NFKD", piece.decode("utf-8"))
-        )
-        if _CAPITAL_SIGMA in folded:
-            return Counter(tokenize(text))
-        for word in _TOKEN.findall(folded.lower()):
-            counts[word] += n
-    for stopword in STOPWORDS.intersection(counts):
-        del counts[stopword]
+    data = text.encode("utf-8")
+    counts = Counter(data.translate(_ASCII_SEPARATORS).split())
+    if not data.isascii():
+        found = [(piece, counts.pop(piece)) for piece in list(filterfalse(bytes.isascii, counts))]
+        # tokens added after every raw piece is gone: a token can equal another piece
+        for piece, n in found:
+            key = piece.decode("utf-8")
+            folded = unicodedata.normalize("NFKD", key.lower())
+            if _CAPITAL_SIGMA in key or _CAPITAL_SIGMA in folded:
+                return Counter(w.encode("utf-8") for w in tokenize(text))
+            for word in _TOKEN.findall(_NON_ASCII_RUN.sub(_strip_marks, folded).lower()):
+                word_bytes = word.encode("utf-8")
+                counts[word_bytes] = counts.get(word_bytes, 0) + n
+    for dropped in _DROPPED.intersection(counts):
+        counts.pop(dropped)  # not del: Counter.__delitem__ is Python code
     return counts
