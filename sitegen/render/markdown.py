@@ -36,6 +36,7 @@ from sitegen.render.crossref import (
     ref_rule,
     render_crossref,
 )
+from sitegen.render.dispatch import use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attributes, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
@@ -264,6 +265,7 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("crossref", _render_crossref)
     md.add_render_rule("latex_label", _render_nothing)
     md.add_render_rule("fence", _render_fence)
+    use_dispatch(md)
     return md
 
 
