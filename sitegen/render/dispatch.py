@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_block import RuleFuncBlockType
-from markdown_it.parser_inline import RuleFuncInlineType
+from markdown_it.parser_inline import RuleFuncInline2Type, RuleFuncInlineType
 from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
@@ -66,6 +66,11 @@ INLINE_STARTS: Mapping[str, str] = {
 }
 """Inline rule -> the characters it can start at. ``text`` runs exactly where the
 parser's terminator characters are not."""
+
+
+PAIR_RULES = frozenset(("balance_pairs", "strikethrough", "emphasis"))
+"""Post-processing (``ruler2``) rules that act only on the delimiter runs (``*``, ``_``,
+``~``) inline rules recorded; most inline runs have none, and then they do nothing."""
 
 
 class DispatchRuler(Ruler[_R]):
@@ -153,7 +158,29 @@ def _inline_dispatch(rules: list[RuleFuncInlineType], names: list[str]) -> RuleF
     return dispatch
 
 
+def _pairs_dispatch(rules: list[RuleFuncInline2Type], names: list[str]) -> RuleFuncInline2Type:
+    """One post-processing rule running the chain, without ``PAIR_RULES`` when the run
+    has no delimiters (neither at its top level nor inside a link or other nesting)."""
+    every = tuple(rules)
+    plain = tuple(fn for fn, name in zip(rules, names, strict=True) if name not in PAIR_RULES)
+
+    def dispatch(state: StateInline) -> None:
+        found = plain
+        if state.delimiters:
+            found = every
+        else:
+            for meta in state.tokens_meta:
+                if meta and meta.get("delimiters"):
+                    found = every
+                    break
+        for rule in found:
+            rule(state)
+
+    return dispatch
+
+
 def use_dispatch(md: MarkdownIt) -> None:
     """Give ``md``'s block and inline parsers dispatching rulers (once its rules are set)."""
     md.block.ruler = DispatchRuler(md.block.ruler, _block_dispatch)
     md.inline.ruler = DispatchRuler(md.inline.ruler, _inline_dispatch)
+    md.inline.ruler2 = DispatchRuler(md.inline.ruler2, _pairs_dispatch)

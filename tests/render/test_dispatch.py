@@ -19,7 +19,13 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from sitegen.render import markdown as md_module
-from sitegen.render.dispatch import BLOCK_STARTS, INLINE_STARTS, DispatchRuler, use_dispatch
+from sitegen.render.dispatch import (
+    BLOCK_STARTS,
+    INLINE_STARTS,
+    PAIR_RULES,
+    DispatchRuler,
+    use_dispatch,
+)
 from sitegen.render.doc import RenderContext
 from sitegen.render.mdstate import ENV_KEY, DocState
 
@@ -45,6 +51,7 @@ TRICKY = [
     "para\n# heading ends para\npara\n> quote ends para\npara\n- list ends para\n",
     "para\n1. ordered one ends\npara\n2. ordered two does not\n\n![fig](x.png)\n\n",
     "[not a ref]\n[^fn]: note\n[^]: empty\n[x]:\n",
+    "**a [*b* ~~c~~](d)** [e](f) _g [h](i)_ ~~j~~ *k*l* __m_ [n](o *p*)\n",
     "\\\n*\n-\n`\n~\n$\n@\n[\n!\n<\n&\n^\n_\n#\n>\n",
 ]
 
@@ -103,6 +110,19 @@ def _named_rules(ruler: Any, table: dict[str, str] | Any) -> Iterator[tuple[str,
     for rule in ruler.__rules__:
         if rule.enabled and rule.name in table:
             yield rule.name, rule.fn
+
+
+def test_pair_rules_are_skipped_only_without_delimiters() -> None:
+    md = md_module.make_parser.__wrapped__()
+    calls: list[str] = []
+    for rule in md.inline.ruler2.__rules__:
+        if rule.name in PAIR_RULES:
+            rule.fn = lambda state, fn=rule.fn, name=rule.name: calls.append(name) or fn(state)
+    md.inline.ruler2.__cache__ = None
+    md.parse("plain text [a link](x) and $x$", _env())
+    assert calls == []
+    md.parse("[a *link*](x)", _env())
+    assert sorted(calls) == sorted(PAIR_RULES)
 
 
 def test_every_listed_rule_is_in_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
