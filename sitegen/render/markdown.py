@@ -38,7 +38,7 @@ from sitegen.render.crossref import (
 )
 from sitegen.render.dispatch import use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
-from sitegen.render.figures import figures, image_attributes, plain_text, table_captions
+from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
 from sitegen.render.highlight import Highlighter
 from sitegen.render.latex_inline import latex_command_rule
@@ -73,19 +73,33 @@ def _inline_with_lines(state: StateCore) -> None:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-def _equation_attributes(state: StateCore) -> None:
-    """Core rule: ``$$ x $$ {#eq:x}`` (pandoc-crossref) labels the equation."""
+_EQ_ATTRS = re.compile(r"\s*\{([^{}]*)\}")
+
+
+def _equation_attribute(math: Token, nxt: Token) -> None:
+    """``$$ x $$ {#eq:x}`` (pandoc-crossref): the text after a display formula labels it."""
+    m = _EQ_ATTRS.match(nxt.content)
+    attrs = parse_attributes(m.group(1)) if m else None
+    if m and attrs is not None and attrs.id:
+        math.meta["id"] = attrs.id
+        nxt.content = nxt.content[m.end() :]
+
+
+def _attributes(state: StateCore) -> None:
+    """Core rule: pandoc attribute blocks after images (``figures.image_attribute``) and
+    display formulas (``_equation_attribute``), in one walk over the inline runs."""
     for block in state.tokens:
-        kids = block.children or []
-        for i, tok in enumerate(kids[:-1]):
-            nxt = kids[i + 1]
-            if tok.type != "math_display" or nxt.type != "text":
-                continue
-            m = re.match(r"\s*\{([^{}]*)\}", nxt.content)
-            attrs = parse_attributes(m.group(1)) if m else None
-            if m and attrs is not None and attrs.id:
-                tok.meta["id"] = attrs.id
-                nxt.content = nxt.content[m.end() :]
+        kids = block.children
+        if not kids:
+            continue
+        inline = block.type == "inline"
+        for i in range(len(kids) - 1):
+            kind = kids[i].type
+            if kind == "image":
+                if inline:
+                    image_attribute(kids[i], kids[i + 1])
+            elif kind == "math_display" and kids[i + 1].type == "text":
+                _equation_attribute(kids[i], kids[i + 1])
 
 
 _ID_ATTR = re.compile(r' id="[^"]*"')
@@ -99,7 +113,8 @@ def _is_local(target: str) -> bool:
 
 
 def _check_targets(state: StateCore) -> None:
-    """Core rule: record relative link/image targets and warn about missing ones."""
+    """Core rule: record relative link/image targets and warn about missing ones; also
+    note the citation keys (``DocState.cite_keys``), in the same walk over the tokens."""
     doc = doc_state(state.env)
     for block in state.tokens:
         if block.type == "html_block":
@@ -115,15 +130,28 @@ def _check_targets(state: StateCore) -> None:
 
 
 _TARGET_KINDS = frozenset(
-    ("softbreak", "hardbreak", "math_inline", "math_display", "image", "link_open", "html_inline")
+    (
+        "softbreak",
+        "hardbreak",
+        "math_inline",
+        "math_display",
+        "image",
+        "link_open",
+        "html_inline",
+        "citation",
+    )
 )
-"""Inline tokens ``_walk_targets`` looks at (for a target, or to count lines); most are
-text, which it passes with one set lookup."""
+"""Inline tokens ``_walk_targets`` looks at (for a target, its keys, or to count lines);
+most are text, which it passes with one set lookup."""
 
 
 def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> int | None:
     """``_check_targets`` for one inline run (children first-to-last, an image's caption
-    skipped); returns the line reached."""
+    skipped); returns the line reached.
+
+    A citation's keys go to ``doc.cite_keys`` unless each names a label (then it is a
+    cross reference); the labels are all known here, this being the last core rule.
+    """
     for tok in tokens:
         kind = tok.type
         if kind in _TARGET_KINDS:
@@ -140,6 +168,11 @@ def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> i
                 continue
             elif kind == "link_open":
                 _check_target(doc, str(tok.attrGet("href") or ""), "link", line)
+            elif kind == "citation":
+                items = tok.meta["items"]
+                labels = doc.labels
+                if not all(i.key in labels for i in items):
+                    doc.cite_keys.update(i.key for i in items)
             else:
                 for fld, target in _RAW_TARGET.findall(tok.content):
                     _check_target(doc, target, "image" if fld.lower() == "src" else "link", line)
@@ -251,8 +284,7 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "text_citation", text_citation_rule)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_with_lines)
-    md.core.ruler.push("image_attributes", image_attributes)
-    md.core.ruler.push("equation_attributes", _equation_attributes)
+    md.core.ruler.push("attributes", _attributes)
     md.core.ruler.push("figures", figures)
     md.core.ruler.push("table_captions", table_captions)
     md.core.ruler.push("headings", headings)
@@ -306,7 +338,7 @@ class ParsedDoc:
     marker: str
     title: str | None
     cited: frozenset[str]
-    """Citation keys as written (cross references excluded); see ``cited_keys``."""
+    """Citation keys as written (cross references excluded); see ``DocState.cite_keys``."""
     raw_html: bool = True
     """Whether the text may hold raw HTML (then nothing is parked; see ``_sanitize_parked``)."""
 
@@ -323,22 +355,7 @@ def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
     marker = "<!--sitegen-section-" + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
     title = _mark_first_section(tokens, marker)
     raw_html = _MAYBE_HTML.search(source) is not None
-    return ParsedDoc(ctx, tokens, env, doc, marker, title, _citation_keys(tokens, doc), raw_html)
-
-
-def _citation_keys(tokens: Sequence[Token], doc: DocState) -> frozenset[str]:
-    """Keys of the citation tokens the renderer will format (an image's alt text is not)."""
-    keys: set[str] = set()
-    stack = list(tokens)
-    while stack:
-        tok = stack.pop()
-        if tok.type == "citation":
-            items = tok.meta["items"]
-            if not all(i.key in doc.labels for i in items):
-                keys.update(i.key for i in items)
-        elif tok.children and tok.type != "image":
-            stack.extend(tok.children)
-    return frozenset(keys)
+    return ParsedDoc(ctx, tokens, env, doc, marker, title, frozenset(doc.cite_keys), raw_html)
 
 
 def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> RenderedDoc:
@@ -369,7 +386,7 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
         (body_html,) = _sanitize_parked([raw], doc, ctx.link_prefix)
     return RenderedDoc(
         html=body_html,
-        toc=table_of_contents(tokens),
+        toc=table_of_contents(doc.headings),
         references=processor.references(),
         first_section_title=parsed.title,
         first_section_html=first_html,
