@@ -45,6 +45,7 @@ from sitegen.render.latex_inline import latex_command_rule
 from sitegen.render.math import MathResult, math_rule, tex_to_html, with_safe
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
 from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
+from sitegen.render.renderer import Renderer
 from sitegen.render.sanitize import sanitize_html
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -273,7 +274,7 @@ def _render_fence(
 @functools.cache
 def make_parser() -> MarkdownIt:
     """The shared parser: CommonMark plus the pandoc/JOSS dialect; holds no document state."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": Highlighter()})
+    md = MarkdownIt("commonmark", {"html": True, "highlight": Highlighter()}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("escape", "math", math_rule)
