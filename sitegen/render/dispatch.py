@@ -84,16 +84,19 @@ class DispatchRuler(Ruler[_R]):
         super().__init__()
         self.__rules__ = rules.__rules__
         self._make = make
-        self._built: dict[str, tuple[list[_R], list[_R]]] = {}
+        self._built: dict[str, list[_R]] = {}
 
     def getRules(self, chainName: str = "") -> list[_R]:  # noqa: N802, N803 -- markdown-it's names
-        rules = super().getRules(chainName)
-        built = self._built.get(chainName)
-        if built is None or built[0] is not rules:
+        # markdown-it asks for a chain at every inline run and paragraph: one lookup here.
+        # Changing the rules empties the ruler's own cache, and then ours.
+        if self.__cache__ is None:
+            self._built = {}
+        found = self._built.get(chainName)
+        if found is None:
+            rules = super().getRules(chainName)
             names = _names_in_order(self.__rules__, rules)
-            built = (rules, [self._make(rules, names)] if rules else [])
-            self._built[chainName] = built
-        return built[1]
+            found = self._built[chainName] = [self._make(rules, names)] if rules else []
+        return found
 
 
 def _names_in_order(all_rules: list[Any], chain: list[Any]) -> list[str]:
