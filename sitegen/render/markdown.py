@@ -36,7 +36,7 @@ from sitegen.render.crossref import (
     ref_rule,
     render_crossref,
 )
-from sitegen.render.dispatch import use_dispatch
+from sitegen.render.dispatch import parse_inline, use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
@@ -71,7 +71,7 @@ def _inline_with_lines(state: StateCore) -> None:
             doc.base_line = token.map[0] if token.map else doc.base_line
             if token.children is None:
                 token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            parse_inline(state.md, token.content, state.env, token.children)
 
 
 _EQ_ATTRS = re.compile(r"\s*\{([^{}]*)\}")
