@@ -80,3 +80,9 @@ def test_attributes_and_self_closing_tags() -> None:
     html = md.renderer.render([hr, span, close], md.options, {})
     assert html == '<hr data-x="a&amp;&quot;&lt;b&gt;" n="3" />\n<span class="c"></span>'
     assert html == RendererHTML(md).render([hr, span, close], md.options, {})
+
+
+def test_a_text_rule_added_later_is_used() -> None:
+    md = MarkdownIt("commonmark", renderer_cls=Renderer)
+    md.add_render_rule("text", lambda self, tokens, idx, options, env: tokens[idx].content.upper())
+    assert md.render("some *text* & more") == "<p>SOME <em>TEXT</em> & MORE</p>\n"
