@@ -108,25 +108,23 @@ def _make_figure(doc: DocState, image: Token, line: int | None) -> list[Token]:
 def figures(state: StateCore) -> None:
     """Core rule: paragraphs holding only an image become numbered ``<figure>``s."""
     doc = doc_state(state.env)
-    out: list[Token] = []
     tokens = state.tokens
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    out: list[Token] = []
+    done = 0  # tokens before this are in out
+    for i, tok in enumerate(tokens):
         if (
             tok.type == "paragraph_open"
             and i + 2 < len(tokens)
             and tokens[i + 2].type == "paragraph_close"
             and (image := _lone_image(tokens[i + 1])) is not None
         ):
-            line = tok.map[0] if tok.map else None
+            out += tokens[done:i]
             image.map = tok.map
-            out.extend(_make_figure(doc, image, line))
-            i += 3
-            continue
-        out.append(tok)
-        i += 1
-    state.tokens = out
+            out += _make_figure(doc, image, tok.map[0] if tok.map else None)
+            done = i + 3
+    if done:
+        out += tokens[done:]
+        state.tokens = out
 
 
 def _caption_paragraph(tokens: list[Token], i: int) -> bool:

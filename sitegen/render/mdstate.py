@@ -52,7 +52,7 @@ class DocState:
     local_links: list[str] = field(default_factory=list)
     cite_keys: set[str] = field(default_factory=set)
     """Keys of the citations the renderer will format (not those naming labels, nor any
-    in an image's alt text); collected by the last core rule (``markdown._check_targets``)."""
+    in an image's alt text); collected by the last core rule (``targets.check_targets``)."""
     has_math: bool = False
     base_line: int = 0
     """0-based line (within the text) of the inline run being parsed."""
