@@ -90,22 +90,21 @@ def render_crossref(token: Token, env: MutableMapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _walk_inline(tokens: list[Token]) -> list[Token]:
-    """Every inline child, in document order, images' caption children included."""
-    out: list[Token] = []
+def _display_math(tokens: list[Token], out: list[Token]) -> list[Token]:
+    """The display formulas among ``tokens`` and their children (images' caption children
+    included), in document order, appended to ``out``."""
     for tok in tokens:
-        out.append(tok)
-        if tok.children:
-            out.extend(_walk_inline(tok.children))
+        if tok.type == "math_display":
+            out.append(tok)
+        elif tok.children:
+            _display_math(tok.children, out)
     return out
 
 
 def number_equations(state: StateCore) -> None:
     """Core rule: number equation environments and ``$$..$$ {#eq:x}``; record their labels."""
     doc = doc_state(state.env)
-    for tok in _walk_inline(state.tokens):
-        if tok.type != "math_display":
-            continue
+    for tok in _display_math(state.tokens, []):
         env = tok.meta.get("env")
         names = labels_in(tok.content)
         if tok.meta.get("id"):
@@ -123,14 +122,12 @@ def number_equations(state: StateCore) -> None:
 def number_sections(state: StateCore) -> None:
     """Core rule: hierarchical section numbers for every heading, as labels of their ids."""
     doc = doc_state(state.env)
-    levels = [int(t.meta["level"]) for t in state.tokens if t.type == "heading_open"]
-    if not levels:
+    heads = doc.headings
+    if not heads:
         return
-    top = min(levels)
+    top = min(int(t.meta["level"]) for t in heads)
     counts = [0] * 7
-    for tok in state.tokens:
-        if tok.type != "heading_open":
-            continue
+    for tok in heads:
         depth = int(tok.meta["level"]) - top
         counts[depth] += 1
         for d in range(depth + 1, 7):

@@ -35,36 +35,35 @@ def _take_label(children: list[Token]) -> tuple[list[Token], list[str]]:
     return kept, [t.content for t in children if t.type == "latex_label"]
 
 
-def image_attributes(state: StateCore) -> None:
-    """Core rule: ``![..](..){ width=60% }`` -> attributes on the image, text removed."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        kids = block.children
-        for i, tok in enumerate(kids[:-1]):
-            nxt = kids[i + 1]
-            if tok.type != "image" or nxt.type != "text" or not nxt.content.startswith("{"):
-                continue
-            close = nxt.content.find("}")
-            attrs = parse_attributes(nxt.content[1:close]) if close > 0 else None
-            if attrs is None:
-                continue
-            nxt.content = nxt.content[close + 1 :]
-            tok.meta["attrs"] = attrs
-            style = size_style(attrs)
-            if style:
-                tok.attrSet("style", style)
-            if attrs.classes:
-                tok.attrSet("class", " ".join(attrs.classes))
+def image_attribute(image: Token, nxt: Token) -> None:
+    """``![..](..){ width=60% }``: the attribute block after an image goes on the image,
+    its text removed (called by ``markdown._attributes`` for each image in a run)."""
+    if nxt.type != "text" or not nxt.content.startswith("{"):
+        return
+    close = nxt.content.find("}")
+    attrs = parse_attributes(nxt.content[1:close]) if close > 0 else None
+    if attrs is None:
+        return
+    nxt.content = nxt.content[close + 1 :]
+    image.meta["attrs"] = attrs
+    style = size_style(attrs)
+    if style:
+        image.attrSet("style", style)
+    if attrs.classes:
+        image.attrSet("class", " ".join(attrs.classes))
 
 
 def _lone_image(inline: Token) -> Token | None:
-    kids = [
-        t
-        for t in inline.children or []
-        if not (t.type == "text" and not t.content.strip()) and t.type != "softbreak"
-    ]
-    return kids[0] if len(kids) == 1 and kids[0].type == "image" else None
+    """The image a paragraph holds alone (blank text and soft breaks aside), or None."""
+    found = None
+    for tok in inline.children or []:
+        kind = tok.type
+        if kind == "softbreak" or (kind == "text" and not tok.content.strip()):
+            continue
+        if kind != "image" or found is not None:
+            return None
+        found = tok
+    return found
 
 
 def _make_figure(doc: DocState, image: Token, line: int | None) -> list[Token]:
@@ -109,25 +108,23 @@ def _make_figure(doc: DocState, image: Token, line: int | None) -> list[Token]:
 def figures(state: StateCore) -> None:
     """Core rule: paragraphs holding only an image become numbered ``<figure>``s."""
     doc = doc_state(state.env)
-    out: list[Token] = []
     tokens = state.tokens
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    out: list[Token] = []
+    done = 0  # tokens before this are in out
+    for i, tok in enumerate(tokens):
         if (
             tok.type == "paragraph_open"
             and i + 2 < len(tokens)
             and tokens[i + 2].type == "paragraph_close"
             and (image := _lone_image(tokens[i + 1])) is not None
         ):
-            line = tok.map[0] if tok.map else None
+            out += tokens[done:i]
             image.map = tok.map
-            out.extend(_make_figure(doc, image, line))
-            i += 3
-            continue
-        out.append(tok)
-        i += 1
-    state.tokens = out
+            out += _make_figure(doc, image, tok.map[0] if tok.map else None)
+            done = i + 3
+    if done:
+        out += tokens[done:]
+        state.tokens = out
 
 
 def _caption_paragraph(tokens: list[Token], i: int) -> bool:

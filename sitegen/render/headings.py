@@ -34,6 +34,7 @@ def headings(state: StateCore) -> None:
     """Core rule: attributes, ids, labels and level shift for every heading."""
     doc = doc_state(state.env)
     heads = [i for i, t in enumerate(state.tokens) if t.type == "heading_open"]
+    doc.headings = [state.tokens[i] for i in heads]
     if not heads:
         return
     top = min(int(state.tokens[i].tag[1]) for i in heads)

@@ -12,12 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -36,18 +34,18 @@ from sitegen.render.crossref import (
     ref_rule,
     render_crossref,
 )
+from sitegen.render.dispatch import parse_inline, use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
-from sitegen.render.figures import figures, image_attributes, plain_text, table_captions
+from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
 from sitegen.render.highlight import Highlighter
 from sitegen.render.latex_inline import latex_command_rule
 from sitegen.render.math import MathResult, math_rule, tex_to_html, with_safe
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
 from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
+from sitegen.render.renderer import Renderer
 from sitegen.render.sanitize import sanitize_html
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
-_RAW_TARGET = re.compile(r"""\b(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+from sitegen.render.targets import check_targets
 
 
 def _normalize(state: StateCore) -> None:
@@ -69,107 +67,40 @@ def _inline_with_lines(state: StateCore) -> None:
             doc.base_line = token.map[0] if token.map else doc.base_line
             if token.children is None:
                 token.children = []
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            parse_inline(state.md, token.content, state.env, token.children)
 
 
-def _equation_attributes(state: StateCore) -> None:
-    """Core rule: ``$$ x $$ {#eq:x}`` (pandoc-crossref) labels the equation."""
+_EQ_ATTRS = re.compile(r"\s*\{([^{}]*)\}")
+
+
+def _equation_attribute(math: Token, nxt: Token) -> None:
+    """``$$ x $$ {#eq:x}`` (pandoc-crossref): the text after a display formula labels it."""
+    m = _EQ_ATTRS.match(nxt.content)
+    attrs = parse_attributes(m.group(1)) if m else None
+    if m and attrs is not None and attrs.id:
+        math.meta["id"] = attrs.id
+        nxt.content = nxt.content[m.end() :]
+
+
+def _attributes(state: StateCore) -> None:
+    """Core rule: pandoc attribute blocks after images (``figures.image_attribute``) and
+    display formulas (``_equation_attribute``), in one walk over the inline runs."""
     for block in state.tokens:
-        kids = block.children or []
-        for i, tok in enumerate(kids[:-1]):
-            nxt = kids[i + 1]
-            if tok.type != "math_display" or nxt.type != "text":
-                continue
-            m = re.match(r"\s*\{([^{}]*)\}", nxt.content)
-            attrs = parse_attributes(m.group(1)) if m else None
-            if m and attrs is not None and attrs.id:
-                tok.meta["id"] = attrs.id
-                nxt.content = nxt.content[m.end() :]
+        kids = block.children
+        if not kids:
+            continue
+        inline = block.type == "inline"
+        for i in range(len(kids) - 1):
+            kind = kids[i].type
+            if kind == "image":
+                if inline:
+                    image_attribute(kids[i], kids[i + 1])
+            elif kind == "math_display" and kids[i + 1].type == "text":
+                _equation_attribute(kids[i], kids[i + 1])
 
 
 _ID_ATTR = re.compile(r' id="[^"]*"')
 """An ``id`` attribute as the sanitizer writes it (always double-quoted, escaped)."""
-
-
-def _is_local(target: str) -> bool:
-    return bool(target) and not (
-        target.startswith(("#", "/", "?")) or _SCHEME.match(target) is not None
-    )
-
-
-def _check_targets(state: StateCore) -> None:
-    """Core rule: record relative link/image targets and warn about missing ones."""
-    doc = doc_state(state.env)
-    for block in state.tokens:
-        if block.type == "html_block":
-            for fld, target in _RAW_TARGET.findall(block.content):
-                _check_target(
-                    doc,
-                    target,
-                    "image" if fld.lower() == "src" else "link",
-                    block.map[0] if block.map else None,
-                )
-        if block.children:
-            _walk_targets(doc, block.children, block.map[0] if block.map else None)
-
-
-_TARGET_KINDS = frozenset(
-    ("softbreak", "hardbreak", "math_inline", "math_display", "image", "link_open", "html_inline")
-)
-"""Inline tokens ``_walk_targets`` looks at (for a target, or to count lines); most are
-text, which it passes with one set lookup."""
-
-
-def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> int | None:
-    """``_check_targets`` for one inline run (children first-to-last, an image's caption
-    skipped); returns the line reached."""
-    for tok in tokens:
-        kind = tok.type
-        if kind in _TARGET_KINDS:
-            if kind == "softbreak" or kind == "hardbreak":
-                if line is not None:
-                    line += 1
-                continue
-            if kind == "math_inline" or kind == "math_display":
-                if line is not None:
-                    line += tok.content.count("\n")
-            elif kind == "image":
-                src = str(tok.attrGet("src") or "")
-                _check_target(doc, src, "image", tok.map[0] if tok.map else line)
-                continue
-            elif kind == "link_open":
-                _check_target(doc, str(tok.attrGet("href") or ""), "link", line)
-            else:
-                for fld, target in _RAW_TARGET.findall(tok.content):
-                    _check_target(doc, target, "image" if fld.lower() == "src" else "link", line)
-        if tok.children:
-            line = _walk_targets(doc, tok.children, line)
-    return line
-
-
-def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> None:
-    """Record a relative target; warn (with its line) when the file is not there."""
-    target = html.unescape(target)
-    if fld == "image" and re.match(r"^(?:https?:)?//", target.strip(), re.I):
-        doc.warn(
-            line,
-            fld,
-            f"remote image '{target}' is linked, not embedded: the site must work offline "
-            "and send no request to other hosts; add the file beside the paper instead",
-        )
-        return
-    if not _is_local(target):
-        return
-    path = posixpath.normpath(unquote(target.split("#", 1)[0].split("?", 1)[0]))
-    if path in (".", "") or path.startswith("../"):
-        if path.startswith("../"):
-            doc.warn(line, fld, f"'{path}' points outside the paper's folder")
-        return
-    if path not in doc.local_links:
-        doc.local_links.append(path)
-    exists = doc.ctx.file_exists
-    if exists is not None and not exists(path):
-        doc.warn(line, fld, f"'{path}' does not exist beside {doc.ctx.path}")
 
 
 def _render_math(
@@ -239,7 +170,7 @@ def _render_fence(
 @functools.cache
 def make_parser() -> MarkdownIt:
     """The shared parser: CommonMark plus the pandoc/JOSS dialect; holds no document state."""
-    md = MarkdownIt("commonmark", {"html": True, "highlight": Highlighter()})
+    md = MarkdownIt("commonmark", {"html": True, "highlight": Highlighter()}, renderer_cls=Renderer)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("escape", "math", math_rule)
@@ -250,20 +181,20 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "text_citation", text_citation_rule)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_with_lines)
-    md.core.ruler.push("image_attributes", image_attributes)
-    md.core.ruler.push("equation_attributes", _equation_attributes)
+    md.core.ruler.push("attributes", _attributes)
     md.core.ruler.push("figures", figures)
     md.core.ruler.push("table_captions", table_captions)
     md.core.ruler.push("headings", headings)
     md.core.ruler.push("number_equations", number_equations)
     md.core.ruler.push("number_sections", number_sections)
-    md.core.ruler.push("check_targets", _check_targets)
+    md.core.ruler.push("check_targets", check_targets)
     md.add_render_rule("math_inline", _render_math)
     md.add_render_rule("math_display", _render_math)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("crossref", _render_crossref)
     md.add_render_rule("latex_label", _render_nothing)
     md.add_render_rule("fence", _render_fence)
+    use_dispatch(md)
     return md
 
 
@@ -304,7 +235,7 @@ class ParsedDoc:
     marker: str
     title: str | None
     cited: frozenset[str]
-    """Citation keys as written (cross references excluded); see ``cited_keys``."""
+    """Citation keys as written (cross references excluded); see ``DocState.cite_keys``."""
     raw_html: bool = True
     """Whether the text may hold raw HTML (then nothing is parked; see ``_sanitize_parked``)."""
 
@@ -321,22 +252,7 @@ def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
     marker = "<!--sitegen-section-" + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
     title = _mark_first_section(tokens, marker)
     raw_html = _MAYBE_HTML.search(source) is not None
-    return ParsedDoc(ctx, tokens, env, doc, marker, title, _citation_keys(tokens, doc), raw_html)
-
-
-def _citation_keys(tokens: Sequence[Token], doc: DocState) -> frozenset[str]:
-    """Keys of the citation tokens the renderer will format (an image's alt text is not)."""
-    keys: set[str] = set()
-    stack = list(tokens)
-    while stack:
-        tok = stack.pop()
-        if tok.type == "citation":
-            items = tok.meta["items"]
-            if not all(i.key in doc.labels for i in items):
-                keys.update(i.key for i in items)
-        elif tok.children and tok.type != "image":
-            stack.extend(tok.children)
-    return frozenset(keys)
+    return ParsedDoc(ctx, tokens, env, doc, marker, title, frozenset(doc.cite_keys), raw_html)
 
 
 def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> RenderedDoc:
@@ -367,7 +283,7 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
         (body_html,) = _sanitize_parked([raw], doc, ctx.link_prefix)
     return RenderedDoc(
         html=body_html,
-        toc=table_of_contents(tokens),
+        toc=table_of_contents(doc.headings),
         references=processor.references(),
         first_section_title=parsed.title,
         first_section_html=first_html,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import Diagnostic
 from sitegen.render.doc import RenderContext
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 ENV_KEY = "sitegen"
 
@@ -47,10 +50,16 @@ class DocState:
     labels: dict[str, Label] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     local_links: list[str] = field(default_factory=list)
+    cite_keys: set[str] = field(default_factory=set)
+    """Keys of the citations the renderer will format (not those naming labels, nor any
+    in an image's alt text); collected by the last core rule (``targets.check_targets``)."""
     has_math: bool = False
     base_line: int = 0
     """0-based line (within the text) of the inline run being parsed."""
     counters: dict[str, int] = field(default_factory=dict)
+    headings: list[Token] = field(default_factory=list)
+    """The ``heading_open`` tokens in document order, found by the ``headings`` core rule
+    (after figures and table captions, the last rules that add or remove block tokens)."""
     parked: list[tuple[str, str]] | None = None
     """(raw HTML, its ``safe`` form) of each fragment rendered as a placeholder, when the
     document is sanitized around them (``markdown._sanitize_parked``); None: not so."""

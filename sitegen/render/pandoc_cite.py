@@ -24,6 +24,8 @@ _ITEM = re.compile(r"(?P<prefix>.*?)(?P<minus>-?)@(?P<key>" + _KEY + r")(?P<suff
 _KEY_RE = re.compile("@" + _KEY)
 _IN_TEXT = re.compile("@(" + _KEY + ")")
 _SPLIT_KEYS = re.compile(r"\s*,\s*(?=-?@)")
+_BARE_KEY = re.compile("@(" + _KEY + ")")
+"""An item that is a key alone (``@key``): most citations are one or a few of these."""
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
 """What bracket matching looks at: a backslash escapes the character after it."""
 
@@ -36,6 +38,15 @@ def parse_citation(content: str) -> list[CiteItem] | None:
     """Items of a bracketed citation's content, or None when it is not one."""
     if not _KEY_RE.search(content):
         return None
+    bare = [_BARE_KEY.fullmatch(part.strip()) for part in content.split(";")]
+    if all(bare):  # bare keys: what ``_read_items`` makes of them, quicker
+        return [CiteItem(key=_clean_key(m.group(1))) for m in bare if m is not None]
+    return _read_items(content)
+
+
+def _read_items(content: str) -> list[CiteItem] | None:
+    """``parse_citation`` for any content holding a key: prefixes, locators, loose
+    separators."""
     pieces: list[str] = []
     for part in content.split(";"):
         buf = ""

@@ -198,3 +198,15 @@ def test_year_suffixes_follow_what_the_page_cites(tmp_path: Path) -> None:
     # a figure label cited like a key is a cross reference, not a citation
     xref = parse_markdown("![Cap](f.png){#fig:a}\n\nSee @fig:a and [@kim2020x].\n", ctx)
     assert xref.cited == {"kim2020x"}
+
+
+def test_cited_keys_are_those_the_renderer_formats(tmp_path: Path) -> None:
+    text = (
+        "# Intro [@head] {#sec:intro}\n\n"
+        "![Caption citing [@figcap].](f.png){#fig:a}\n\n"
+        "Text ![alt [@inalt]](g.png) [link @inlink](h.md) [@fig:a; @mixed] [@sec:intro]\n"
+        "and^[a note @note] more[^1].\n\n"
+        "[^1]: Defined note [@defnote].\n"
+    )
+    parsed = parse_markdown(text, _ctx(tmp_path))
+    assert parsed.cited == {"head", "figcap", "inlink", "fig:a", "mixed", "note", "defnote"}
