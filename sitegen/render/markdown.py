@@ -38,9 +38,9 @@ from sitegen.render.dispatch import parse_inline, use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
-from sitegen.render.highlight import Highlighter
+from sitegen.render.highlight import Highlighter, presanitized
 from sitegen.render.latex_inline import latex_command_rule
-from sitegen.render.math import MathResult, math_rule, tex_to_html, with_safe
+from sitegen.render.math import MathResult, math_rule, tex_to_html
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
 from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
 from sitegen.render.renderer import Renderer
@@ -162,8 +162,10 @@ def _render_fence(
     key = f"C{tok.info}\x00{tok.content}"
     found = cache.get(key)
     if found is None:
-        found = MathResult(str(RendererHTML.fence(self, tokens, idx, options, env)))
-        found = cache[key] = with_safe(found)
+        html = str(RendererHTML.fence(self, tokens, idx, options, env))
+        safe = presanitized(html)  # with_safe's result, mostly without the sanitizer
+        # the same object when equal, as with_safe does, so a pickled cache holds it once
+        found = cache[key] = MathResult(html, None, html if safe == html else safe)
     return doc.park(found.html, found.safe)
 
 
