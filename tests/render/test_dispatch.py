@@ -9,7 +9,6 @@ character the list says it cannot start at (the claim dispatch rests on).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_samples import markdown_sources
 
 from sitegen.render import markdown as md_module
 from sitegen.render.dispatch import (
@@ -29,9 +29,6 @@ from sitegen.render.dispatch import (
 )
 from sitegen.render.doc import RenderContext
 from sitegen.render.mdstate import ENV_KEY, DocState
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "joss"
-FIXTURE = Path(__file__).parent / "fixtures" / "markdown.md"
 
 TRICKY = [
     "# Title {#sec:t}\n\nSetext\n======\n\nAnother\n---\n\n***\n- - -\n___\n",
@@ -57,18 +54,7 @@ TRICKY = [
 ]
 
 
-def _sources() -> list[tuple[str, str]]:
-    found = [(f"tricky{i}", text) for i, text in enumerate(TRICKY)]
-    found.append(("fixture", FIXTURE.read_text(encoding="utf-8")))
-    if CORPUS.is_dir():
-        found += [
-            (p.parent.name, p.read_text(encoding="utf-8"))
-            for p in sorted(CORPUS.glob("*/paper.md"))
-        ]
-    return found
-
-
-SOURCES = _sources()
+SOURCES = markdown_sources(TRICKY, "tricky")
 
 
 def _plain_parser(monkeypatch: pytest.MonkeyPatch) -> MarkdownIt:

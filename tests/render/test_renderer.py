@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_samples import markdown_sources
 
 from sitegen.render import markdown as md_module
 from sitegen.render.doc import RenderContext
 from sitegen.render.mdstate import ENV_KEY, DocState
 from sitegen.render.renderer import Renderer
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "joss"
-FIXTURE = Path(__file__).parent / "fixtures" / "markdown.md"
 
 CASES = [
     "- tight\n- list\n  > quote after a hidden paragraph\n- item\n\n  loose\n",
@@ -30,18 +27,7 @@ CASES = [
 ]
 
 
-def _texts() -> list[tuple[str, str]]:
-    found = [(f"case{i}", text) for i, text in enumerate(CASES)]
-    found.append(("fixture", FIXTURE.read_text(encoding="utf-8")))
-    if CORPUS.is_dir():
-        found += [
-            (p.parent.name, p.read_text(encoding="utf-8"))
-            for p in sorted(CORPUS.glob("*/paper.md"))
-        ]
-    return found
-
-
-TEXTS = _texts()
+TEXTS = markdown_sources(CASES, "case")
 
 
 def _env() -> dict[str, Any]:
