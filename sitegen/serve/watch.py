@@ -119,8 +119,11 @@ class LiveSite:
         self._count = 0
         self._changes: queue.Queue[set[str]] = queue.Queue()
         self._stop = threading.Event()
-        self._ready_flags: list[threading.Event] = []
         self._threads: list[threading.Thread] = []
+        self._ready_flags: list[threading.Event] = []
+        self._watched: set[str] = set()
+        """The ``WATCHED_DIRS`` with a recursive watcher."""
+        self._filter = SourceFilter(self.source, ignore=[self.workdir])
 
     # -- building ----------------------------------------------------------------------
 
@@ -186,25 +189,42 @@ class LiveSite:
     # -- watching ----------------------------------------------------------------------
 
     def start(self) -> LiveSite:
-        """Start watching and rebuilding in background threads."""
-        filt = SourceFilter(self.source, ignore=[self.workdir])
+        """Start watching and rebuilding in background threads.
+
+        The watched folders (``WATCHED_DIRS``) that exist are watched recursively, the
+        journal's own folder not (it holds OUT and tools' folders); a watched folder made
+        later (a first ``templates/``) is seen there and gets a watcher of its own.
+        """
         dirs = [self.source / d for d in WATCHED_DIRS if (self.source / d).is_dir()]
-        pumps = [(dirs, True), ([self.source], False)] if dirs else [([self.source], False)]
-        ready = [threading.Event() for _ in pumps]
-        for (paths, recursive), flag in zip(pumps, ready, strict=True):
-            thread = threading.Thread(
-                target=self._pump,
-                args=(paths, recursive, filt, flag),
-                name="sitegen-serve-watch",
-                daemon=True,
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._watched = {d.name for d in dirs}
+        if dirs:
+            self._watch(dirs, recursive=True)
+        self._watch([self.source], recursive=False)
         loop = threading.Thread(target=self._loop, name="sitegen-serve-build", daemon=True)
         loop.start()
         self._threads.append(loop)
-        self._ready_flags = ready
         return self
+
+    def _watch(self, paths: list[Path], *, recursive: bool) -> threading.Event:
+        """A watcher thread over ``paths``; the event is set once it is watching."""
+        flag = threading.Event()
+        thread = threading.Thread(
+            target=self._pump,
+            args=(paths, recursive, self._filter, flag),
+            name="sitegen-serve-watch",
+            daemon=True,
+        )
+        thread.start()
+        self._threads.append(thread)
+        self._ready_flags.append(flag)
+        return flag
+
+    def _watch_new_folders(self) -> None:
+        """Watch the watched folders that were made since (called by the journal's pump)."""
+        for name in WATCHED_DIRS:
+            if name not in self._watched and (self.source / name).is_dir():
+                self._watched.add(name)
+                self._watch([self.source / name], recursive=True).wait(5)
 
     def wait_ready(self, timeout: float) -> bool:
         """True once every watcher is set up, so a change made now will be seen."""
@@ -227,6 +247,8 @@ class LiveSite:
         ):
             ready.set()
             if changes:
+                if not recursive:  # the journal's own folder: a watched folder may be new
+                    self._watch_new_folders()
                 self._changes.put({_display(self.source, p) for _, p in changes})
 
     def _loop(self) -> None:

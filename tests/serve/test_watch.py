@@ -188,3 +188,17 @@ def test_a_text_edit_takes_the_body_only_rebuild_into_the_same_folder(
         assert sorted(p.name for p in site.workdir.iterdir()) == [".site.spare", "site"]
     finally:
         site.stop()
+
+
+def test_a_templates_folder_made_while_serving_is_watched(live: Live, journal: Path) -> None:
+    """``templates/`` did not exist when serve started: making it rebuilds, and so does
+    every later edit inside it (it gets a watcher of its own)."""
+    assert not (journal / "templates").exists()
+    (journal / "templates").mkdir()
+    themes = Path(__file__).resolve().parents[2] / "themes"
+    original = (themes / "default" / "templates" / "base.html").read_text()
+    page = journal / "templates" / "base.html"
+    page.write_text(original.replace("<body", "<!-- first local base --><body"))
+    wait_until(lambda: "first local base" in get(live.url, "/").text, 8, "the local template")
+    edit(page, "first local base", "second local base")
+    wait_until(lambda: "second local base" in get(live.url, "/").text, 8, "the edited template")
