@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
@@ -83,6 +83,14 @@ class SiteRenderer:
         self._templates: dict[str, jinja2.Template] = {}
 
     # -- helpers ---------------------------------------------------------------------
+    def child_report(self) -> object:
+        """What the forked half of :func:`render_split` sends back: its pages' nodes."""
+        return self.nodes
+
+    def merge_child(self, report: object) -> None:
+        """Take in a ``child_report`` of the forked half."""
+        self.nodes.update(cast(dict[str, Node], report))
+
     def _theirs(self, page_path: str) -> bool:
         """Another process renders this page into the sink: list it and move on."""
         if self.others is None or self.sink is None or not self.others(page_path):
@@ -454,7 +462,7 @@ def render_split(
     if status != "ok":
         message, diagnostics = payload
         raise ContentError(message, diagnostics)
-    renderer.nodes.update(payload)
+    renderer.merge_child(payload)
     return tree
 
 
@@ -468,7 +476,7 @@ def _render_child(
     renderer.others = lambda page_path: not mine(page_path)
     try:
         renderer.render_all(rendered_pages)
-        result: tuple[str, object] = ("ok", renderer.nodes)
+        result: tuple[str, object] = ("ok", renderer.child_report())
     except ContentError as exc:
         result = ("error", (exc.message, exc.diagnostics))
     except Exception as exc:  # reported in the parent, which raises it as a build error
