@@ -26,6 +26,8 @@ def test_meta_elements_equal_the_template_loop(tmp_path: Path) -> None:
         [MetaTag("og:title", "Ünïcode — ok", "property"), MetaTag("DC.type", "Text")],
         [MetaTag("citation_abstract", "holds a \x00 separator"), MetaTag("x", "y")],
         [MetaTag("citation_reference", Markup("<i>already safe</i>")), MetaTag("a", "<b>")],
+        [MetaTag("x&y", "<v>", 'prop"erty'), MetaTag("a\x00b", "c\x00", "n\x00")],
+        [MetaTag("citation_volume", 3), MetaTag(Markup("<i>n</i>"), "v")],  # type: ignore[arg-type]
     ]
     for tags in cases:
         assert str(meta_elements(tags)) == loop.render(tags=tags), tags
