@@ -208,24 +208,27 @@ def _json_indented(value: object, newline: str) -> str:
     holds and leaves strings to the C string encoder. ``newline`` carries the indentation
     of the current level. Anything else goes to ``json.dumps`` itself.
     """
-    inner = newline + " "
-    if isinstance(value, str):
+    if type(value) is str:
         return _encode_string(value)
-    if isinstance(value, dict) and all(type(k) is str for k in value):
-        if not value:
-            return "{}"
-        items = [
-            _encode_string(k)
-            + ": "
-            + (_encode_string(v) if type(v) is str else _json_indented(v, inner))
-            for k, v in sorted(value.items())
-        ]
+    if type(value) is dict and value:
+        inner = newline + " "
+        items = []
+        for key in sorted(value):
+            if type(key) is not str:
+                return _json_dumps(value, newline)
+            item = value[key]
+            text = _encode_string(item) if type(item) is str else _json_indented(item, inner)
+            items.append(f"{_encode_string(key)}: {text}")
         return "{" + inner + ("," + inner).join(items) + newline + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
+    if (type(value) is list or type(value) is tuple) and value:
+        inner = newline + " "
         items = [_encode_string(v) if type(v) is str else _json_indented(v, inner) for v in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]"
+    return _json_dumps(value, newline)
+
+
+def _json_dumps(value: object, newline: str) -> str:
+    """``json.dumps`` itself, indented to ``newline``'s level."""
     # JSON text has no raw line breaks (strings escape theirs), so re-indenting is safe.
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
     return text.replace("\n", newline)

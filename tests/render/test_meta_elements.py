@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from pathlib import Path
 
 from markupsafe import Markup
@@ -49,6 +50,7 @@ def test_json_ld_text_equals_json_dumps_with_indent() -> None:
         {},
         "plain",
         [1, [2, [3, []]]],
+        {"a": OrderedDict([("z", 1), ("b", [None, True])]), "e": {}, "t": (), "n": {3: "x"}},
     ]
     for doc in docs:
         want = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)
