@@ -21,13 +21,20 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 
 from sitegen.cache.store import sha256_hex
 from sitegen.ipfs.files import Node
-from sitegen.render.model import PaperEntry, Site
+from sitegen.render.model import (
+    AuthorEntry,
+    IssueEntry,
+    PaperEntry,
+    Site,
+    SubjectEntry,
+    VolumeEntry,
+)
 from sitegen.render.pages import SiteRenderer
 
 MEMO_TEMPLATES = frozenset({"paper.html", "list.html", "author.html"})
@@ -37,7 +44,13 @@ SITE_TEMPLATES = frozenset(
     | {"search.html", "404.html"}
 )
 """Templates whose context is derived from ``site`` alone (keyed by ``site_digest``)."""
+KEYED_TEMPLATES = MEMO_TEMPLATES | SITE_TEMPLATES
 CID_FIELDS = ("bundle_cid", "file_cids", "source_nodes", "citation_nodes")
+_SCALARS = frozenset(
+    {str, int, float, bool, type(None), AuthorEntry, SubjectEntry, IssueEntry, VolumeEntry}
+)
+"""Types whose ``repr`` is their fingerprint (exact types: ``Markup`` is not ``str``): the
+scalars and the site model's entries (dataclasses that are not mappings)."""
 _REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b([^%]*)%\}")
 _NAME = re.compile(r"""^\s*(["'])([^"']+)\1""")
 
@@ -94,15 +107,43 @@ class MemoRenderer(SiteRenderer):
 
     def render_paper(self, entry: PaperEntry) -> None:
         page_path = f"{entry.url}index.html"
+        if self._keyed_elsewhere(page_path):
+            return
         key = sha256_hex(self.site_key, "paper.html", page_path, self.paper_fp[entry.slug])
         if self._reuse(page_path, key):
             return
         self._pending = page_path
         super().render_paper(entry)
 
+    def _keyed_elsewhere(self, page_path: str) -> bool:
+        """Another process renders this page and works out its key (:func:`render_split`).
+
+        Only when nothing can be reused (no previous OUT): then a key only goes into
+        ``keys``, and the process rendering the page sends it back (``child_report``).
+        The page keeps its place in ``keys`` (filled by ``merge_child``), so the keys
+        come out in the order of a single-process render.
+        """
+        if self.previous_out is not None or not self._theirs(page_path):
+            return False
+        self.keys[page_path] = ""
+        return True
+
+    def child_report(self) -> object:
+        """Its pages' nodes and keys (the other process's pages have none here)."""
+        return (self.nodes, {path: key for path, key in self.keys.items() if key})
+
+    def merge_child(self, report: object) -> None:
+        nodes, keys = cast(tuple[dict[str, Node], dict[str, str]], report)
+        self.nodes.update(nodes)
+        for path, key in keys.items():
+            if not self.keys.get(path):
+                self.keys[path] = key
+
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._pending == page_path:
             self._pending = None
+        elif template in KEYED_TEMPLATES and self._keyed_elsewhere(page_path):
+            return
         elif template in SITE_TEMPLATES:  # all its context comes from ``site``
             key = sha256_hex(self.site_digest, template, page_path, repr(ctx.get("title")))
             if self._reuse(page_path, key):
@@ -114,6 +155,28 @@ class MemoRenderer(SiteRenderer):
         super()._render(template, page_path, **ctx)
 
     def _fingerprint(self, value: object) -> str:
+        """Text naming everything in ``value`` that a page can show (hashed into its key).
+
+        A paper stands for its listing fingerprint; mappings are sorted by key. The
+        usual types are told by exact type first (``isinstance`` against ``Mapping``
+        took a microsecond for each ``None`` of a pager); anything else, subclasses
+        included, goes the ``isinstance`` way of :meth:`_fingerprint_any`: same text.
+        """
+        kind = type(value)
+        if kind in _SCALARS:
+            return repr(value)
+        if kind is PaperEntry:
+            return "P" + self.listing_fp[value.slug]  # type: ignore[attr-defined]
+        if kind is list or kind is tuple:
+            items = cast(Sequence[object], value)
+            return "[" + ",".join([self._fingerprint(v) for v in items]) + "]"
+        if kind is dict:
+            pairs = sorted(cast(dict[str, object], value).items())
+            return "{" + ",".join([f"{k!r}:{self._fingerprint(v)}" for k, v in pairs]) + "}"
+        return self._fingerprint_any(value)
+
+    def _fingerprint_any(self, value: object) -> str:
+        """:meth:`_fingerprint` for values of any type."""
         if isinstance(value, list) and all(isinstance(v, PaperEntry) for v in value):
             fps = self.listing_fp
             return "[" + ",".join("P" + fps[v.slug] for v in value) + "]"

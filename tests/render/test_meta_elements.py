@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from pathlib import Path
 
 from markupsafe import Markup
@@ -26,6 +27,8 @@ def test_meta_elements_equal_the_template_loop(tmp_path: Path) -> None:
         [MetaTag("og:title", "Ünïcode — ok", "property"), MetaTag("DC.type", "Text")],
         [MetaTag("citation_abstract", "holds a \x00 separator"), MetaTag("x", "y")],
         [MetaTag("citation_reference", Markup("<i>already safe</i>")), MetaTag("a", "<b>")],
+        [MetaTag("x&y", "<v>", 'prop"erty'), MetaTag("a\x00b", "c\x00", "n\x00")],
+        [MetaTag("citation_volume", 3), MetaTag(Markup("<i>n</i>"), "v")],  # type: ignore[arg-type]
     ]
     for tags in cases:
         assert str(meta_elements(tags)) == loop.render(tags=tags), tags
@@ -47,6 +50,7 @@ def test_json_ld_text_equals_json_dumps_with_indent() -> None:
         {},
         "plain",
         [1, [2, [3, []]]],
+        {"a": OrderedDict([("z", 1), ("b", [None, True])]), "e": {}, "t": (), "n": {3: "x"}},
     ]
     for doc in docs:
         want = json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1)

@@ -1,0 +1,57 @@
+"""Pages rendered in two processes (``render_split``) keep the keys of a one-process render.
+
+Each process works out the memo keys of the pages it renders; the forked one sends its
+keys back with its nodes. The cache must end up with every page's key, in page order,
+exactly as a ``--jobs 1`` build stores them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen.cache.store import BuildCache
+from sitegen.pipeline import BuildOptions, build
+from sitegen.workers import PARALLEL_THRESHOLD
+
+REPO = Path(__file__).resolve().parents[2]
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _journal(dest: Path, papers: int) -> Path:
+    args = ["--papers", str(papers), "--seed", "5", "--out", str(dest)]
+    subprocess.run(
+        [sys.executable, str(MAKE_CORPUS), *args],
+        check=True,
+        capture_output=True,
+    )
+    return dest
+
+
+def _cold_build(source: Path, out: Path, jobs: int) -> tuple[str | None, dict[str, str]]:
+    """A build with an empty cache; the root CID and the page keys it stored."""
+    shutil.rmtree(source / ".sitegen", ignore_errors=True)
+    result = build(BuildOptions(source=source, output=out, jobs=jobs))
+    return result.root, {path: key for path, (key, _) in BuildCache(source).pages.items()}
+
+
+def test_split_render_stores_the_keys_of_a_single_process_render(tmp_path: Path) -> None:
+    source = _journal(tmp_path / "journal", PARALLEL_THRESHOLD + 6)
+    root_one, keys_one = _cold_build(source, tmp_path / "one", jobs=1)
+    root_two, keys_two = _cold_build(source, tmp_path / "two", jobs=2)
+    assert root_two == root_one
+    assert list(keys_two.items()) == list(keys_one.items())  # same keys, same order
+    assert all(keys_two.values())
+    pages = {p.relative_to(tmp_path / "two").as_posix() for p in (tmp_path / "two").rglob("*")}
+    assert {p for p in pages if p.startswith("authors/") and p.endswith("index.html")} <= set(
+        keys_two
+    )
