@@ -11,7 +11,9 @@ highlighting time once the lexer got fast. This writes the same bytes from the s
   type whose class is empty (plain text) gets no span;
 - consecutive tokens with the same span share one, and a span never crosses a line
   end: it is closed before each newline and opened again on the next line's text;
-- text is escaped for ``&``, ``<``, ``>`` and both quotes, as Pygments does;
+- text is escaped as the installed Pygments escapes it: ``&``, ``<``, ``>``, and up to
+  Pygments 2.20 both quotes too (2.21 stopped escaping them), found out by asking its
+  formatter once per process (``pygments_escapes``);
 - the output ends with a newline whenever the last line has text (Pygments ends every
   line it writes with one).
 
@@ -23,8 +25,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-"""The characters Pygments' HTML formatter escapes, and how."""
+_ESCAPED = "&<>\"'"
+"""The characters Pygments' HTML formatter escapes or has escaped in some release."""
+
+
+def pygments_escapes() -> dict[int, str]:
+    """How the installed Pygments' ``HtmlFormatter`` writes each of ``_ESCAPED`` in token
+    text, as a ``str.translate`` table: releases differ (2.21 leaves quotes alone)."""
+    import io
+
+    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+    from pygments.token import Text  # type: ignore[import-untyped]
+
+    formatter = HtmlFormatter(nowrap=True)
+    table: dict[int, str] = {}
+    for char in _ESCAPED:
+        out = io.StringIO()
+        formatter.format([(Text, char)], out)
+        table[ord(char)] = out.getvalue().removesuffix("\n")
+    return table
 
 
 def _class(ttype: Any, standard: dict[Any, str]) -> str:
@@ -40,7 +59,7 @@ def _class(ttype: Any, standard: dict[Any, str]) -> str:
 def css_classes(ttype: Any) -> str:
     """The ``class`` attribute Pygments gives a token type: its class, preceded (for a
     type outside the standard list) by the classes of its ancestors up to a standard one."""
-    from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]
+    from pygments.token import STANDARD_TYPES
 
     classes = _class(ttype, STANDARD_TYPES)
     while ttype not in STANDARD_TYPES:
@@ -55,6 +74,8 @@ class SpanFormatter:
 
     def __init__(self) -> None:
         self._openers: dict[Any, str] = {}
+        self._escapes: dict[int, str] | None = None
+        """``pygments_escapes()``, asked on the first block (it imports Pygments)."""
 
     def _opener(self, ttype: Any) -> str:
         classes = css_classes(ttype)
@@ -64,6 +85,9 @@ class SpanFormatter:
     def format(self, tokens: Iterable[tuple[Any, str]]) -> str:
         """The HTML for ``tokens``, byte for byte ``HtmlFormatter(nowrap=True)``'s."""
         openers = self._openers
+        escapes = self._escapes
+        if escapes is None:
+            escapes = self._escapes = pygments_escapes()
         out: list[str] = []
         write = out.append
         current: str | None = None
@@ -73,7 +97,7 @@ class SpanFormatter:
             opener = openers.get(ttype)
             if opener is None:
                 opener = self._opener(ttype)
-            text = value.translate(_ESCAPES)
+            text = value.translate(escapes)
             if "\n" in text:
                 *lines, text = text.split("\n")
                 for line in lines:
