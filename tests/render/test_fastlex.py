@@ -32,6 +32,7 @@ SAMPLES = [
     "    indented\n\ttabbed\t\r\nwindows\r\n\n\n   trailing   ",
 ]
 
+
 def _known(names: list[str]) -> list[str]:
     """The names the installed Pygments has a lexer for (releases drop some: 2.21 has no
     ``ipython``); what is compared is each of those against Pygments itself."""
