@@ -96,7 +96,12 @@ def bench(
     papers = sorted((source / "content" / "papers").iterdir())
     edited = papers[len(papers) // 2] / "paper.md"
     original = edited.read_bytes()
-    colds, warm, nochange, first, oneedit, rss = [], [], [], [], [], 0
+    colds: list[float] = []
+    warm: list[float] = []
+    nochange: list[float] = []
+    first: list[float] = []
+    oneedit: list[float] = []
+    rss = 0
 
     def clean() -> None:
         retire(out, trash)
@@ -171,8 +176,11 @@ def main() -> None:
         f"{'papers':>7} {'cold s':>8} {'papers/s':>9} {'cold+math s':>12} {'no-change s':>12}"
         f" {'1st edit s':>11} {'one-edit s':>11} {'peak RSS MiB':>13}"
     )
-    print(head)
     trash = args.workdir / f".trash-{os.getpid()}"
+    print(
+        f"file system: {fs_probe(trash):.3f} s for 2000 mkdir (see README: quiet is ~0.06 s here)"
+    )
+    print(head)
     try:
         for n in args.papers:
             source = corpus(args.workdir, n, args.seed)
@@ -181,6 +189,18 @@ def main() -> None:
         print(f"CID {cid:.0f} MB/s vs sha256 {sha:.0f} MB/s ({100 * cid / sha:.0f}%)")
     finally:
         shutil.rmtree(trash, ignore_errors=True)  # after all timing: see retire()
+
+
+def fs_probe(trash: Path) -> float:
+    """Seconds for 2000 ``mkdir`` in ``trash``: an ext4 without a journal that deleted many
+    files in the last minutes makes every new inode costly (README), and cold builds
+    with it; printed so a slow figure can be told from a slow file system."""
+    base = trash / "probe"
+    base.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for i in range(2000):
+        (base / str(i)).mkdir()
+    return time.perf_counter() - start
 
 
 def print_row(n: int, r: dict[str, float]) -> None:
