@@ -221,8 +221,30 @@ def parse_inline(md: MarkdownIt, src: str, env: EnvType, out: list[Token]) -> li
     return inline.parse(src, md, env, out)
 
 
+CHECKED_WITH = {"markdown_it": "4.", "mdit_py_plugins": "0.7."}
+"""Releases (version prefixes) whose rules ``BLOCK_STARTS`` and ``INLINE_STARTS`` were
+checked against: ``tests/render/test_dispatch.py`` tries every listed rule at every
+character and fails on a wrong listing, but only for the release installed where the
+tests run. A user's later release may start a rule at another character, so with any
+other release parsing keeps markdown-it's own rulers: slower, never different. (A test
+fails when the installed releases are not these, so CI says when to check them again.)"""
+
+
+def dispatch_checked() -> bool:
+    """Whether the installed markdown-it-py and mdit-py-plugins are ``CHECKED_WITH``."""
+    import importlib
+
+    return all(
+        str(getattr(importlib.import_module(name), "__version__", "")).startswith(prefix)
+        for name, prefix in CHECKED_WITH.items()
+    )
+
+
 def use_dispatch(md: MarkdownIt) -> None:
-    """Give ``md``'s block and inline parsers dispatching rulers (once its rules are set)."""
+    """Give ``md``'s block and inline parsers dispatching rulers (once its rules are set),
+    when the installed releases are those the rule listings were checked against."""
+    if not dispatch_checked():
+        return
     md.block.ruler = DispatchRuler(md.block.ruler, _block_dispatch)
     md.inline.ruler = DispatchRuler(md.inline.ruler, _inline_dispatch)
     md.inline.ruler2 = DispatchRuler(md.inline.ruler2, _pairs_dispatch)

@@ -221,3 +221,22 @@ def test_parse_inline_takes_no_short_cut_when_rules_could_differ() -> None:
     md.inline.ruler.disable("text")
     assert [t.type for t in parse_inline(md, "ab", {}, [])] == ["text"]
     assert parse_inline(md, "ab", {}, [])[0].content == "ab"
+
+
+def test_dispatch_is_off_with_releases_it_was_not_checked_against(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The installed releases are the checked ones (else CI says: check the listings
+    again), and with any other release the parser keeps markdown-it's own rulers."""
+    import markdown_it
+
+    from sitegen.render import dispatch
+
+    assert dispatch.dispatch_checked()
+    monkeypatch.setattr(markdown_it, "__version__", "5.0.0")
+    assert not dispatch.dispatch_checked()
+    md = MarkdownIt("commonmark")
+    plain = md.block.ruler
+    dispatch.use_dispatch(md)
+    assert md.block.ruler is plain
+    assert not isinstance(md.inline.ruler, dispatch.DispatchRuler)
