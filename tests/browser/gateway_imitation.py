@@ -2,7 +2,8 @@
 
 Behaves like an IPFS path gateway where it matters for relative links: a folder without a
 trailing slash answers 301 to add it, a folder serves its ``index.html``, a folder without
-one gets a plain listing, anything else is 404. ``prefix=""`` serves the site at ``/``.
+one gets a plain listing, anything else is 404 (with the site's own 404 page if asked,
+as Netlify, S3 websites and gateways serve it). ``prefix=""`` serves the site at ``/``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Served:
     root: Path
 
 
-def _handler(site: Path, prefix: str) -> type[BaseHTTPRequestHandler]:
+def _handler(site: Path, prefix: str, not_found: str | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -72,6 +73,9 @@ def _handler(site: Path, prefix: str) -> type[BaseHTTPRequestHandler]:
                 else:
                     return self._send(200, _listing(target, path), TYPES[".html"], body)
             if not target.is_file():
+                page = site / not_found if not_found else None
+                if page is not None and page.is_file():  # as Netlify, S3 websites, Kubo
+                    return self._send(404, page.read_bytes(), TYPES[".html"], body)
                 return self._send(404, b"not found", "text/plain", body)
             suffix = target.suffix.lower()
             ctype = (
@@ -116,9 +120,10 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_site(site: Path, prefix: str) -> Iterator[Served]:
-    """Serve ``site`` on a free loopback port under ``prefix`` (``/ipfs/<cid>`` or ``""``)."""
-    server = QuietServer(("127.0.0.1", 0), _handler(site, prefix.rstrip("/")))
+def serve_site(site: Path, prefix: str, not_found: str | None = None) -> Iterator[Served]:
+    """Serve ``site`` on a free loopback port under ``prefix`` (``/ipfs/<cid>`` or ``""``);
+    a missing file gets the site's ``not_found`` page (e.g. ``404.html``) if given."""
+    server = QuietServer(("127.0.0.1", 0), _handler(site, prefix.rstrip("/"), not_found))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -32,8 +32,9 @@ Template text {{ 7*7 }} and {% if true %}yes{% endif %}.
 
 
 def _theme_script(attrs: dict[str, str | None]) -> bool:
-    """The theme's own scripts (search UI) and JSON-LD data blocks; nothing from content."""
-    if attrs.get("type") == "application/ld+json":
+    """The theme's own scripts (search UI, the 404 page's site root) and JSON-LD data
+    blocks; nothing from content."""
+    if attrs.get("type") == "application/ld+json" or attrs.get("data-sitegen") == "site-root":
         return True
     src = (attrs.get("src") or "").lstrip("./")
     return src.startswith("assets/")
