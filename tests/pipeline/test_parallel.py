@@ -242,3 +242,15 @@ def test_keys_made_while_the_pool_runs_equal_keys_made_first(tmp_path: Path) -> 
     _, again, keys_again, _, _ = load_papers(config, cache, jobs=2)  # every key first
     assert keys_again == want
     assert again.keys() == works.keys()
+
+
+def test_the_pool_forks_where_the_system_can() -> None:
+    """Workers inherit the formula cache by forking; Python 3.14 made ``forkserver`` the
+    default start method on Linux, so the pool names ``fork`` itself."""
+    import multiprocessing
+
+    from sitegen.workers import pool_context
+
+    context = pool_context()
+    assert "fork" in multiprocessing.get_all_start_methods()  # Linux, where CI runs
+    assert context is not None and context.get_start_method() == "fork"
