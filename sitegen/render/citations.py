@@ -58,6 +58,9 @@ class CitationProcessor:
         self._order: dict[str, int] = {}
         """Cited or nocited keys -> number, in order of first citation."""
         self._nocited: list[str] = []
+        self._labels: dict[str, tuple[str, str, str, str]] = {}
+        """Key -> what its author-year citations show, escaped (``_label``): a paper cites
+        most entries more than once, and these never change within the document."""
 
     def _resolve(self, key: str) -> str | None:
         """The bibliography's key for ``key``; a case-only mismatch still resolves."""
@@ -179,22 +182,34 @@ class CitationProcessor:
                 parts.append(_unknown(item.key))
                 continue
             self._number(key)
-            data = self._ref(key)
-            year = html.escape((data.year or "n.d.") + self._suffix.get(key, ""))
-            loc = _locator(item)
+            label = self._labels.get(key) or self._label(key)
+            opening, year = label[0], label[1]
+            loc = _locator(item) if item.locator else ""
             loc_html = f", {html.escape(loc)}" if loc else ""
-            names = html.escape(cite_names(data, narrative=in_text))
+            prefix = _prefix(item) if item.prefix else ""
             if in_text:
                 shown = f"({year}{loc_html})"
                 if not item.suppress_author:
-                    shown = f"{names} {shown}"
-                parts.append(_prefix(item) + _link(key, shown))
+                    shown = f"{label[3]} {shown}"
+                parts.append(f"{prefix}{opening}{shown}</a>")
                 continue
-            shown = year if item.suppress_author else f"{names}, {year}"
-            parts.append(_prefix(item) + _link(key, shown) + loc_html)
+            shown = year if item.suppress_author else f"{label[2]}, {year}"
+            parts.append(f"{prefix}{opening}{shown}</a>{loc_html}")
         if in_text:
             return "; ".join(parts)
         return "(" + "; ".join(parts) + ")"
+
+    def _label(self, key: str) -> tuple[str, str, str, str]:
+        """``(link opening, year, names, narrative names)`` of ``key``, escaped."""
+        data = self._ref(key)
+        label = (
+            _opening(key),
+            html.escape((data.year or "n.d.") + self._suffix.get(key, "")),
+            html.escape(cite_names(data)),
+            html.escape(cite_names(data, narrative=True)),
+        )
+        self._labels[key] = label
+        return label
 
 
 def _year_suffixes(refs: Iterable[RefData]) -> dict[str, str]:
@@ -239,7 +254,11 @@ def _ranges(numbered: list[tuple[int, str]]) -> list[str]:
 
 
 def _link(key: str, inner_html: str) -> str:
-    return f'<a href="#{html.escape(ref_id(key))}" class="citation">{inner_html}</a>'
+    return f"{_opening(key)}{inner_html}</a>"
+
+
+def _opening(key: str) -> str:
+    return f'<a href="#{html.escape(ref_id(key))}" class="citation">'
 
 
 def _unknown(key: str) -> str:

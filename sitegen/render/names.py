@@ -70,6 +70,9 @@ class PersonName:
             return ""
         out = []
         for word in self.given.split():
+            if word.isalpha():  # a plain given name (most): what the general case gives
+                out.append(word[0] + ".")
+                continue
             parts = [p for p in word.split("-") if p]
             if parts and all(p.rstrip(".").isalpha() or p.endswith(".") for p in parts):
                 out.append("-".join(p[0] + "." for p in parts))
