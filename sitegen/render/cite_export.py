@@ -41,6 +41,10 @@ _CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
 _AND_WORD = re.compile(r"(^|\s)and(\s|$)", re.IGNORECASE)
 """An ``and`` that BibTeX would read as a name separator: the name part needs braces."""
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:])")
+_PLAIN_LINE = re.compile(r"[^\W\d_][^\n\r\0!#$&*+<=>@\[\\\]^_`{}~]*")
+"""One line that CommonMark reads as a paragraph holding one text token: it starts with a
+letter (no block marker, indentation or list number) and has no character an inline rule
+reads (``-``, ``:`` or ``%`` only pause the text rule) nor one the parser normalizes."""
 _LATEX_REF_RE = re.compile(r"\\(?:label|ref|autoref|eqref)\{[^}]*\}")
 
 
@@ -113,7 +117,21 @@ def plain_abstract(paper: Paper) -> str | None:
     text = paper.abstract if paper.abstract else _first_section(paper.body)
     if not text:
         return None
+    # A one-line abstract of prose (most) is its own single paragraph of text.
+    texts = [text] if _PLAIN_LINE.fullmatch(text) else _paragraph_texts(text)
     paragraphs = []
+    for paragraph in texts:
+        paragraph = _LATEX_REF_RE.sub("", paragraph)
+        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
+        paragraph = _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs) or None
+
+
+def _paragraph_texts(text: str) -> list[str]:
+    """The text of each paragraph (and heading...) CommonMark reads in ``text``."""
+    texts = []
     for token in _commonmark().parse(text):
         if token.type != "inline":
             continue
@@ -123,12 +141,8 @@ def plain_abstract(paper: Paper) -> str | None:
                 parts.append(child.content if child.type != "html_inline" else "")
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-        paragraph = _LATEX_REF_RE.sub("", "".join(parts))
-        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
-        paragraph = _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs) or None
+        texts.append("".join(parts))
+    return texts
 
 
 def _first_section(body: str) -> str | None:
