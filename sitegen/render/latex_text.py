@@ -164,10 +164,8 @@ _IFMMODE = re.compile(r"\\ifmmode\s*(.*?)\\else\s*(.*?)\\fi(\{\})?", re.DOTALL)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _PLAIN_TEXT = re.compile(r"[^{}$\\~\-`']+")
 """A run of characters that stand for themselves in text mode (decoded in one step)."""
-_ALL_PLAIN = re.compile(r"(?:[^{}$\\~\-`']++|-(?!-)|`(?!`)|'(?!'))++")
-"""Text that decodes to itself: ``_PLAIN_TEXT`` runs and lone ``-``, ````` or ``'`` (only
-doubled ones make dashes and quotes), as in ``Non-linear`` or ``O'Brien``. Possessive, so
-text that fails near its end is not retried in every way of cutting it into runs."""
+_MARKUP = re.compile(r"[{}$\\~]")
+"""What only ``_decode`` can read: without any of these, text decodes by ``_ligatures``."""
 _PLAIN_MATH = re.compile(r"[^{}$\\_^\s]+")
 """The same in math mode, where whitespace is dropped and ``_``/``^`` script."""
 
@@ -179,8 +177,8 @@ _ESCAPED_CHAR = re.compile(r"\\([_%&#$~])")
 
 def latex_to_unicode(text: str) -> str:
     """Decode a BibTeX field value to plain Unicode (braces removed, whitespace collapsed)."""
-    if _ALL_PLAIN.fullmatch(text):
-        out = text  # nothing to decode (most titles and journal names)
+    if _MARKUP.search(text) is None:
+        out = _ligatures(text)  # most titles, journal names and page ranges
     else:
         if "\\" in text:
             text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
@@ -189,6 +187,19 @@ def latex_to_unicode(text: str) -> str:
     if "  " in out or not out.isprintable():  # else no run for ``_SPACES`` to collapse
         out = _SPACES.sub(" ", out)
     return out.strip()
+
+
+def _ligatures(text: str) -> str:
+    """What ``_decode`` makes of text without markup: dashes and quotes from doubled
+    ``-``, ````` and ``'``. Left to right, a run of hyphens gives em dashes by three and
+    an en dash for two left over, as replacing the triples first does."""
+    if "--" in text:
+        text = text.replace("---", "—").replace("--", "–")
+    if "``" in text:
+        text = text.replace("``", "“")
+    if "''" in text:
+        text = text.replace("''", "”")
+    return text
 
 
 def verbatim_to_unicode(text: str) -> str:
