@@ -67,6 +67,7 @@ def test_shortcuts_decode_as_the_long_way() -> None:
     rng = random.Random(3)
     alphabet = "aZé e\u0301 -'`\t\n\u00a0\u2003{}\\$~^_\"o"
     samples = ["Non-linear O'Brien's `x' model", "a - b", "  two  spaces ", "x\u2003\u00a0y"]
+    samples += ["1--2", "a---b", "----", "-----", "``q''", "'''", "```", "--``''--"]
     samples += [
         "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20000)
     ]
@@ -75,8 +76,8 @@ def test_shortcuts_decode_as_the_long_way() -> None:
 
 
 def test_plain_check_is_linear_on_long_text() -> None:
-    # A long title that is plain until its last character once took exponential time in
-    # the plain-text check (nested repetition); it must stay instant.
+    # Long text that is plain up to its last character: a plain-text check written as a
+    # nested repetition once took exponential time here; it must stay instant.
     import time
 
     text = "word-with-hyphens and O'Brien " * 40 + "{X}"
