@@ -48,9 +48,8 @@ class CitationProcessor:
         self.style = style
         entries = bibliography.entries if bibliography else {}
         self._entries: dict[str, BibEntry] = entries
-        self._folded: dict[str, str] = {}
-        for key in entries:
-            self._folded.setdefault(key.casefold(), key)
+        self._folded: dict[str, str] | None = None
+        """Casefolded key -> first key so folded; built when a key is not found as written."""
         self._data: dict[str, RefData] = {}
         """Formatted lazily (``_ref``): only what is cited costs anything."""
         self._cited = None if cited is None else {k.lstrip("@") for k in cited}
@@ -66,6 +65,10 @@ class CitationProcessor:
         """The bibliography's key for ``key``; a case-only mismatch still resolves."""
         if key in self._entries:
             return key
+        if self._folded is None:
+            self._folded = {}
+            for real in self._entries:
+                self._folded.setdefault(real.casefold(), real)
         return self._folded.get(key.casefold())
 
     @property
