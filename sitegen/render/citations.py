@@ -48,9 +48,8 @@ class CitationProcessor:
         self.style = style
         entries = bibliography.entries if bibliography else {}
         self._entries: dict[str, BibEntry] = entries
-        self._folded: dict[str, str] = {}
-        for key in entries:
-            self._folded.setdefault(key.casefold(), key)
+        self._folded: dict[str, str] | None = None
+        """Casefolded key -> first key so folded; built when a key is not found as written."""
         self._data: dict[str, RefData] = {}
         """Formatted lazily (``_ref``): only what is cited costs anything."""
         self._cited = None if cited is None else {k.lstrip("@") for k in cited}
@@ -58,11 +57,18 @@ class CitationProcessor:
         self._order: dict[str, int] = {}
         """Cited or nocited keys -> number, in order of first citation."""
         self._nocited: list[str] = []
+        self._labels: dict[str, tuple[str, str, str, str]] = {}
+        """Key -> what its author-year citations show, escaped (``_label``): a paper cites
+        most entries more than once, and these never change within the document."""
 
     def _resolve(self, key: str) -> str | None:
         """The bibliography's key for ``key``; a case-only mismatch still resolves."""
         if key in self._entries:
             return key
+        if self._folded is None:
+            self._folded = {}
+            for real in self._entries:
+                self._folded.setdefault(real.casefold(), real)
         return self._folded.get(key.casefold())
 
     @property
@@ -179,22 +185,34 @@ class CitationProcessor:
                 parts.append(_unknown(item.key))
                 continue
             self._number(key)
-            data = self._ref(key)
-            year = html.escape((data.year or "n.d.") + self._suffix.get(key, ""))
-            loc = _locator(item)
+            label = self._labels.get(key) or self._label(key)
+            opening, year = label[0], label[1]
+            loc = _locator(item) if item.locator else ""
             loc_html = f", {html.escape(loc)}" if loc else ""
-            names = html.escape(cite_names(data, narrative=in_text))
+            prefix = _prefix(item) if item.prefix else ""
             if in_text:
                 shown = f"({year}{loc_html})"
                 if not item.suppress_author:
-                    shown = f"{names} {shown}"
-                parts.append(_prefix(item) + _link(key, shown))
+                    shown = f"{label[3]} {shown}"
+                parts.append(f"{prefix}{opening}{shown}</a>")
                 continue
-            shown = year if item.suppress_author else f"{names}, {year}"
-            parts.append(_prefix(item) + _link(key, shown) + loc_html)
+            shown = year if item.suppress_author else f"{label[2]}, {year}"
+            parts.append(f"{prefix}{opening}{shown}</a>{loc_html}")
         if in_text:
             return "; ".join(parts)
         return "(" + "; ".join(parts) + ")"
+
+    def _label(self, key: str) -> tuple[str, str, str, str]:
+        """``(link opening, year, names, narrative names)`` of ``key``, escaped."""
+        data = self._ref(key)
+        label = (
+            _opening(key),
+            html.escape((data.year or "n.d.") + self._suffix.get(key, "")),
+            html.escape(cite_names(data)),
+            html.escape(cite_names(data, narrative=True)),
+        )
+        self._labels[key] = label
+        return label
 
 
 def _year_suffixes(refs: Iterable[RefData]) -> dict[str, str]:
@@ -239,7 +257,11 @@ def _ranges(numbered: list[tuple[int, str]]) -> list[str]:
 
 
 def _link(key: str, inner_html: str) -> str:
-    return f'<a href="#{html.escape(ref_id(key))}" class="citation">{inner_html}</a>'
+    return f"{_opening(key)}{inner_html}</a>"
+
+
+def _opening(key: str) -> str:
+    return f'<a href="#{html.escape(ref_id(key))}" class="citation">'
 
 
 def _unknown(key: str) -> str:

@@ -38,6 +38,13 @@ _BIB_SPECIALS = {
 }
 _BIB_SPECIAL_RE = re.compile("--|``|''|[\\\\{}&%$#_~^]")
 _CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
+_AND_WORD = re.compile(r"(^|\s)and(\s|$)", re.IGNORECASE)
+"""An ``and`` that BibTeX would read as a name separator: the name part needs braces."""
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:])")
+_PLAIN_LINE = re.compile(r"[^\W\d_][^\n\r\0!#$&*+<=>@\[\\\]^_`{}~]*")
+"""One line that CommonMark reads as a paragraph holding one text token: it starts with a
+letter (no block marker, indentation or list number) and has no character an inline rule
+reads (``-``, ``:`` or ``%`` only pause the text rule) nor one the parser normalizes."""
 _LATEX_REF_RE = re.compile(r"\\(?:label|ref|autoref|eqref)\{[^}]*\}")
 
 
@@ -56,13 +63,25 @@ def paper_citation_files(
     paper: Paper, config: JournalConfig, *, url: str | None
 ) -> dict[str, bytes]:
     """``{"cite.bib", "cite.ris", "cite.json"}`` for ``paper`` as published in the journal."""
-    # The three formats carry the same abstract: worked out once, not once per format.
-    abstract = plain_abstract(paper)
+    # The three formats carry the same abstract, authors, key and DOI: worked out once.
+    shared = _Shared(paper, plain_abstract(paper))
     return {
-        "cite.bib": _bibtex(paper, config, url, abstract).encode("utf-8"),
-        "cite.ris": _ris(paper, config, url, abstract).encode("utf-8"),
-        "cite.json": _csl_json(paper, config, url, abstract).encode("utf-8"),
+        "cite.bib": _bibtex(paper, config, url, shared).encode("utf-8"),
+        "cite.ris": _ris(paper, config, url, shared).encode("utf-8"),
+        "cite.json": _csl_json(paper, config, url, shared).encode("utf-8"),
     }
+
+
+class _Shared:
+    """What all three citation files of one paper show alike."""
+
+    __slots__ = ("abstract", "authors", "doi", "key")
+
+    def __init__(self, paper: Paper, abstract: str | None) -> None:
+        self.abstract = abstract
+        self.authors = paper_authors(paper)
+        self.key = _bib_key(paper, self.authors)
+        self.doi = normalize_doi(paper.doi)
 
 
 def formatted_citation(paper: Paper, config: JournalConfig, *, url: str | None) -> str:
@@ -98,7 +117,21 @@ def plain_abstract(paper: Paper) -> str | None:
     text = paper.abstract if paper.abstract else _first_section(paper.body)
     if not text:
         return None
+    # A one-line abstract of prose (most) is its own single paragraph of text.
+    texts = [text] if _PLAIN_LINE.fullmatch(text) else _paragraph_texts(text)
     paragraphs = []
+    for paragraph in texts:
+        paragraph = _LATEX_REF_RE.sub("", paragraph)
+        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
+        paragraph = _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs) or None
+
+
+def _paragraph_texts(text: str) -> list[str]:
+    """The text of each paragraph (and heading...) CommonMark reads in ``text``."""
+    texts = []
     for token in _commonmark().parse(text):
         if token.type != "inline":
             continue
@@ -108,12 +141,8 @@ def plain_abstract(paper: Paper) -> str | None:
                 parts.append(child.content if child.type != "html_inline" else "")
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-        paragraph = _LATEX_REF_RE.sub("", "".join(parts))
-        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
-        paragraph = re.sub(r"\s+([.,;:])", r"\1", paragraph)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs) or None
+        texts.append("".join(parts))
+    return texts
 
 
 def _first_section(body: str) -> str | None:
@@ -140,8 +169,7 @@ def _license(paper: Paper, config: JournalConfig) -> str | None:
     return paper.license or config.license or None
 
 
-def _bib_key(paper: Paper) -> str:
-    authors = paper_authors(paper)
+def _bib_key(paper: Paper, authors: tuple[PersonName, ...]) -> str:
     family = authors[0].family if authors else ""
     ascii_family = unicodedata.normalize("NFKD", family).encode("ascii", "ignore").decode()
     ascii_family = re.sub(r"[^A-Za-z0-9]", "", ascii_family)
@@ -158,7 +186,7 @@ def bib_escape(text: str) -> str:
 def _bib_name(name: PersonName) -> str:
     def part(text: str) -> str:
         escaped = bib_escape(text)
-        needs_braces = "," in text or re.search(r"(^|\s)and(\s|$)", text, re.IGNORECASE)
+        needs_braces = "," in text or _AND_WORD.search(text)
         return "{" + escaped + "}" if needs_braces else escaped
 
     if not name.given:
@@ -166,10 +194,10 @@ def _bib_name(name: PersonName) -> str:
     return f"{part(name.family)}, {part(name.given)}"
 
 
-def _bibtex(paper: Paper, config: JournalConfig, url: str | None, abstract: str | None) -> str:
+def _bibtex(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:
     # (name, value as written in the file): braced text, or a bare month macro.
     fields: list[tuple[str, str]] = [("title", "{{" + bib_escape(_title(paper)) + "}}")]
-    authors = paper_authors(paper)
+    authors = shared.authors
     if authors:
         fields.append(("author", "{" + " and ".join(_bib_name(a) for a in authors) + "}"))
     fields.append(("journal", "{" + bib_escape(config.title) + "}"))
@@ -181,10 +209,10 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, abstract: str 
         ("number", paper.issue),
         ("publisher", config.publisher),
         ("issn", config.issn),
-        ("doi", normalize_doi(paper.doi)),
+        ("doi", shared.doi),
         ("url", url),
         ("keywords", ", ".join(paper.keywords)),
-        ("abstract", abstract),
+        ("abstract", shared.abstract),
         ("license", _license(paper, config)),
         ("version", paper.version),
         ("note", {"preprint": "Preprint", "retracted": "Retracted"}.get(paper.status)),
@@ -197,12 +225,12 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, abstract: str 
                 text = bib_escape(text)
             fields.append((name, "{" + text + "}"))
     body = ",\n".join(f"  {name:<9} = {value}" for name, value in fields)
-    return f"@article{{{_bib_key(paper)},\n{body}\n}}\n"
+    return f"@article{{{shared.key},\n{body}\n}}\n"
 
 
-def _ris(paper: Paper, config: JournalConfig, url: str | None, abstract: str | None) -> str:
+def _ris(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:
     lines = [("TY", "JOUR"), ("TI", _title(paper))]
-    for author in paper_authors(paper):
+    for author in shared.authors:
         lines.append(("AU", f"{author.family}, {author.given}" if author.given else author.family))
     lines.append(("T2", config.title))
     if paper.date:
@@ -214,10 +242,10 @@ def _ris(paper: Paper, config: JournalConfig, url: str | None, abstract: str | N
         ("IS", paper.issue),
         ("SN", config.issn),
         ("PB", config.publisher),
-        ("DO", normalize_doi(paper.doi)),
+        ("DO", shared.doi),
         ("UR", url),
         ("LA", config.language),
-        ("AB", abstract),
+        ("AB", shared.abstract),
     ):
         if value is not None and str(value) != "":
             lines.append((tag, str(value)))
@@ -226,14 +254,14 @@ def _ris(paper: Paper, config: JournalConfig, url: str | None, abstract: str | N
     return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
 
 
-def _csl_json(paper: Paper, config: JournalConfig, url: str | None, abstract: str | None) -> str:
+def _csl_json(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:
     item: dict[str, object] = {
-        "id": _bib_key(paper),
+        "id": shared.key,
         "type": "article" if paper.status == "preprint" else "article-journal",
         "title": _title(paper),
     }
     authors = []
-    for author in paper_authors(paper):
+    for author in shared.authors:
         if author.given:
             authors.append({"family": author.family, "given": author.given})
         else:
@@ -246,11 +274,11 @@ def _csl_json(paper: Paper, config: JournalConfig, url: str | None, abstract: st
         ("publisher", config.publisher),
         ("volume", None if paper.volume is None else str(paper.volume)),
         ("issue", None if paper.issue is None else str(paper.issue)),
-        ("DOI", normalize_doi(paper.doi)),
+        ("DOI", shared.doi),
         ("URL", url),
         ("language", config.language),
         ("keyword", ", ".join(paper.keywords)),
-        ("abstract", abstract),
+        ("abstract", shared.abstract),
         ("license", _license(paper, config)),
         ("version", paper.version),
         ("status", None if paper.status == "published" else paper.status),
@@ -275,6 +303,8 @@ def _json_indented(value: object, newline: str) -> str:
     inner = newline + "  "
     if type(value) is str:
         return _encode_string(value)
+    if type(value) is int:  # the date parts; ``json`` writes an int as ``int.__repr__``
+        return int.__repr__(value)
     if type(value) is dict and all(type(k) is str for k in value):
         if not value:
             return "{}"

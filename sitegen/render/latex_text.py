@@ -164,27 +164,50 @@ _IFMMODE = re.compile(r"\\ifmmode\s*(.*?)\\else\s*(.*?)\\fi(\{\})?", re.DOTALL)
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _PLAIN_TEXT = re.compile(r"[^{}$\\~\-`']+")
 """A run of characters that stand for themselves in text mode (decoded in one step)."""
+_MARKUP = re.compile(r"[{}$\\~]")
+"""What only ``_decode`` can read: without any of these, text decodes by ``_ligatures``."""
 _PLAIN_MATH = re.compile(r"[^{}$\\_^\s]+")
 """The same in math mode, where whitespace is dropped and ``_``/``^`` script."""
 
 
+_TILDE_ESCAPE = re.compile(r"\\(?:textasciitilde|string~|~)\s*(\{\})?")
+_URL_COMMAND = re.compile(r"\\url\{([^{}]*)\}")
+_ESCAPED_CHAR = re.compile(r"\\([_%&#$~])")
+
+
 def latex_to_unicode(text: str) -> str:
     """Decode a BibTeX field value to plain Unicode (braces removed, whitespace collapsed)."""
-    if _PLAIN_TEXT.fullmatch(text):
-        out = text  # nothing to decode (most titles and journal names)
+    if _MARKUP.search(text) is None:
+        out = _ligatures(text)  # most titles, journal names and page ranges
     else:
         if "\\" in text:
             text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
         out, _ = _decode(text, 0, math=False, stop="")
     out = unicodedata.normalize("NFC", out)
-    return _SPACES.sub(" ", out).strip()
+    if "  " in out or not out.isprintable():  # else no run for ``_SPACES`` to collapse
+        out = _SPACES.sub(" ", out)
+    return out.strip()
+
+
+def _ligatures(text: str) -> str:
+    """What ``_decode`` makes of text without markup: dashes and quotes from doubled
+    ``-``, ````` and ``'``. Left to right, a run of hyphens gives em dashes by three and
+    an en dash for two left over, as replacing the triples first does."""
+    if "--" in text:
+        text = text.replace("---", "—").replace("--", "–")
+    if "``" in text:
+        text = text.replace("``", "“")
+    if "''" in text:
+        text = text.replace("''", "”")
+    return text
 
 
 def verbatim_to_unicode(text: str) -> str:
     """Decode a URL-like field (url, doi, eprint): only braces and escapes, no ligatures."""
-    text = re.sub(r"\\(?:textasciitilde|string~|~)\s*(\{\})?", "~", text)
-    text = re.sub(r"\\url\{([^{}]*)\}", r"\1", text)
-    text = re.sub(r"\\([_%&#$~])", r"\1", text)
+    if "\\" in text:  # escapes to undo (most URLs and DOIs have none)
+        text = _TILDE_ESCAPE.sub("~", text)
+        text = _URL_COMMAND.sub(r"\1", text)
+        text = _ESCAPED_CHAR.sub(r"\1", text)
     return _SPACES.sub("", text.replace("{", "").replace("}", ""))
 
 

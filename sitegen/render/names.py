@@ -70,6 +70,9 @@ class PersonName:
             return ""
         out = []
         for word in self.given.split():
+            if word.isalpha():  # a plain given name (most): what the general case gives
+                out.append(word[0] + ".")
+                continue
             parts = [p for p in word.split("-") if p]
             if parts and all(p.rstrip(".").isalpha() or p.endswith(".") for p in parts):
                 out.append("-".join(p[0] + "." for p in parts))
@@ -179,7 +182,7 @@ def _decode_words(words: list[str]) -> str:
 
 
 def _words(raw: str) -> list[str]:
-    return [w for w in _split_top(raw.replace("~", " "), None) if w]
+    return _split_top(raw.replace("~", " "), None)
 
 
 _SEPARATORS = {
@@ -190,24 +193,29 @@ _SEPARATORS = {
 
 
 def _split_top(raw: str, sep: str | None) -> list[str]:
-    """Split at ``sep`` (``" and "``, ``","`` or None = whitespace) outside braces."""
-    masked = raw
-    if "{" in raw or "}" in raw:  # braced text never splits: hide it from the pattern
-        chars = []
-        depth = 0
-        for c in raw:
-            if c == "{":
-                depth += 1
-            elif c == "}":
-                depth = max(0, depth - 1)
-            chars.append(c if depth == 0 and c != "}" else "x")
-        masked = "".join(chars)
+    """Split at ``sep`` (``" and "``, ``","`` or None = whitespace) outside braces.
+
+    Whitespace splits drop empty pieces (``str.split()``); the others keep them."""
+    pattern = _SEPARATORS[sep]
+    if "{" not in raw and "}" not in raw:
+        # Nothing to hide (most names): split the text itself. ``\\s`` and ``str.split()``
+        # agree on what whitespace is, and a comma is a plain string split.
+        return pattern.split(raw) if sep == " and " else raw.split(sep)
+    chars = []  # braced text never splits: hide it from the pattern
+    depth = 0
+    for c in raw:
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth = max(0, depth - 1)
+        chars.append(c if depth == 0 and c != "}" else "x")
+    masked = "".join(chars)
     out, start = [], 0
-    for m in _SEPARATORS[sep].finditer(masked):
+    for m in pattern.finditer(masked):
         out.append(raw[start : m.start()])
         start = m.end()
     out.append(raw[start:])
-    return out
+    return out if sep is not None else [w for w in out if w]
 
 
 def _matching_brace(s: str, i: int) -> int:

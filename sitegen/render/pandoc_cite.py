@@ -171,8 +171,13 @@ def render_citation(token_meta: dict[str, Any], raw: str, env: dict[str, Any]) -
         return html.escape(raw)
     if in_text and doc.ctx.bibliography is None:
         return html.escape(raw)  # "@handle" on a page without a bibliography is just text
-    known = [i for i in items if processor.has(i.key)]
-    missing = [i for i in items if not processor.has(i.key) and i.key not in doc.labels]
+    known: list[CiteItem] = []
+    missing: list[CiteItem] = []
+    for item in items:
+        if processor.has(item.key):
+            known.append(item)
+        elif item.key not in doc.labels:
+            missing.append(item)
     for item in missing:
         where = (
             "no bibliography is given"

@@ -19,6 +19,8 @@ STYLES = ("author-year", "numeric")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|urn:doi:)", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?|ftp)://[^\s<>\"]+$", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
+_PAGE_RANGE = re.compile(r"(?<=\w)\s*[-–]+\s*(?=\w)")
 _MAX_APA_AUTHORS = 20
 _MAX_IEEE_AUTHORS = 6
 
@@ -94,8 +96,8 @@ def ref_from_entry(entry: BibEntry) -> RefData:
     f = entry.fields
     kind = _KINDS.get(entry.type, "misc")
     year = f.get("year") or (f.get("date") or "")[:4] or None
-    if year:
-        m = re.search(r"\d{4}", year)
+    if year and not (len(year) == 4 and year.isdecimal()):  # else it is its own match
+        m = _YEAR.search(year)
         year = m.group(0) if m else year
     container = f.get("journal") or f.get("journaltitle") or f.get("booktitle")
     if kind == "misc" and container is None and f.get("howpublished"):
@@ -110,8 +112,8 @@ def ref_from_entry(entry: BibEntry) -> RefData:
     if eprint and (f.get("archiveprefix", f.get("eprinttype", "")).lower() == "arxiv"):
         arxiv = eprint
     pages = f.get("pages")
-    if pages:
-        pages = re.sub(r"(?<=\w)\s*[-–]+\s*(?=\w)", "–", pages)
+    if pages and ("-" in pages or "–" in pages):
+        pages = _PAGE_RANGE.sub("–", pages)
     thesis_kind: str | None
     if entry.type == "mastersthesis":
         thesis_kind = "Master's thesis"

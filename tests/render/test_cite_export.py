@@ -175,3 +175,36 @@ def test_preprint_without_doi_links_url(paper: Paper, config: JournalConfig) -> 
     assert item["type"] == "article"
     assert item["status"] == "preprint"
     assert "issued" not in item and "URL" not in item and "DOI" not in item
+
+
+def _random_lines(seed: int, count: int, specials: str) -> list[str]:
+    """Prose-like lines, with ``specials`` (what CommonMark might read) among the letters."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "abcXYZé ß 09 \t\u00a0\u2003.,;:%-'\"()/|?" + specials
+    lines = []
+    for _ in range(count):
+        first = rng.choice("aZé1 -*#>[\t")
+        lines.append(first + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))))
+    return lines
+
+
+def test_plain_line_fast_path_reads_as_commonmark_does() -> None:
+    # The one-line fast path of ``plain_abstract`` against the parser it stands in for.
+    from sitegen.render.cite_export import _PLAIN_LINE, _paragraph_texts
+
+    lines = _random_lines(8, 5000, "!#$&*+<=>@[\\]^_`{}~\r\n\x00")
+    lines += _random_lines(9, 5000, "-:%!")
+    lines += ["Plain prose: 50% of non-linear cases.  ", "A\u2003", "Über-fast"]
+    plain = [line for line in lines if _PLAIN_LINE.fullmatch(line)]
+    assert len(plain) > 1000
+    for line in plain:
+        assert _paragraph_texts(line) == [line.strip()], repr(line)
+    for bad in ("1. A list", "- item", "Some *emphasis*", "A\nB", "a [@key] b", "x &amp; y"):
+        assert not _PLAIN_LINE.fullmatch(bad)
+
+
+def test_plain_abstract_of_one_line(paper: Paper) -> None:
+    one = dataclasses.replace(paper, abstract="We measure things : carefully , twice.")
+    assert plain_abstract(one) == "We measure things: carefully, twice."

@@ -47,3 +47,40 @@ def test_latex_to_unicode(tex: str, plain: str) -> None:
 def test_verbatim_fields_keep_url_characters() -> None:
     assert verbatim_to_unicode(r"https://x.org/~me/a--b\_c\%20{}") == "https://x.org/~me/a--b_c%20"
     assert verbatim_to_unicode(r"\url{https://x.org/\textasciitilde{}me}") == "https://x.org/~me"
+
+
+def _decoded_the_long_way(text: str) -> str:
+    """``latex_to_unicode`` without its shortcuts: decode everything, collapse every run."""
+    import unicodedata
+
+    from sitegen.render.latex_text import _IFMMODE, _SPACES, _decode
+
+    if "\\" in text:
+        text = _IFMMODE.sub(lambda m: "{" + m.group(2) + "}", text)
+    out, _ = _decode(text, 0, math=False, stop="")
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", out)).strip()
+
+
+def test_shortcuts_decode_as_the_long_way() -> None:
+    import random
+
+    rng = random.Random(3)
+    alphabet = "aZé e\u0301 -'`\t\n\u00a0\u2003{}\\$~^_\"o"
+    samples = ["Non-linear O'Brien's `x' model", "a - b", "  two  spaces ", "x\u2003\u00a0y"]
+    samples += ["1--2", "a---b", "----", "-----", "``q''", "'''", "```", "--``''--"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16))) for _ in range(20000)
+    ]
+    for text in samples:
+        assert latex_to_unicode(text) == _decoded_the_long_way(text), repr(text)
+
+
+def test_plain_check_is_linear_on_long_text() -> None:
+    # Long text that is plain up to its last character: a plain-text check written as a
+    # nested repetition once took exponential time here; it must stay instant.
+    import time
+
+    text = "word-with-hyphens and O'Brien " * 40 + "{X}"
+    start = time.process_time()
+    assert latex_to_unicode(text).endswith("O'Brien X")
+    assert time.process_time() - start < 0.5

@@ -56,3 +56,17 @@ def test_braces_protect_and_inside_names() -> None:
 def test_initials() -> None:
     (name,) = parse_bibtex_names("Jean-Paul Marie Sartre")
     assert name.initials() == "J.-P. M."
+
+
+def test_brace_free_lists_split_as_braced_ones() -> None:
+    # A leading ``{}`` sends a list through the brace-masking split; without it the plain
+    # string split is taken. Both must read every form alike (a first name of one word would
+    # turn literal, ``{}Plato``, so none of these starts with one).
+    lists = [
+        "Doe, Jane and Smith, J. and others",
+        "Jane  Doe AND Ludwig van Beethoven and\tKing, Jr, Martin Luther",
+        "de la Fontaine, Jean and Plato and Jean-Paul~Sartre",
+        "Ekström, Nadia and O'Brien, Oren",
+    ]
+    for raw in lists:
+        assert parse_bibtex_names("{}" + raw) == parse_bibtex_names(raw), raw
