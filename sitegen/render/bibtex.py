@@ -152,13 +152,7 @@ class _Parser:
         while True:
             fast = _NEXT_SIMPLE_FIELD.match(self.s, pos)
             if fast is not None:  # what the general path below makes of it, quicker
-                name, value, pos = fast["name"].lower(), fast["value"], fast.end()
-                if name in fields:
-                    warn_at = fast.end("eq")
-                    self.warn(warn_at, name, f"duplicate field in entry '{key}'; first one kept")
-                    continue
-                raw[name] = value
-                fields[name] = self._decode(name, value)
+                pos = self._simple_field(fast, key, fields, raw)
                 continue
             pos = self._ws(pos)
             if pos >= len(self.s):
@@ -174,13 +168,7 @@ class _Parser:
                 continue
             simple = _SIMPLE_FIELD.match(self.s, pos)
             if simple is not None and not self.s.startswith("#", simple.end()):
-                name, value, pos = simple["name"].lower(), simple["value"], simple.end()
-                if name in fields:
-                    warn_at = simple.end("eq")
-                    self.warn(warn_at, name, f"duplicate field in entry '{key}'; first one kept")
-                    continue
-                raw[name] = value
-                fields[name] = self._decode(name, value)
+                pos = self._simple_field(simple, key, fields, raw)
                 continue
             name_m = _IDENT.match(self.s, pos)
             if name_m is None:
@@ -196,6 +184,19 @@ class _Parser:
             fields[name] = self._decode(name, value)
         self._add(BibEntry(key, kind, fields, self.line(at), raw), at)
         return pos
+
+    def _simple_field(
+        self, m: re.Match[str], key: str, fields: dict[str, str], raw: dict[str, str]
+    ) -> int:
+        """Record a field read whole by one match (``name``, ``value``, ``eq`` groups);
+        the first of two same-named fields is kept. Returns where the match ends."""
+        name, value = m["name"].lower(), m["value"]
+        if name in fields:
+            self.warn(m.end("eq"), name, f"duplicate field in entry '{key}'; first one kept")
+        else:
+            raw[name] = value
+            fields[name] = self._decode(name, value)
+        return m.end()
 
     def _add(self, entry: BibEntry, at: int) -> None:
         if entry.key in self.entries:
