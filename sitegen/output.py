@@ -92,6 +92,32 @@ def write_tree_split(tree: OutputTree, dest: Path, *, link_from: Path | None = N
     return len(tree)
 
 
+def make_folder(path: str) -> None:
+    """``Path(path).mkdir(parents=True, exist_ok=True)``, straight to ``os.mkdir`` for the
+    usual folder (one per page or paper, its parent there already): pathlib's way cost as
+    much as the system call on thousands of author pages."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """``Path(path).write_bytes(data)`` without the file object around the descriptor: a
+    page or staged file is written in one go, and the buffered file ``open()`` makes for
+    it cost a third of the write (some 5 µs of each of thousands of pages)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _in_place(content: bytes | Path, target: str) -> bool:
     """The entry is the file at ``target`` already (a page rendered into the folder)."""
     return isinstance(content, Path) and str(content) == target

@@ -7,7 +7,6 @@ end in ``index.html`` for the same reason: ``file://`` has no directory index.
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sitegen.content.model import Author, Page
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
+from sitegen.output import make_folder, write_file
 from sitegen.render import feeds, meta
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
@@ -110,9 +110,9 @@ class SiteRenderer:
             self._profile = get_profile(self.site.config.cid_profile)
         folder = page_path.rpartition("/")[0]
         if folder not in self._made:
-            _make_folder(f"{self.sink}/{folder}")
+            make_folder(f"{self.sink}/{folder}")
             self._made.add(folder)
-        _write_file(f"{self.sink}/{page_path}", data)
+        write_file(f"{self.sink}/{page_path}", data)
         self.nodes[page_path] = node_of_bytes(data, self._profile)
         self.tree[page_path] = self.sink / page_path
 
@@ -322,32 +322,6 @@ def author_rows(entry: PaperEntry) -> list[tuple[Author, str, tuple[str, ...], s
         )
         rows.append((author, f"authors/{key}/", notes[i] if len(notes) > i else (), refs))
     return rows
-
-
-def _make_folder(path: str) -> None:
-    """``Path(path).mkdir(parents=True, exist_ok=True)``, straight to ``os.mkdir`` for the
-    usual folder (one per page, its parent there already): pathlib's way cost as much as
-    the system call on thousands of author pages."""
-    try:
-        os.mkdir(path)
-    except FileExistsError:
-        if not os.path.isdir(path):
-            raise
-    except FileNotFoundError:
-        os.makedirs(path, exist_ok=True)
-
-
-def _write_file(path: str, data: bytes) -> None:
-    """``Path(path).write_bytes(data)`` without the file object around the descriptor: a
-    page is written in one go, and the buffered file ``open()`` makes for it cost a third
-    of the write (some 5 µs of each of thousands of pages)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
 
 
 def downloads_for(entry: PaperEntry) -> list[Download]:

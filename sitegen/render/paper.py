@@ -323,6 +323,7 @@ def process_paper(
     from sitegen.content.journal import load_paper
     from sitegen.ipfs.importer import import_tree
     from sitegen.ipfs.profiles import get_profile
+    from sitegen.output import make_folder, write_file
     from sitegen.render.cite_export import paper_citation_files
 
     paper, found = load_paper(folder, default_license=config.license)
@@ -341,21 +342,20 @@ def process_paper(
         for rel in nodes:
             target = base / "source" / rel
             if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folder(str(target.parent))
                 made.add(target.parent)
             data = tree.file_bytes.get(rel)
             if data is None:
                 shutil.copyfile(paper.dir / rel, target)
             else:
-                with open(target, "wb") as out:
-                    out.write(data)
+                write_file(str(target), data)
     render, render_diags = render_paper(paper, config.citation_style, math_cache)
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
     citations = paper_citation_files(paper, config, url=url)
     if base is not None:
-        base.mkdir(parents=True, exist_ok=True)
+        make_folder(str(base))
         for name, data in citations.items():
-            (base / name).write_bytes(data)
+            write_file(f"{base}/{name}", data)
     work = PaperWork(
         slug=paper.slug,
         paper=paper,

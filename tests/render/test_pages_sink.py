@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.render.pages import _make_folder, _write_file
+from sitegen.output import make_folder as _make_folder
+from sitegen.output import write_file as _write_file
 
 
 def test_make_folder_makes_missing_parents_and_accepts_existing_folders(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen.render.pages import _write_file
+from sitegen.output import write_file as _write_file
 from sitegen.render.theme import make_environment, resolve_theme
 
 
