@@ -173,22 +173,30 @@ def build_site_model(
     keyed: list[PaperEntry] = []
     authors: dict[str, _AuthorAcc] = {}
     subjects: dict[str, _SubjectAcc] = {}
+    subject_keys: dict[str, str] = {}  # keywords repeat across thousands of papers
     for entry in papers:
         a_keys = []
         for author in entry.paper.authors:
             key = author_key(author)
             a_keys.append(key)
-            acc = authors.setdefault(key, _AuthorAcc(author.name, author.orcid))
+            acc = authors.get(key)
+            if acc is None:
+                acc = authors[key] = _AuthorAcc(author.name, author.orcid)
             for aff in author.affiliations:
                 acc.affiliations[aff.name] = None
-            if entry.slug not in acc.papers:
+            # entries come one at a time: a repeat can only be this entry, listed last
+            if not acc.papers or acc.papers[-1] != entry.slug:
                 acc.papers.append(entry.slug)
         s_keys = []
         for kw in entry.paper.keywords:
-            key = slugify(kw, fallback="subject")
+            key = subject_keys.get(kw) or subject_keys.setdefault(
+                kw, slugify(kw, fallback="subject")
+            )
             s_keys.append(key)
-            sub = subjects.setdefault(key, _SubjectAcc(kw))
-            if entry.slug not in sub.papers:
+            sub = subjects.get(key)
+            if sub is None:
+                sub = subjects[key] = _SubjectAcc(kw)
+            if not sub.papers or sub.papers[-1] != entry.slug:
                 sub.papers.append(entry.slug)
         keyed.append(
             PaperEntry(
