@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.ipfs.cid import cid_to_str
-from sitegen.ipfs.dirs import build_directory
+from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
 from sitegen.ipfs.files import Node, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes, patch_cids_json
@@ -61,12 +61,24 @@ def _folder(
     folder: str, entries: list[tuple[bytes, Node]], memo: AddressMemo, profile: Profile
 ) -> tuple[bytes, bytes, int]:
     """The memo entry of a folder over sorted ``entries``: its node is reused when the
-    memo has the same links for it, else encoded."""
-    links = _links_digest(entries)
+    memo has the same links for it, else made.
+
+    A basic folder's block holds exactly its links, and writing it costs less than
+    hashing the links one by one, so its digest is the block's. A sharded folder (a HAMT:
+    many blocks) is digested link by link and only built when that digest changed.
+    """
+    block = directory_block(entries, profile)
+    if block is None:
+        links = _links_digest(entries)
+    else:
+        links = hashlib.blake2b(block, digest_size=16).digest()
     known = memo.folders.get(folder)
     if known is not None and known[0] == links:
         return known
-    node = build_directory(entries, profile)
+    if block is None:
+        node = build_hamt(entries, profile)
+    else:
+        node = directory_node(block, entries, profile, None)
     return (links, node.cid, node.tsize)
 
 

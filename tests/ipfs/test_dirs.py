@@ -84,3 +84,31 @@ def test_hamt_is_independent_of_input_order() -> None:
     a = build_directory(entries, V1)
     b = build_directory(list(reversed(entries)), V1)
     assert a.cid == b.cid
+
+
+def test_links_block_writes_what_encode_pbnode_writes() -> None:
+    """The direct block writer equals the general encoder on every branch: short links
+    (one formatting), long names, large Tsizes and CIDv0/v1 hashes, HAMT Data too."""
+    import hashlib
+    import random
+
+    from sitegen.ipfs.cid import DAG_PB, RAW, sha256_cid
+    from sitegen.ipfs.dagpb import PBLink, encode_pbnode, encode_unixfs
+    from sitegen.ipfs.dirs import DIR_DATA, _links_block
+
+    rng = random.Random(7)
+    links = []
+    for i in range(300):
+        digest = hashlib.sha256(b"%d" % i).digest()
+        codec = rng.choice((DAG_PB, RAW))
+        cid = sha256_cid(codec, digest, rng.choice((0, 1)) if codec == DAG_PB else 1)
+        name = "é-name-{}".format("x" * rng.choice((0, 1, 60, 90, 120, 127, 128, 300))).encode()
+        size = rng.choice((0, 1, 127, 128, 16383, 16384, 2**31, 2**40 + 3))
+        links.append((name[: rng.choice((0, 5, len(name)))], cid, size))
+    hamt = encode_unixfs(5, data=b"\x01\x02", hash_type=0x22, fanout=256)
+    for data in (DIR_DATA, hamt):
+        field = b"\x0a" + bytes((len(data),)) + data
+        for start in range(0, 300, 7):
+            chunk = links[start : start + rng.choice((1, 2, 9))]
+            want = encode_pbnode([PBLink(c, n, s) for n, c, s in chunk], data)
+            assert _links_block(chunk, field) == want
