@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sitegen import __version__
 from sitegen.errors import SitegenError
@@ -53,3 +56,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sitegen: interrupted", file=sys.stderr)
         return 130
+
+
+def run() -> NoReturn:
+    """The ``sitegen`` executable: :func:`main`, then leave without tearing Python down.
+
+    A build holds millions of objects to its end (a 10k-paper journal's works, site
+    model and UnixFS nodes), and the interpreter's exit freed them one by one after
+    everything was written: a second of a 10k build, a twentieth of a 1k one. Every file
+    a command writes is closed when it returns, so once the logs and standard streams
+    are flushed nothing is left to do, unless a thread or child process still runs: then
+    the exit is the usual one. Tests call ``main`` and keep the usual exit.
+    """
+    code = main()
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what Python's own exit reports
+        code = code or 120
+    if threading.active_count() > 1 or _live_children():
+        sys.exit(code)
+    os._exit(code)
+
+
+def _live_children() -> bool:
+    """Whether a multiprocessing child is still running (only if the module was used)."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    return multiprocessing is not None and bool(multiprocessing.active_children())

@@ -20,3 +20,63 @@ def test_usage_error_exits_2():
     )
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr
+
+
+def _journal(root, body: str = "Text.\n"):
+    (root / "content" / "papers" / "p").mkdir(parents=True)
+    (root / "sitegen.yaml").write_text("title: Exit Journal\n", encoding="utf-8")
+    (root / "content" / "papers" / "p" / "paper.md").write_text(
+        "---\ntitle: A paper\nauthors:\n  - name: Ann Lee\ndate: 2024-01-02\n---\n" + body,
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_the_executable_flushes_its_output_before_its_quick_exit(tmp_path):
+    """``python -m sitegen`` leaves through ``cli.run`` (no interpreter teardown): what
+    it printed into a pipe (block-buffered) must all arrive, with the command's code."""
+    import json
+
+    source = _journal(tmp_path / "j")
+    env = {**__import__("os").environ, "SITEGEN_CACHE_DIR": "off", "CI": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "-s", str(source), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["ok"] is True and report["papers"] == 1
+    assert (source / "public" / "papers" / "p" / "index.html").is_file()
+    (source / "content" / "papers" / "p" / "paper.md").write_text("---\ntitle: [\n---\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "-s", str(source)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 1
+    assert "paper.md:3" in proc.stderr and "invalid YAML" in proc.stderr
+
+
+def test_a_closed_output_pipe_is_not_success(tmp_path):
+    """Python's own exit reports a failed flush of stdout with 120; so does ``run``: the
+    CID below sits in stdout's buffer until ``run`` flushes it into a pipe nobody reads."""
+    target = tmp_path / "file.txt"
+    target.write_text("hello\n", encoding="utf-8")
+    code = (
+        "import os, sys\n"
+        "r, w = os.pipe()\n"
+        "os.close(r)\n"
+        "sys.stdout = os.fdopen(w, 'w')\n"
+        f"sys.argv = ['sitegen', 'cid', {str(target)!r}]\n"
+        "from sitegen.cli import run\n"
+        "run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 120, proc.stderr
+    good = subprocess.run(
+        [sys.executable, "-m", "sitegen", "cid", str(target)], capture_output=True, text=True
+    )
+    assert good.returncode == 0 and good.stdout.strip().startswith("baf")
