@@ -32,11 +32,12 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
 
     from sitegen.attest.badges import Badge
     from sitegen.cache.delta import DeltaBase
-    from sitegen.cache.indexjob import MadeIndex
+    from sitegen.cache.indexjob import IndexJob, MadeIndex
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
     from sitegen.render.model import PaperEntry, Site
+    from sitegen.render.paper import PaperWork
     from sitegen.render.theme import Theme
     from sitegen.searchindex import SearchDoc
 
@@ -265,11 +266,7 @@ def _prepare(
     opts: BuildOptions, cache: BuildCache | None, previous: Path | None, sink: Path | None
 ) -> Prepared:
     """``prepare``; with ``sink``, pages are written there as rendered (see SiteRenderer)."""
-    from sitegen.cache.pages import MemoRenderer
     from sitegen.content.config import load_config
-    from sitegen.render.model import PaperEntry, build_site_model
-    from sitegen.render.pages import SiteRenderer, render_split
-    from sitegen.render.theme import resolve_theme, static_files
 
     source = opts.source.resolve()
     diags: list[Diagnostic] = []
@@ -284,6 +281,47 @@ def _prepare(
     )
     gc.freeze()  # see _gc_frozen
     diags += found
+    papers = journal.papers
+    docs = [d for p in papers if (d := works[p.slug].search) is not None]
+    search_docs = sorted(docs, key=lambda d: d.url)
+    doomed = bool(errors_in([d.as_error() for d in diags] if opts.strict else diags))
+    loaded = _Loaded(config, journal, works, keys, staged_here, search_docs)
+    with _index_beside(opts, sink, search_docs, config, stopping=doomed) as job:
+        return _prepare_site(opts, cache, previous, sink, loaded, diags, job)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What the paper stage of ``_prepare`` hands to the rest of it."""
+
+    config: JournalConfig
+    journal: Journal
+    works: dict[str, PaperWork]
+    keys: dict[str, str]
+    """Paper folder name -> its content key."""
+    staged_here: set[str]
+    """Slugs whose ``source/`` and citation files the workers wrote into the sink."""
+    search_docs: list[SearchDoc]
+
+
+def _prepare_site(
+    opts: BuildOptions,
+    cache: BuildCache | None,
+    previous: Path | None,
+    sink: Path | None,
+    loaded: _Loaded,
+    diags: list[Diagnostic],
+    job: IndexJob | None,
+) -> Prepared:
+    """``_prepare`` after the paper pool: attest, build the site model, render every page."""
+    from sitegen.cache.pages import MemoRenderer
+    from sitegen.render.model import PaperEntry, build_site_model
+    from sitegen.render.pages import SiteRenderer, render_split
+    from sitegen.render.theme import resolve_theme, static_files
+
+    source = opts.source.resolve()
+    config, journal, works, keys = loaded.config, loaded.journal, loaded.works, loaded.keys
+    staged_here, search_docs = loaded.staged_here, loaded.search_docs
     papers = journal.papers
     bundles = {w.slug: (w.bundle_cid, dict(w.file_cids)) for w in works.values() if w.paper}
     updated = build_time(source, journal)
@@ -333,19 +371,10 @@ def _prepare(
             sink=sink,
             full_entry=partial(_full_entry, cache, keys, config),
         )
-    docs = [d for p in papers if (d := works[p.slug].search) is not None]
-    search_docs = sorted(docs, key=lambda d: d.url)
-    workers = opts.jobs or os.cpu_count() or 1
     made_index = None
-    if sink is not None and workers > 1 and len(papers) >= PARALLEL_THRESHOLD:
-        from sitegen.cache.indexjob import IndexJob  # the index is made beside the pages
-        from sitegen.ipfs.profiles import get_profile
-
-        job = IndexJob(search_docs, sink, get_profile(config.cid_profile))
-        try:
-            tree.update(render_split(renderer, page_bodies))
-        finally:
-            made_index = job.finish()
+    if job is not None:  # the index is being made beside: render the pages in two processes
+        tree.update(render_split(renderer, page_bodies))
+        made_index = job.finish()
     else:
         tree.update(renderer.render_all(page_bodies))
     nodes.update(renderer.nodes)
@@ -396,6 +425,35 @@ def _prepare(
         delta_base=delta_base,
         made_index=made_index,
     )
+
+
+@contextmanager
+def _index_beside(
+    opts: BuildOptions,
+    sink: Path | None,
+    docs: list[SearchDoc],
+    config: JournalConfig,
+    *,
+    stopping: bool,
+) -> Iterator[IndexJob | None]:
+    """In a cold build on more than one core, the search index made by a forked process
+    (``cache.indexjob``) from right after the paper pool: beside the serial work before
+    the pages (attestations, the site model) as well as beside the pages. However the
+    build ends, the process is waited for before the staging folder can be discarded, so
+    none is started for a build that ``stopping`` (its papers' errors) already dooms."""
+    workers = opts.jobs or os.cpu_count() or 1
+    if sink is None or workers < 2 or len(docs) < PARALLEL_THRESHOLD or stopping:
+        yield None
+        return
+    from sitegen.cache.indexjob import IndexJob
+    from sitegen.ipfs.profiles import get_profile
+
+    job = IndexJob(docs, sink, get_profile(config.cid_profile))
+    try:
+        yield job
+    finally:
+        if job.pending:  # the build stopped before the pages took its result
+            job.finish()
 
 
 def _papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> frozenset[str] | None:

@@ -41,6 +41,11 @@ class IndexJob:
     def __init__(self, docs: Sequence[SearchDoc], sink: Path, profile: Profile) -> None:
         self._helper = Forked(lambda: _make(docs, sink, profile))
 
+    @property
+    def pending(self) -> bool:
+        """Whether the process runs and :meth:`finish` was not called yet."""
+        return self._helper.started
+
     def finish(self) -> MadeIndex | None:
         """The index, or None if the process could not make it (the caller makes it)."""
         made = self._helper.result()

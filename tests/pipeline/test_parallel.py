@@ -254,3 +254,27 @@ def test_the_pool_forks_where_the_system_can() -> None:
     context = pool_context()
     assert "fork" in multiprocessing.get_all_start_methods()  # Linux, where CI runs
     assert context is not None and context.get_start_method() == "fork"
+
+
+def test_a_cold_build_that_fails_after_the_pool_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The index process starts right after the pool; a build that then fails (here a
+    broken template) waits for it before discarding the staging folder: no folder is
+    left beside OUT, the last OUT is untouched, and no child process outlives the build."""
+    import os
+
+    from sitegen.errors import ContentError
+
+    source = make_journal(tmp_path / "j", papers=PARALLEL_THRESHOLD + 2)
+    site = tmp_path / "site"
+    first = build(BuildOptions(source=source, output=site / "out", jobs=2, cache=False))
+    before = snapshot(site / "out")
+    (source / "templates").mkdir()
+    (source / "templates" / "paper.html").write_text("{% block main %}{{ oops(}}\n")
+    with pytest.raises(ContentError) as caught:
+        build(BuildOptions(source=source, output=site / "out", jobs=2, cache=False))
+    assert any(d.field == "template" for d in caught.value.diagnostics)
+    assert sorted(p.name for p in site.iterdir()) == ["out"]
+    assert_same(before, snapshot(site / "out"))
+    assert first.root is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child was waited for
