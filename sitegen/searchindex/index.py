@@ -244,13 +244,11 @@ def write_index(
     as identical; files are only read back (and checked) where a changed doc needs them.
     A file that fails its check makes every file come back in ``changed``.
     """
-    if previous_dir is None:
+    if previous_dir is None or previous is None or previous.format != STATE_FORMAT:
+        # nothing of a state of another format is trusted, not even its file hashes: an
+        # older sitegen's IndexState unpickles into this class's fields by position
         return _full(docs, None)
-    if (
-        previous is None
-        or previous.format != STATE_FORMAT
-        or previous.urls != tuple(d.url for d in docs)
-    ):
+    if previous.urls != tuple(d.url for d in docs):
         return _full(docs, previous)
     changed_ids = [i for i, d in enumerate(docs) if d.digest != previous.digests[i]]
     if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
