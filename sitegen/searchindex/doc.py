@@ -1,9 +1,12 @@
 """One paper as the search index sees it: display fields plus weighted terms.
 
-``terms`` is a single string ``"term:weight term:weight ..."`` sorted by term, because
-ten thousand of these live in memory between builds and a string costs a fraction of a
-dict of small ints. Weights are small integers built from where a term occurs, so a word
-in the title outranks the same word deep in the body:
+``terms`` is a single string ``"term:weight term:weight ..."``, because ten thousand of
+these live in memory between builds and a string costs a fraction of a dict of small
+ints. Its items are in the order ``weigh_terms`` makes them, not sorted: nothing that
+reads them needs an order (the full index sorts its terms itself, and an incremental
+update compares a doc's items shard by shard as sets, ``index.shard_items``), and
+sorting cost a tenth of a paper's search entry. Weights are small integers built from
+where a term occurs, so a word in the title outranks the same word deep in the body:
 
 * ``FIELD_WEIGHTS`` per occurrence: title 20, authors 12, keywords 12, abstract 3, body 1;
 * each field counts at most ``FIELD_CAP`` occurrences (a word repeated fifty times in the
@@ -14,12 +17,10 @@ in the title outranks the same word deep in the body:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain, repeat
-from operator import itemgetter, methodcaller
+from operator import add
 
 from sitegen.searchindex.text import utf8_token_counts
 
@@ -30,26 +31,17 @@ EXCERPT_CHARS = 300
 """The excerpt is cut at a word boundary at or before this many characters."""
 
 
-SUM_BYTES = 8
-"""Bytes per shard in ``SearchDoc.shard_sums``."""
-
-
 _CAPPED = {
     name: tuple(min(MAX_WEIGHT, per * n) for n in range(FIELD_CAP[name] + 1))
     for name, per in FIELD_WEIGHTS.items()
 }
 """Per field, its weight for 0..``FIELD_CAP`` occurrences (capped at ``MAX_WEIGHT``)."""
-_ITEM_END = tuple(b"\x00%d " % w for w in range(MAX_WEIGHT + 1))
-"""What follows a term in ``weigh_terms``'s items, by weight (``\\x00`` becomes ``:``)."""
+_ITEM_END = tuple(b":%d " % w for w in range(MAX_WEIGHT + 1))
+"""What follows a term in ``weigh_terms``'s items, by weight."""
 _ITEM_END_BY_COUNT = {
     name: {n: _ITEM_END[w] for n, w in enumerate(capped[:-1])} for name, capped in _CAPPED.items()
 }
 """Per field, ``_ITEM_END`` by occurrences below ``FIELD_CAP`` (more weigh as the cap)."""
-_SHARD_RUN = re.compile(r"(([^ ][^ ])[^ ]*(?: \2[^ ]*)*)")
-"""A run of ``term:weight`` items whose terms share their first two characters (terms
-are at least two long): one shard's part of a ``terms`` string, and its key."""
-_shard_sum = partial(hashlib.blake2b, digest_size=SUM_BYTES)
-_digest = methodcaller("digest")
 
 
 @dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
@@ -66,7 +58,8 @@ class SearchDoc:
     excerpt: str
     """Plain text, at most about ``EXCERPT_CHARS`` characters."""
     terms: str
-    """``"term:weight ..."`` sorted by term; terms are letters and digits only."""
+    """``"term:weight ..."``, each term once, in no particular order (see the module
+    docstring); terms are letters and digits only."""
     volume: str = ""
     """Facet value, display form (``"Vol. 2"``), or ``""`` for a paper in no volume."""
     subjects: tuple[str, ...] = ()
@@ -75,15 +68,6 @@ class SearchDoc:
     """Facet values: the authors one by one (``authors`` is their display line)."""
     digest: str = field(init=False, compare=False)
     """Hash over all fields above, computed once, so change detection is a string compare."""
-    shards: str = field(init=False, compare=False)
-    """Keys of the shards this doc has terms in, sorted, concatenated (two characters each).
-
-    Computed once here (in the worker that makes the doc) rather than by every full
-    build; the index state keeps it so the next build knows which shards to patch.
-    """
-    shard_sums: bytes = field(init=False, compare=False)
-    """Per key of ``shards``, in order, 8 bytes of a hash of this doc's terms and weights
-    in that shard: an edit then patches only the shards whose sums differ."""
     facet_sum: bytes = field(init=False, compare=False)
     """8 bytes of a hash of ``volume``, ``subjects`` and ``author_names``: an edit that
     leaves them alone does not rebuild the facet files."""
@@ -101,11 +85,6 @@ class SearchDoc:
         h.update(facets)
         object.__setattr__(self, "facet_sum", hashlib.blake2b(facets, digest_size=8).digest())
         object.__setattr__(self, "digest", h.hexdigest())
-        # runs found by one regex and hashed by C-level maps: no Python code per shard
-        runs = _SHARD_RUN.findall(self.terms)
-        object.__setattr__(self, "shards", "".join(map(itemgetter(1), runs)))
-        sums = map(_digest, map(_shard_sum, map(str.encode, map(itemgetter(0), runs))))
-        object.__setattr__(self, "shard_sums", b"".join(sums))
 
     def term_weights(self) -> dict[str, int]:
         """``terms`` decoded (for tests and debugging; the index reads the string directly)."""
@@ -135,11 +114,11 @@ def weigh_terms(fields: dict[str, str]) -> str:
 
     This runs for every paper of a cold build, so the field with the most distinct
     terms (the body, hundreds of them) is handled by C-level maps only: its counts look
-    up ready-made ``"\\x00weight "`` items, and the few terms that other fields share
+    up ready-made ``":weight "`` item ends, and the few terms that other fields share
     with it are taken out first and weighed one by one (weights only add up, so the
     total is capped once). Terms stay UTF-8 (``utf8_token_counts``) until the joined
-    items are decoded once, then sorted as strings (fast for Latin-1 text); ``\\x00``
-    sorts below every term character, so items sort like their terms.
+    items are decoded once; they are not sorted (see the module docstring), so the
+    order is the fields' order of first occurrence: the same texts give the same string.
     """
     counts = {name: utf8_token_counts(text) for name, text in fields.items() if text}
     if not counts:
@@ -157,13 +136,10 @@ def weigh_terms(fields: dict[str, str]) -> str:
     for term, w in others.items():
         n = take(term, 0)
         w += big_weight[n if n < big_cap else big_cap]
-        shared += (term, _ITEM_END[w if w < MAX_WEIGHT else MAX_WEIGHT])
+        shared.append(term + _ITEM_END[w if w < MAX_WEIGHT else MAX_WEIGHT])
     ends = map(_ITEM_END_BY_COUNT[big].get, big_counts.values(), repeat(_ITEM_END[big_weight[-1]]))
-    joined = b"".join(chain(shared, chain.from_iterable(zip(big_counts, ends, strict=True))))
-    items = joined.decode("utf-8").split(" ")
-    items.pop()  # after the last item's space
-    items.sort()
-    return " ".join(items).replace("\x00", ":")
+    joined = b"".join(chain(shared, map(add, big_counts, ends)))
+    return joined[:-1].decode("utf-8")  # without the last item's space
 
 
 def make_doc(

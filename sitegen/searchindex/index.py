@@ -20,9 +20,9 @@ fetches these relative to itself as ``index/...``):
 
 Doc ids are positions in the list handed to ``write_index``. An incremental update is
 possible when that list has the same urls in the same order as last time: only docs
-whose ``digest`` changed are applied, to the shards they touched before (remembered in
-``IndexState``) or touch now, read back from the previous build and checked against the
-sha256 recorded for them. The facet files are rebuilt from all docs when a changed doc's
+whose ``digest`` changed are applied, to the shards where their terms differ from the
+terms ``IndexState`` remembers for them, read back from the previous build and checked
+against the sha256 recorded for them. The facet files are rebuilt from all docs when a changed doc's
 facet values changed (``IndexState.facet_sums``; about 5 ms at 1k docs, 25 ms at 10k)
 and count as changed only when their bytes differ.
 Anything unexpected (a missing or edited file, a new format)
@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.searchindex.doc import SUM_BYTES, SearchDoc
+from sitegen.searchindex.doc import SearchDoc
 from sitegen.searchindex.facets import FACETS, facet_files
 from sitegen.searchindex.shards import (
     SHARD_DIR,
@@ -53,7 +53,10 @@ from sitegen.searchindex.text import STOPWORDS
 INDEX_DIR = "search/index"
 """Folder of the index inside the site."""
 FORMAT = 3
-"""Bumped when the file layout or ``IndexState`` changes; another format means a full build."""
+"""The file layout's version (``meta.json``'s ``"v"``); another format means a full build."""
+STATE_FORMAT = 100 * FORMAT + 1
+"""``IndexState.format``: the layout's version and the state's own (+1: terms per doc
+instead of per-shard keys and hashes). States of the earlier shape recorded ``FORMAT``."""
 CHUNK = 100
 """Doc records per ``docs/<n>.json``."""
 FULL_BUILD_SHARE = 0.25
@@ -68,13 +71,19 @@ class IndexState:
     """What the next build needs to update the index in place; small and picklable."""
 
     format: int
+    """``STATE_FORMAT``."""
     urls: tuple[str, ...]
     digests: tuple[str, ...]
     """``SearchDoc.digest`` per doc id."""
-    shard_keys: tuple[str, ...]
-    """Per doc id, the two-character keys of the shards it has postings in, concatenated."""
-    shard_sums: tuple[bytes, ...]
-    """Per doc id, ``SearchDoc.shard_sums``: which of those shards an edit really changes."""
+    terms: tuple[str, ...]
+    """``SearchDoc.terms`` per doc id: an edited doc's terms are compared with these shard
+    by shard (``shard_items``), so only the shards whose postings change are patched.
+
+    Kept whole rather than as per-shard hashes, which the pool workers computed for
+    every paper of a cold build (~0.09 ms a paper) to serve the rare doc an edit
+    changes. The price is the state's size: 1.6 -> 4.9 KB a doc pickled on the
+    benchmark corpus (~+33 MB at 10k papers), ~2 us more a doc to pickle, ~0.3 to load.
+    """
     facet_sums: tuple[bytes, ...]
     """Per doc id, ``SearchDoc.facet_sum``: whether an edit changes the facet files."""
     files: tuple[tuple[str, str], ...]
@@ -133,21 +142,22 @@ def _meta(count: int, keys: Sequence[str]) -> bytes:
     )
 
 
-def _sums(keys: str, sums: bytes) -> dict[str, bytes]:
-    """Shard key -> that shard's hash of a doc's terms, from the concatenated forms."""
-    return {
-        keys[2 * i : 2 * i + 2]: sums[SUM_BYTES * i : SUM_BYTES * (i + 1)]
-        for i in range(len(keys) // 2)
-    }
+def shard_items(terms: str) -> dict[str, set[str]]:
+    """A doc's ``term:weight`` items (see ``SearchDoc.terms``) by shard key. A doc has
+    each term once, so two docs' sets for a shard are equal exactly when their postings
+    in that shard are."""
+    groups: defaultdict[str, set[str]] = defaultdict(set)
+    for item in terms.split(" ") if terms else ():
+        groups[shard_key(item)].add(item)  # a term has two characters at least
+    return groups
 
 
 def _state(docs: Sequence[SearchDoc], files: dict[str, str]) -> IndexState:
     return IndexState(
-        FORMAT,
+        STATE_FORMAT,
         tuple(d.url for d in docs),
         tuple(d.digest for d in docs),
-        tuple(d.shards for d in docs),
-        tuple(d.shard_sums for d in docs),
+        tuple(d.terms for d in docs),
         tuple(d.facet_sum for d in docs),
         tuple(sorted(files.items())),
     )
@@ -206,23 +216,20 @@ def _shard_changes(
     changed_ids: Sequence[int],
 ) -> tuple[dict[str, dict[int, dict[str, int]]], dict[str, list[int]]]:
     """What to patch: shard key -> doc id -> the doc's new terms in that shard, for the
-    shards whose sums differ; and, per shard, the changed docs that had postings there."""
+    shards where its items differ; and, per shard, the changed docs that had postings there."""
     changes: dict[str, dict[int, dict[str, int]]] = defaultdict(dict)
     had: dict[str, list[int]] = defaultdict(list)
     for docid in changed_ids:
-        doc = docs[docid]
-        before = _sums(previous.shard_keys[docid], previous.shard_sums[docid])
-        after = _sums(doc.shards, doc.shard_sums)
-        dirty = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-        for key in dirty:
-            changes[key][docid] = {}
-            if key in before:
+        before = shard_items(previous.terms[docid])
+        after = shard_items(docs[docid].terms)
+        for key in sorted(before.keys() | after.keys()):
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            parts = (item.partition(":") for item in new or ())
+            changes[key][docid] = {term: int(weight) for term, _, weight in parts}
+            if old:
                 had[key].append(docid)
-        for item in doc.terms.split(" ") if doc.terms else ():
-            term, _, weight = item.partition(":")
-            key = shard_key(term)
-            if key in dirty:
-                changes[key][docid][term] = int(weight)
     return changes, had
 
 
@@ -237,9 +244,11 @@ def write_index(
     as identical; files are only read back (and checked) where a changed doc needs them.
     A file that fails its check makes every file come back in ``changed``.
     """
-    if previous_dir is None:
+    if previous_dir is None or previous is None or previous.format != STATE_FORMAT:
+        # nothing of a state of another format is trusted, not even its file hashes: an
+        # older sitegen's IndexState unpickles into this class's fields by position
         return _full(docs, None)
-    if previous is None or previous.format != FORMAT or previous.urls != tuple(d.url for d in docs):
+    if previous.urls != tuple(d.url for d in docs):
         return _full(docs, previous)
     changed_ids = [i for i, d in enumerate(docs) if d.digest != previous.digests[i]]
     if len(changed_ids) > max(1, len(docs) * FULL_BUILD_SHARE):
@@ -310,7 +319,7 @@ def patch_index(
     hash, and the changed records replaced, which gives the bytes ``_chunk`` would. None
     when any of that does not hold or a file fails its check: the caller does a full build.
     """
-    if previous.format != FORMAT:
+    if previous.format != STATE_FORMAT:
         return None
     for docid, doc in changed.items():
         if not 0 <= docid < len(previous.urls) or previous.urls[docid] != doc.url:
@@ -335,19 +344,14 @@ def patch_index(
                 records[i - n * CHUNK] = [d.url, d.title, d.authors, d.meta, d.excerpt]
         out[path] = _json(records)
     files = _finish(out, hashes, previous, len(previous.urls))
-    digests, keys, sums = (
-        list(previous.digests),
-        list(previous.shard_keys),
-        list(previous.shard_sums),
-    )
+    digests, terms = list(previous.digests), list(previous.terms)
     for i in ids:
-        digests[i], keys[i], sums[i] = changed[i].digest, changed[i].shards, changed[i].shard_sums
+        digests[i], terms[i] = changed[i].digest, changed[i].terms
     state = IndexState(
-        FORMAT,
+        STATE_FORMAT,
         previous.urls,
         tuple(digests),
-        tuple(keys),
-        tuple(sums),
+        tuple(terms),
         previous.facet_sums,
         tuple(sorted(hashes.items())),
     )

@@ -172,9 +172,9 @@ def utf8_token_counts(text: str) -> dict[bytes, int]:
     separator. The one context-dependent step is lowercasing a capital sigma (final or
     not, by its neighbours), so a piece that holds or makes one folds the whole text
     instead. Single characters and stopwords are dropped at the end by one set
-    intersection. Tokens stay bytes because the index wants them sorted and joined,
-    which UTF-8 allows as well (its byte order is code-point order): decoding every
-    term would cost more than the rest of the counting.
+    intersection. Tokens stay bytes because ``weigh_terms`` joins them into one string,
+    which it can do in UTF-8 and decode once: decoding every term would cost more than
+    the rest of the counting.
     """
     data = text.encode("utf-8")
     counts = Counter(data.translate(_ASCII_SEPARATORS).split())
@@ -189,6 +189,7 @@ def utf8_token_counts(text: str) -> dict[bytes, int]:
             for word in _TOKEN.findall(_NON_ASCII_RUN.sub(_strip_marks, folded).lower()):
                 word_bytes = word.encode("utf-8")
                 counts[word_bytes] = counts.get(word_bytes, 0) + n
-    for dropped in _DROPPED.intersection(counts):
+    # keys() & set walks the smaller side (the ~100 dropped words, not the ~500 counts)
+    for dropped in counts.keys() & _DROPPED:
         counts.pop(dropped)  # not del: Counter.__delitem__ is Python code
     return counts

@@ -258,8 +258,35 @@ def test_state_of_other_format_or_no_previous_dir_means_full_build(tmp_path: Pat
     assert files.changed == files_a.changed
     old_format = dataclasses.replace(state_a, format=0)
     files, _ = write_index(a, old_format, tmp_path)
-    assert files.changed == {}  # identical bytes are still reported as unchanged
-    assert set(files.unchanged) == set(files_a.changed)
+    assert files.changed == files_a.changed  # nothing of another format's state is trusted
+    assert files.unchanged == files.removed == ()
+
+
+class _OlderState:
+    """Pickles as an ``IndexState`` of the earlier shape did: FORMAT 3, and per doc shard
+    keys and 8-byte shard sums where ``terms`` now is."""
+
+    def __init__(self, state: IndexState) -> None:
+        self.fields = [3, state.urls, state.digests, tuple("ab" for _ in state.urls),
+                       tuple(b"12345678" for _ in state.urls), state.facet_sums, state.files]  # fmt: skip
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # what unpickling the older object did: a bare IndexState, then __setstate__
+        return IndexState.__new__, (IndexState,), self.fields
+
+
+def test_state_pickled_by_an_older_sitegen_means_full_build(tmp_path: Path) -> None:
+    a = corpus(5)
+    files_a, state_a = write_index(a, None, None)
+    materialise(tmp_path / "a", files_a)
+    older = pickle.loads(pickle.dumps(_OlderState(state_a)))
+    assert isinstance(older, IndexState)  # its fields shifted: files holds the facet sums
+    b = edit(a, 2, body_text="zebra")
+    files, state = write_index(b, older, tmp_path / "a")
+    assert files.changed == full(b)[0] and state == full(b)[1]
+    from sitegen.searchindex.index import patch_index
+
+    assert patch_index(older, tmp_path / "a", {2: b[2]}) is None
 
 
 def test_small_edit_reads_and_rewrites_only_the_shards_it_changes(tmp_path: Path) -> None:
