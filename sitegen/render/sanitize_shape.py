@@ -352,10 +352,10 @@ def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
     if "\xa0" in out:
         out = out.replace("\xa0", "&nbsp;")
     out = out.replace(" />", ">")
-    if url_prefix and "<img" in out:
-        first = out.replace('<img src="', f'<img src="{url_prefix}')
-        if first.count("<img") == first.count(f'<img src="{url_prefix}'):
-            out = first  # each image's source comes first (as markdown-it writes it)
+    images = names.count("img")
+    if url_prefix and images:
+        if out.count('<img src="') == images:  # each source first, as markdown-it writes
+            out = out.replace('<img src="', f'<img src="{url_prefix}')
         else:
             out = _RELATIVE_SRC.sub(lambda m: m.group(1) + url_prefix, out)
     return out
