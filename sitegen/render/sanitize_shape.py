@@ -13,8 +13,8 @@ the output needs no pass for remote images or links that leave the site but http
 
 What the check demands, each for a reason in the HTML5 tree-construction rules:
 
-- characters: no NUL or carriage return (the parser drops or rewrites them), no lone
-  surrogate (nh3 refuses it), no ``>`` in text, ``&`` only in ``&amp; &lt; &gt; &quot;
+- characters: no NUL or carriage return (the parser drops or rewrites them), no byte
+  order mark first (it drops that too), no lone surrogate (nh3 refuses it), no ``>`` in text, ``&`` only in ``&amp; &lt; &gt; &quot;
   &#39; &#x27;`` (``&amp;`` alone in attribute values, so the rewrites of quotes above
   cannot touch an attribute); other control characters pass through both alike;
 - tags: lowercase names from ``_BY_USE``, attributes ammonia keeps for the tag, each once
@@ -334,6 +334,7 @@ def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
     if (
         "\x00" in fragment
         or "\r" in fragment
+        or fragment.startswith("\ufeff")
         or (url_prefix and _PLAIN_PREFIX.fullmatch(url_prefix) is None)
         or _shape().fullmatch(fragment) is None
     ):

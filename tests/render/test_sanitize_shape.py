@@ -115,6 +115,7 @@ def test_every_accepted_tag_and_attribute_is_one_ammonia_keeps() -> None:
         "<p>a\rb</p>",
         "<p>a\x00b</p>",
         "<p>a\ud800b</p>",
+        "\ufeff<p>x</p>",  # a byte order mark first is dropped
         "<br/>",
         "<p />",
         "<!-- c --><p>x</p>",
@@ -162,7 +163,8 @@ def test_well_formed_markup_is_answered(fragment: str) -> None:
 
 
 _TEXTS = ["x", " ", "\n", "a b", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&#x27;"]
-_TEXTS += ["\xa0", '"', "'", "\x0c", "\t", "é", "\ue000", "&nbsp;", "&", ">", "\r", "\x00"]
+_TEXTS += ["\xa0", '"', "'", "\x0c", "\t", "é", "\ue000", "\ufeff", "\u2028", "\x85"]
+_TEXTS += ["&nbsp;", "&", ">", "\r", "\x00"]
 _VALUES = ["x", "a b", "", "&amp;", "&quot;", "\xa0", "'", "=", " id=", "é", "a\x01b"]
 _HREFS = ["#a", "#a b", "#a:b", "/x", "//x", "/\\x", "http://ex.org", "https://a.b.org/p?q=1"]
 _HREFS += ["https://a-b.org#x", "http://ex.org:8/", "http://1.2.3.4", "http://a.1b/", "x.png"]
@@ -187,7 +189,7 @@ def _tree(rng: random.Random, depth: int) -> str:
     parts = []
     for _ in range(rng.randint(0, 4)):
         if depth <= 0 or rng.random() < 0.4:
-            parts.append(rng.choice(_TEXTS[:14]))
+            parts.append(rng.choice(_TEXTS[:20]))
             continue
         tag = rng.choice(_BY_USE[:30] if rng.random() < 0.8 else _BY_USE)
         attrs = "".join(_attribute(rng, tag) for _ in range(rng.choice((0, 0, 1, 2))))
