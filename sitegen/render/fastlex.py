@@ -162,58 +162,72 @@ class FastRegexLexer:
     def get_tokens(self, text: str, unfiltered: bool = False) -> Iterator[tuple[Any, str]]:
         from pygments.filter import apply_filters  # type: ignore[import-untyped]
 
-        text = self.lexer._preprocess_lexer_input(text)
-        stream = ((t, v) for _, t, v in self.get_tokens_unprocessed(text))
+        stream = iter(self.token_list(text, filtered=False))
         if unfiltered:
             return stream
         return iter(apply_filters(stream, self.lexer.filters, self.lexer))
 
+    def token_list(self, text: str, *, filtered: bool = True) -> list[tuple[Any, str]]:
+        """``list(get_tokens(text))``, without a generator per token on the way (the
+        highlighter's formatter reads the list): ~10% of a Python block's tokenizing."""
+        if filtered and self.lexer.filters:
+            return list(self.get_tokens(text))
+        return [(t, v) for _, t, v in self._scan(self.lexer._preprocess_lexer_input(text))]
+
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, Any, str]]:
+        """As ``RegexLexer.get_tokens_unprocessed`` (worked out whole, not lazily)."""
+        return iter(self._scan(text))
+
+    def _scan(self, text: str) -> list[tuple[int, Any, str]]:
         """The loop of ``RegexLexer.get_tokens_unprocessed``, one ``match`` per segment."""
         from pygments.token import Error, Whitespace, _TokenType  # type: ignore[import-untyped]
 
         lexer = self.lexer
         tables = self._tables
+        out: list[tuple[int, Any, str]] = []
+        append = out.append
         stack: list[Any] = ["root"]
+        table = tables.setdefault("root", {})
+        """The segments of the state on top of the stack, by character."""
         pos = 0
         end = len(text)
         while True:
-            key = stack[-1]
             ch = text[pos : pos + 1]
-            table = tables.get(key)
-            state = table.get(ch) if table is not None else None
+            state = table.get(ch)
             if state is None:
-                state = self._at(key, ch)
+                state = self._at(stack[-1], ch)
             for match, by_group, rule in state:
                 m = match(text, pos)
                 if not m:
                     continue
+                stop = m.end()
                 if by_group is None:
                     assert rule is not None
-                    value, stop, own = m.group(), m.end(), m
+                    own = m
                 else:
                     rule = by_group[m.lastindex]
-                    stop = m.end()
-                    value, own = text[pos:stop], None
+                    own = None
                 _, action, new_state = rule
                 if action is not None:
                     if type(action) is _TokenType:
-                        yield pos, action, value
+                        append((pos, action, text[pos:stop]))
                     else:
                         # a callback reads the rule's groups: give it the rule's own match
-                        yield from action(lexer, own if own is not None else rule[0](text, pos))
+                        out.extend(action(lexer, own if own is not None else rule[0](text, pos)))
                 pos = stop
                 if new_state is not None:
                     _transition(stack, new_state)
+                    table = tables.setdefault(stack[-1], {})
                 break
             else:
                 if pos >= end:
-                    return
+                    return out
                 if text[pos] == "\n":
                     stack = ["root"]
-                    yield pos, Whitespace, "\n"
+                    table = tables.setdefault("root", {})
+                    append((pos, Whitespace, "\n"))
                 else:
-                    yield pos, Error, text[pos]
+                    append((pos, Error, text[pos]))
                 pos += 1
 
 

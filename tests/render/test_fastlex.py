@@ -82,6 +82,7 @@ def test_same_tokens_as_pygments(lang: str) -> None:
     for text in _corpus():
         assert list(fast.get_tokens_unprocessed(text)) == list(lexer.get_tokens_unprocessed(text))
         assert list(fast.get_tokens(text)) == list(lexer.get_tokens(text))
+        assert fast.token_list(text) == list(lexer.get_tokens(text))
 
 
 def test_same_tokens_on_many_random_texts() -> None:
@@ -145,3 +146,13 @@ def test_highlighter_joins_a_lexer_from_its_second_block() -> None:
     assert isinstance(highlighter._lexers["python"], FastRegexLexer)
     assert first == second == highlighter(code, "python")
     assert '<span class="kn">import</span>' in first
+
+
+def test_token_list_applies_the_lexer_s_filters() -> None:
+    """With filters, ``token_list`` is still ``list(get_tokens(...))`` (Pygments' path)."""
+    lexer = get_lexer_by_name("python", stripnl=False, ensurenl=False)
+    lexer.add_filter("keywordcase", case="upper")
+    fast = wrap(lexer)
+    text = "def f(x):\n    return None\n"
+    assert fast.token_list(text) == list(lexer.get_tokens(text))
+    assert ("DEF" in {v for _, v in fast.token_list(text)}) and fast.token_list("") == []
