@@ -22,6 +22,7 @@ import os
 import pickle
 import shutil
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7
+FORMAT = 8
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 LIGHT = "/light"
@@ -184,10 +185,42 @@ def tree_signature(root: Path, skip: set[str]) -> str:
     return sha256_hex(*parts)
 
 
-@dataclass(frozen=True)  # not slotted: sent back by pool workers (see cache/pack.py)
+@dataclass(frozen=True, slots=True)
+class StoredBatch:
+    """A batch of works a pool worker appended to the pack itself (``pack_work``'s
+    entries, one write): all the parent is sent back. It reads the light works from the
+    pack (:meth:`works`), where they had come through the pool's pipe, pickled a second
+    time by the worker; it used to receive and append ~80 KB a paper before that."""
+
+    offset: int
+    lengths: tuple[int, ...]
+    """Each work's entry, in order from ``offset``."""
+    light_lengths: tuple[int, ...]
+    """How much of each entry is its light work's pickle (``stream_entry``)."""
+
+    def works(self, pack: Path, keys: Sequence[str]) -> list[StoredWork] | None:
+        """The batch's works (made for ``keys``, in order) with their light works read
+        back, or None when the pack cannot give them all back."""
+        from sitegen.cache.pack import entry_value, read_spans
+
+        starts = [self.offset]
+        for length in self.lengths[:-1]:
+            starts.append(starts[-1] + length)
+        datas = read_spans(pack, zip(starts, self.light_lengths, strict=True))
+        if datas is None:
+            return None
+        works = []
+        for key, at, length, data in zip(keys, starts, self.lengths, datas, strict=True):
+            light = entry_value(data, key + LIGHT)
+            if light is None:
+                return None
+            works.append(StoredWork(light, (at, length), (at, len(data))))
+        return works
+
+
+@dataclass(frozen=True, slots=True)
 class StoredWork:
-    """A work a pool worker appended to the pack (whole and light entries) itself: the
-    parent only indexes it, where it used to receive and append ~80 KB per paper."""
+    """A work in the pack, whole and light entries (``StoredBatch.works``)."""
 
     light: PaperWork
     whole: tuple[int, int]
@@ -294,25 +327,25 @@ class BuildCache:
         return self._math
 
     def get_paper(self, key: str) -> PaperWork | None:
-        from sitegen.render.paper import PaperWork
+        """The whole work: its light work and the rest (``pack_work``'s entry) together."""
+        from sitegen.render.paper import whole_work
 
-        work = self.pack.get(key)
-        return work if isinstance(work, PaperWork) else None
+        parts = self.pack.get_parts(key)
+        return None if parts is None else whole_work(*parts)
 
     def get_light_paper(self, key: str) -> PaperWork | None:
         """The work without its body (``light_work``): a fifth of the bytes to read back."""
-        from sitegen.render.paper import PaperWork, light_work
+        from sitegen.render.paper import PaperWork
 
         work = self.pack.get(key + LIGHT)
-        if isinstance(work, PaperWork):
-            return work
-        full = self.get_paper(key)
-        return light_work(full) if full is not None else None
+        if work is None:  # the whole entry's first pickle is the light work too
+            work = self.pack.get(key)
+        return work if isinstance(work, PaperWork) else None
 
     def put_packed(self, key: str, packed: PackedWork) -> PaperWork:
         """Store a work the pool already pickled (see ``pack_work``); return its light form."""
-        self.pack.add_entry(key, packed.whole)
-        self.pack.add_entry(key + LIGHT, packed.light_entry)
+        offset, _ = self.pack.add_entry(key, packed.entry)
+        self.pack.add_located(key + LIGHT, (offset, packed.light_length))
         return packed.light
 
     def put_stored(self, key: str, stored: StoredWork) -> PaperWork:
@@ -323,12 +356,9 @@ class BuildCache:
 
     def put_paper(self, key: str, work: PaperWork) -> PaperWork:
         """Store ``work`` at once (so its page can read it back); return its light form."""
-        from sitegen.render.paper import light_work
+        from sitegen.render.paper import light_work, pack_work
 
-        light = light_work(work)
-        self.pack.add(key, work)
-        self.pack.add(key + LIGHT, light)
-        return light
+        return self.put_packed(key, pack_work(key, work, light_work(work)))
 
     def save(
         self,
