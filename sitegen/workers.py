@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.fragments import FragmentStore
-from sitegen.cache.pack import append_entries
-from sitegen.cache.store import BuildCache, StoredBatch, StoredWork, sha256_hex
+from sitegen.cache.pack import StoredBatch, StoredWork, append_entries
+from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:

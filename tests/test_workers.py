@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache.store import BuildCache, StoredBatch, StoredWork
+from sitegen.cache.pack import StoredBatch, StoredWork
+from sitegen.cache.store import BuildCache
 from sitegen.content.config import JournalConfig, load_config
 from sitegen.render.paper import PackedWork, PaperWork, light_work, process_paper
 

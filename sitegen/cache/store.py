@@ -22,7 +22,6 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ import sitegen
 from sitegen.cache.fragments import FOLDER as FRAGMENTS
 from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.journal import Loaded, apply_journal, next_journal, remember_loaded, state_dicts
-from sitegen.cache.pack import PaperPack
+from sitegen.cache.pack import LIGHT, PaperPack, StoredWork
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
@@ -42,8 +41,6 @@ log = logging.getLogger(__name__)
 FORMAT = 8
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
-LIGHT = "/light"
-"""Pack key suffix of a paper's light work (see ``get_light_paper``)."""
 BULK_LAST = frozenset({"manifest", "address", "spare_diff", "paper_signatures"})
 """Parts of the last build's record that hold only str/bytes/int/tuple/dict: with the
 digests, keys and page keys they are written with ``marshal``, 3-5x faster than pickle
@@ -183,48 +180,6 @@ def tree_signature(root: Path, skip: set[str]) -> str:
             st = entry.stat(follow_symlinks=False)
             parts.append(f"{entry.path}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
     return sha256_hex(*parts)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredBatch:
-    """A batch of works a pool worker appended to the pack itself (``pack_work``'s
-    entries, one write): all the parent is sent back. It reads the light works from the
-    pack (:meth:`works`), where they had come through the pool's pipe, pickled a second
-    time by the worker; it used to receive and append ~80 KB a paper before that."""
-
-    offset: int
-    lengths: tuple[int, ...]
-    """Each work's entry, in order from ``offset``."""
-    light_lengths: tuple[int, ...]
-    """How much of each entry is its light work's pickle (``stream_entry``)."""
-
-    def works(self, pack: Path, keys: Sequence[str]) -> list[StoredWork] | None:
-        """The batch's works (made for ``keys``, in order) with their light works read
-        back, or None when the pack cannot give them all back."""
-        from sitegen.cache.pack import entry_value, read_spans
-
-        starts = [self.offset]
-        for length in self.lengths[:-1]:
-            starts.append(starts[-1] + length)
-        datas = read_spans(pack, zip(starts, self.light_lengths, strict=True))
-        if datas is None:
-            return None
-        works = []
-        for key, at, length, data in zip(keys, starts, self.lengths, datas, strict=True):
-            light = entry_value(data, key + LIGHT)
-            if light is None:
-                return None
-            works.append(StoredWork(light, (at, length), (at, len(data))))
-        return works
-
-
-@dataclass(frozen=True, slots=True)
-class StoredWork:
-    """A work in the pack, whole and light entries (``StoredBatch.works``)."""
-
-    light: PaperWork
-    whole: tuple[int, int]
-    light_at: tuple[int, int]
 
 
 class BuildCache:

@@ -7,19 +7,25 @@ PaperRender plus diagnostics back, and nothing else crosses the process boundary
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import io
+import pickle
 import re
+import shutil
 import stat
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sitegen.cache.pack import LIGHT, stream_entry
 from sitegen.content.config import JournalConfig
 from sitegen.content.fields import plain_mode
 from sitegen.content.model import Page, Paper
 from sitegen.errors import Diagnostic
 from sitegen.ipfs.files import Node
+from sitegen.output import make_folder, write_file
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
 from sitegen.searchindex.doc import SearchDoc
@@ -296,9 +302,6 @@ def pack_work(key: str, work: PaperWork, light: PaperWork) -> PackedWork:
     """``work`` (and ``light``, its :func:`light_work`) as one pack entry, under ``key``
     whole and ``key + LIGHT`` light: the light work is pickled once and, being the
     entry's first pickle, read back alone."""
-    from sitegen.cache.pack import stream_entry
-    from sitegen.cache.store import LIGHT
-
     entry, light_length = stream_entry((key, key + LIGHT), light, _left_out(work))
     return PackedWork(light, entry, light_length)
 
@@ -411,8 +414,6 @@ def _made(
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
     citations = paper_citation_files(paper, config, url=url)
     if base is not None:
-        from sitegen.output import write_file
-
         for name, data in citations.items():
             write_file(f"{base}/{name}", data)
     light_paper, light_render = _light_paper(paper), _light_render(render)
@@ -441,10 +442,6 @@ def _stage_source(
 
     Folders are made parent first, so each is one ``os.mkdir``; paths are strings, as
     ``output`` takes them (pathlib's joins and parents cost ~50 us a paper here)."""
-    import shutil
-
-    from sitegen.output import make_folder, write_file
-
     make_folder(base)
     if not nodes:
         return
@@ -503,10 +500,6 @@ def _digest(light_paper: Paper | None, light_render: PaperRender | None) -> str:
     (a slug that is also its folder's name, or not) would get different digests. (So
     the pack entry's pickle, made with a memo, cannot stand in for this one.)
     """
-    import hashlib
-    import io
-    import pickle
-
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # the work holds no cycles
