@@ -43,6 +43,7 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
         assert cache.get_light_paper(key) == light_work(work)
     assert cache.pack.get("before") == "the parent's"
     assert sent.works(cache.pack.path(), keys[::-1]) is None  # not the keys it was made for
+    assert sent.works(cache.pack.path(), keys[1:]) is None
     with cache.pack.path().open("r+b") as fh:
         fh.truncate(sent.offset + sum(sent.lengths) - sent.lengths[-1] + 10)
     assert sent.works(cache.pack.path(), keys) is None  # a light work cut short

@@ -295,6 +295,8 @@ class StoredBatch:
     def works(self, pack: Path, keys: Sequence[str]) -> list[StoredWork] | None:
         """The batch's works (made for ``keys``, in order) with their light works read
         back, or None when the pack cannot give them all back."""
+        if len(keys) != len(self.lengths):
+            return None
         starts = [self.offset]
         for length in self.lengths[:-1]:
             starts.append(starts[-1] + length)
