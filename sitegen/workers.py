@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.fragments import FragmentStore
-from sitegen.cache.pack import append_entries
-from sitegen.cache.store import BuildCache, StoredWork, sha256_hex
+from sitegen.cache.pack import StoredBatch, StoredWork, append_entries
+from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from sitegen.content.model import Journal, Paper
     from sitegen.render.math import MathResult
     from sitegen.render.paper import PackedWork, PaperWork
+
+    _BatchResult = tuple[Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult]]
+    """What a pool worker sends back for a batch (``_worker_batch``)."""
 
 FREEZE_EVERY = 200
 """Works kept between two ``gc.freeze`` calls (see ``pipeline._gc_frozen``): a full
@@ -147,7 +150,7 @@ def _process(
     per batch at 10k papers.) With ``key_of`` (the build caches; it gives a folder's
     key), pool workers pickle each work for the cache themselves (``PackedWork``), and
     with ``pack`` (the cache's pack file) append it there too, so only its place comes
-    back (``StoredWork``).
+    back (``StoredBatch``; its light works are read from the pack, ``StoredWork``).
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -173,10 +176,7 @@ def _process(
         initializer=_seed_worker_math,
         initargs=(seed,),
     ) as pool:
-        waiting: set[
-            Future[tuple[Sequence[PaperWork | PackedWork | StoredWork], dict[str, MathResult]]]
-        ]
-        waiting = set()
+        waiting: dict[Future[_BatchResult], tuple[Sequence[Path], list[str] | None]] = {}
         queued = iter(batches)
 
         def submit() -> None:
@@ -184,17 +184,25 @@ def _process(
             if batch is not None:  # a copy: the pool pickles it later, in another thread
                 batch_keys = [key_of(f) for f in batch] if key_of is not None else None
                 job = pool.submit(_worker_batch, batch, config, stage, batch_keys, pack)
-                waiting.add(job)
+                waiting[job] = (batch, batch_keys)
 
         for _ in range(workers + 1):
             submit()
         while waiting:
             finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
             for future in finished:
-                waiting.discard(future)
-                works, learned = future.result()
+                batch, batch_keys = waiting.pop(future)
+                result, learned = future.result()
                 math.update(learned)
                 submit()
+                works: Sequence[PaperWork | PackedWork | StoredWork]
+                if isinstance(result, StoredBatch):
+                    assert pack is not None and batch_keys is not None
+                    stored = result.works(pack, batch_keys)
+                    # Unreadable (never seen): the batch again, here, as the parent would.
+                    works = stored or [process_paper(f, config, math, stage) for f in batch]
+                else:
+                    works = result
                 done += len(works)
                 yield from works
                 if progress is not None:
@@ -248,8 +256,11 @@ def _worker_batch(
     stage: Path | None,
     keys: list[str] | None,
     pack: Path | None = None,
-) -> tuple[Sequence[PaperWork | PackedWork | StoredWork], dict[str, MathResult]]:
+) -> tuple[Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult]]:
     """``process_papers`` in a pool worker, starting from what this worker knows.
+
+    With ``pack`` the works are appended to the cache's pack here, and only where they
+    lie goes back (the parent reads the light works from the pack, :class:`StoredBatch`).
 
     The cyclic collector is off while the batch runs: a paper's tokens and trees are
     freed by reference counting when it is done, but until then every collection walked
@@ -271,10 +282,11 @@ def _worker_batch(
     packed = [w for w in works if isinstance(w, PackedWork)]
     if pack is None or not packed or len(packed) != len(works):
         return works, learned
-    where = append_entries(pack, [e for w in packed for e in (w.whole, w.light_entry)])
+    where = append_entries(pack, [w.entry for w in packed])
     if where is None:  # a short write: the parent appends them as before
         return works, learned
-    stored = [StoredWork(w.light, where[2 * i], where[2 * i + 1]) for i, w in enumerate(packed)]
+    lengths = tuple(length for _, length in where)
+    stored = StoredBatch(where[0][0], lengths, tuple(w.light_length for w in packed))
     return stored, learned
 
 

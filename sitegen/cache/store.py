@@ -30,7 +30,7 @@ import sitegen
 from sitegen.cache.fragments import FOLDER as FRAGMENTS
 from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.journal import Loaded, apply_journal, next_journal, remember_loaded, state_dicts
-from sitegen.cache.pack import PaperPack
+from sitegen.cache.pack import LIGHT, PaperPack, StoredWork
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
@@ -38,11 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 7
+FORMAT = 8
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
-LIGHT = "/light"
-"""Pack key suffix of a paper's light work (see ``get_light_paper``)."""
 BULK_LAST = frozenset({"manifest", "address", "spare_diff", "paper_signatures"})
 """Parts of the last build's record that hold only str/bytes/int/tuple/dict: with the
 digests, keys and page keys they are written with ``marshal``, 3-5x faster than pickle
@@ -184,16 +182,6 @@ def tree_signature(root: Path, skip: set[str]) -> str:
     return sha256_hex(*parts)
 
 
-@dataclass(frozen=True)  # not slotted: sent back by pool workers (see cache/pack.py)
-class StoredWork:
-    """A work a pool worker appended to the pack (whole and light entries) itself: the
-    parent only indexes it, where it used to receive and append ~80 KB per paper."""
-
-    light: PaperWork
-    whole: tuple[int, int]
-    light_at: tuple[int, int]
-
-
 class BuildCache:
     """Read once at the start of a build, written once after a successful swap."""
 
@@ -294,25 +282,25 @@ class BuildCache:
         return self._math
 
     def get_paper(self, key: str) -> PaperWork | None:
-        from sitegen.render.paper import PaperWork
+        """The whole work: its light work and the rest (``pack_work``'s entry) together."""
+        from sitegen.render.paper import whole_work
 
-        work = self.pack.get(key)
-        return work if isinstance(work, PaperWork) else None
+        parts = self.pack.get_parts(key)
+        return None if parts is None else whole_work(*parts)
 
     def get_light_paper(self, key: str) -> PaperWork | None:
         """The work without its body (``light_work``): a fifth of the bytes to read back."""
-        from sitegen.render.paper import PaperWork, light_work
+        from sitegen.render.paper import PaperWork
 
         work = self.pack.get(key + LIGHT)
-        if isinstance(work, PaperWork):
-            return work
-        full = self.get_paper(key)
-        return light_work(full) if full is not None else None
+        if work is None:  # the whole entry's first pickle is the light work too
+            work = self.pack.get(key)
+        return work if isinstance(work, PaperWork) else None
 
     def put_packed(self, key: str, packed: PackedWork) -> PaperWork:
         """Store a work the pool already pickled (see ``pack_work``); return its light form."""
-        self.pack.add_entry(key, packed.whole)
-        self.pack.add_entry(key + LIGHT, packed.light_entry)
+        offset, _ = self.pack.add_entry(key, packed.entry)
+        self.pack.add_located(key + LIGHT, (offset, packed.light_length))
         return packed.light
 
     def put_stored(self, key: str, stored: StoredWork) -> PaperWork:
@@ -323,12 +311,9 @@ class BuildCache:
 
     def put_paper(self, key: str, work: PaperWork) -> PaperWork:
         """Store ``work`` at once (so its page can read it back); return its light form."""
-        from sitegen.render.paper import light_work
+        from sitegen.render.paper import light_work, pack_work
 
-        light = light_work(work)
-        self.pack.add(key, work)
-        self.pack.add(key + LIGHT, light)
-        return light
+        return self.put_packed(key, pack_work(key, work, light_work(work)))
 
     def save(
         self,

@@ -7,19 +7,25 @@ PaperRender plus diagnostics back, and nothing else crosses the process boundary
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import io
+import pickle
 import re
+import shutil
 import stat
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from sitegen.cache.pack import LIGHT, stream_entry
 from sitegen.content.config import JournalConfig
 from sitegen.content.fields import plain_mode
 from sitegen.content.model import Page, Paper
 from sitegen.errors import Diagnostic
 from sitegen.ipfs.files import Node
+from sitegen.output import make_folder, write_file
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
 from sitegen.searchindex.doc import SearchDoc
@@ -105,10 +111,12 @@ def render_paper(
         # The first section (JOSS's "# Summary") serves as the abstract: shown once, on top.
         abstract_html, rest = body.first_section_split
         shown = set(re.findall(r'\bid="([^"]+)"', rest))
-        body = replace(body, html=rest, toc=tuple(t for t in body.toc if t.id in shown))
+        toc = tuple(t for t in body.toc if t.id in shown)
+        body = _with(body, html=rest, toc=toc, first_section_split=None)
     else:
         abstract_html = ""
-    body = replace(body, first_section_split=None)  # not needed past this point
+    if body.first_section_split is not None:
+        body = _with(body, first_section_split=None)  # not needed past this point
     notes = tuple(tuple(render_inline(n) for n in a.notes) for a in paper.authors)
     render = PaperRender(
         slug=paper.slug,
@@ -194,18 +202,68 @@ def light_work(work: PaperWork) -> PaperWork:
     """
     if work.paper is None or work.render is None:
         return work
-    body = replace(
-        work.render.body,
-        html="",
-        references=(),
-        first_section_html=None,
-        first_section_split=None,
+    return _with(work, paper=_light_paper(work.paper), render=_light_render(work.render))
+
+
+def _light_paper(paper: Paper) -> Paper:
+    return _with(paper, body="")
+
+
+def _light_render(render: PaperRender) -> PaperRender:
+    body = _with(
+        render.body, html="", references=(), first_section_html=None, first_section_split=None
     )
-    return replace(
-        work,
-        paper=replace(work.paper, body=""),
-        render=replace(work.render, body=body),
+    return _with(render, body=body)
+
+
+def whole_work(light: Any, more: Any) -> PaperWork | None:
+    """The work :func:`pack_work` stored: its light work with ``more`` put back (what
+    :func:`light_work` left out), or None if the two are not such a pair."""
+    if not isinstance(light, PaperWork) or not isinstance(more, tuple) or len(more) != 5:
+        return None
+    if light.paper is None or light.render is None:
+        return light
+    paper_body, html, references, first_section_html, first_section_split = more
+    body = _with(
+        light.render.body,
+        html=html,
+        references=references,
+        first_section_html=first_section_html,
+        first_section_split=first_section_split,
     )
+    return _with(
+        light,
+        paper=_with(light.paper, body=paper_body),
+        render=_with(light.render, body=body),
+    )
+
+
+def _left_out(work: PaperWork) -> tuple[Any, ...]:
+    """What :func:`light_work` takes out of ``work`` (:func:`whole_work` puts it back)."""
+    if work.paper is None or work.render is None:
+        return (None, None, None, None, None)
+    body = work.render.body
+    return (
+        work.paper.body,
+        body.html,
+        body.references,
+        body.first_section_html,
+        body.first_section_split,
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _with(obj: _T, **changes: Any) -> _T:
+    """``dataclasses.replace(obj, **changes)`` for the plain frozen dataclasses a work is
+    made of (no slots, no ``__post_init__``, every field an ``__init__`` field; a test
+    checks them): a new instance dict, copied in C. ``replace`` goes through ``fields``
+    and the generated ``__init__`` (an ``object.__setattr__`` per field: 27 for a
+    ``Paper``), ~5 us a call, and a paper took ten."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
 
 
 def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
@@ -226,24 +284,26 @@ def not_in_bundle(rel: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PackedWork:
-    """A work as a pool worker returns it to a parent that caches it.
+    """A work as a pool worker returns it to a parent that caches it, when it could not
+    append it to the pack itself (``workers._worker_batch``).
 
-    The worker pickles both cache entries itself, so the parent neither unpickles the
+    The worker pickles the cache entry itself, so the parent neither unpickles the
     bulky whole work nor pickles it again: it appends the bytes and keeps ``light``.
     """
 
     light: PaperWork
-    whole: bytes
-    """The cache entry of the whole work (``sitegen.cache.pack.entry_bytes``)."""
-    light_entry: bytes
+    entry: bytes
+    """The light work, then what it leaves out (``sitegen.cache.pack.stream_entry``)."""
+    light_length: int
+    """Length of the entry's first pickle: the light work's own entry."""
 
 
-def pack_work(key: str, work: PaperWork) -> PackedWork:
-    from sitegen.cache.pack import entry_bytes
-    from sitegen.cache.store import LIGHT
-
-    light = light_work(work)
-    return PackedWork(light, entry_bytes(key, work), entry_bytes(key + LIGHT, light))
+def pack_work(key: str, work: PaperWork, light: PaperWork) -> PackedWork:
+    """``work`` (and ``light``, its :func:`light_work`) as one pack entry, under ``key``
+    whole and ``key + LIGHT`` light: the light work is pickled once and, being the
+    entry's first pickle, read back alone."""
+    entry, light_length = stream_entry((key, key + LIGHT), light, _left_out(work))
+    return PackedWork(light, entry, light_length)
 
 
 def process_papers(
@@ -260,11 +320,13 @@ def process_papers(
     papers' cache keys), each work comes back already packed for the cache.
     """
     known = _Learning(math_cache)
-    works = [process_paper(folder, config, known, stage) for folder in folders]
-    learned = known.learned
-    if keys is not None:
-        return [pack_work(k, w) for k, w in zip(keys, works, strict=True)], learned
-    return works, learned
+    if keys is None:
+        return [process_paper(folder, config, known, stage) for folder in folders], known.learned
+    packed = []
+    for key, folder in zip(keys, folders, strict=True):
+        work, light = _made(folder, config, known, stage)
+        packed.append(pack_work(key, work, light))
+    return packed, known.learned
 
 
 class _Learning(MutableMapping[str, "MathResult"]):
@@ -317,18 +379,27 @@ def process_paper(
     ``source/`` copy and citation files are written there too, so that I/O runs in the
     pool rather than in the parent.
     """
-    import shutil
+    return _made(folder, config, math_cache, stage)[0]
 
+
+def _made(
+    folder: Path,
+    config: JournalConfig,
+    math_cache: MathCache | None,
+    stage: Path | None,
+) -> tuple[PaperWork, PaperWork]:
+    """``process_paper``'s work and its :func:`light_work`, each made once (the light
+    paper and render are made anyway, for the work's ``meta_digest``)."""
     from sitegen.cache.address import node_of_bytes
     from sitegen.content.journal import load_paper
     from sitegen.ipfs.importer import import_tree
     from sitegen.ipfs.profiles import get_profile
-    from sitegen.output import make_folder, write_file
     from sitegen.render.cite_export import paper_citation_files
 
     paper, found = load_paper(folder, default_license=config.license)
     if paper is None:
-        return PaperWork(slug=folder.name, paper=None, load_diagnostics=tuple(found))
+        failed = PaperWork(slug=folder.name, paper=None, load_diagnostics=tuple(found))
+        return failed, failed
     profile = get_profile(config.cid_profile)
     # One read of each file gives the bundle's CID, each file's node (the files the walk
     # reports are those of ``source_files``: no attestations/, dot-files or symlinks) and,
@@ -336,26 +407,16 @@ def process_paper(
     tree = import_tree(paper.dir, profile, hidden=False, exclude=not_in_bundle, with_files=True)
     added = tree.result
     nodes = dict(sorted(tree.file_nodes.items(), key=lambda item: item[0].split("/")))
-    base = stage / "papers" / paper.slug if stage is not None else None
+    base = f"{stage}/papers/{paper.slug}" if stage is not None else None
     if base is not None:
-        made: set[Path] = set()
-        for rel in nodes:
-            target = base / "source" / rel
-            if target.parent not in made:
-                make_folder(str(target.parent))
-                made.add(target.parent)
-            data = tree.file_bytes.get(rel)
-            if data is None:
-                shutil.copyfile(paper.dir / rel, target)
-            else:
-                write_file(str(target), data)
+        _stage_source(base, paper.dir, nodes, tree.file_bytes)
     render, render_diags = render_paper(paper, config.citation_style, math_cache)
     url = config.base_url.rstrip("/") + f"/papers/{paper.slug}/" if config.base_url else None
     citations = paper_citation_files(paper, config, url=url)
     if base is not None:
-        make_folder(str(base))
         for name, data in citations.items():
             write_file(f"{base}/{name}", data)
+    light_paper, light_render = _light_paper(paper), _light_render(render)
     work = PaperWork(
         slug=paper.slug,
         paper=paper,
@@ -367,8 +428,37 @@ def process_paper(
         source_nodes=nodes,
         citations=citations,
         citation_nodes={name: node_of_bytes(data, profile) for name, data in citations.items()},
+        search=search_doc(paper, render),
+        meta_digest=_digest(light_paper, light_render),
     )
-    return replace(work, search=search_doc(paper, render), meta_digest=meta_digest(work))
+    return work, _with(work, paper=light_paper, render=light_render)
+
+
+def _stage_source(
+    base: str, paper_dir: Path, nodes: Mapping[str, Node], file_bytes: Mapping[str, bytes]
+) -> None:
+    """The paper's staging folder ``base`` with its ``source/`` copy (``nodes``' files:
+    their bytes when ``import_tree`` kept them, else copied from ``paper_dir``).
+
+    Folders are made parent first, so each is one ``os.mkdir``; paths are strings, as
+    ``output`` takes them (pathlib's joins and parents cost ~50 us a paper here)."""
+    make_folder(base)
+    if not nodes:
+        return
+    source = f"{base}/source"
+    make_folder(source)
+    made = {source}
+    for rel in nodes:
+        target = f"{source}/{rel}"
+        folder = target.rpartition("/")[0]
+        if folder not in made:
+            make_folder(folder)  # makes the folders above it too, if need be
+            made.add(folder)
+        data = file_bytes.get(rel)
+        if data is None:
+            shutil.copyfile(paper_dir / rel, target)
+        else:
+            write_file(target, data)
 
 
 def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
@@ -397,19 +487,21 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
 
 
 def meta_digest(work: PaperWork) -> str:
-    """See ``PaperWork.meta_digest``: a pickle is a faithful, cheap serialisation here.
+    """See ``PaperWork.meta_digest``: a hash of the light paper and render."""
+    light = light_work(work)
+    return _digest(light.paper, light.render)
+
+
+def _digest(light_paper: Paper | None, light_render: PaperRender | None) -> str:
+    """A pickle is a faithful, cheap serialisation here.
 
     Pickled without its memo (``fast``): a memo writes a string seen twice as a
     back-reference, so two equal works whose strings happen to be shared differently
-    (a slug that is also its folder's name, or not) would get different digests.
+    (a slug that is also its folder's name, or not) would get different digests. (So
+    the pack entry's pickle, made with a memo, cannot stand in for this one.)
     """
-    import hashlib
-    import io
-    import pickle
-
-    light = light_work(work)
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # the work holds no cycles
-    pickler.dump((light.paper, light.render))
+    pickler.dump((light_paper, light_render))
     return hashlib.sha256(buffer.getvalue()).hexdigest()
