@@ -24,8 +24,8 @@ from markdown_it.parser_inline import RuleFuncInline2Type, RuleFuncInlineType
 from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from markdown_it.utils import EnvType
+
+from sitegen.render.quickparse import use_quick_parsers
 
 _R = TypeVar("_R")
 
@@ -192,35 +192,6 @@ def _pairs_dispatch(rules: list[RuleFuncInline2Type], names: list[str]) -> RuleF
     return dispatch
 
 
-_PLAIN_POST = PAIR_RULES | {"fragments_join"}
-"""Post-processing rules that leave a lone text token as it is."""
-
-
-def parse_inline(md: MarkdownIt, src: str, env: EnvType, out: list[Token]) -> list[Token]:
-    """``md.inline.parse``, quicker for a run of plain text (three in five: table cells,
-    most sentences without markup).
-
-    Where the ``text`` rule comes first, it takes all characters up to a terminator (one
-    where some rule may start), so a run with none becomes one text token, which post-
-    processing by the delimiter rules and ``fragments_join`` leaves unchanged.
-    """
-    inline = md.inline
-    ruler, post = inline.ruler, inline.ruler2
-    if (
-        src
-        and inline.terminator_re.search(src) is None
-        and isinstance(ruler, DispatchRuler)
-        and isinstance(post, DispatchRuler)
-        and ruler.active()[:1] == ("text",)
-        and _PLAIN_POST.issuperset(post.active())
-    ):
-        token = Token("text", "", 0)
-        token.content = src
-        out.append(token)
-        return out
-    return inline.parse(src, md, env, out)
-
-
 CHECKED_WITH = {"markdown_it": "4.", "mdit_py_plugins": "0.7."}
 """Releases (version prefixes) whose rules ``BLOCK_STARTS`` and ``INLINE_STARTS`` were
 checked against: ``tests/render/test_dispatch.py`` tries every listed rule at every
@@ -242,9 +213,11 @@ def dispatch_checked() -> bool:
 
 def use_dispatch(md: MarkdownIt) -> None:
     """Give ``md``'s block and inline parsers dispatching rulers (once its rules are set),
-    when the installed releases are those the rule listings were checked against."""
+    and make them ``quickparse``'s, when the installed releases are those the rule
+    listings were checked against."""
     if not dispatch_checked():
         return
     md.block.ruler = DispatchRuler(md.block.ruler, _block_dispatch)
     md.inline.ruler = DispatchRuler(md.inline.ruler, _inline_dispatch)
     md.inline.ruler2 = DispatchRuler(md.inline.ruler2, _pairs_dispatch)
+    use_quick_parsers(md)

@@ -34,7 +34,7 @@ from sitegen.render.crossref import (
     ref_rule,
     render_crossref,
 )
-from sitegen.render.dispatch import parse_inline, use_dispatch
+from sitegen.render.dispatch import use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
 from sitegen.render.headings import headings, table_of_contents
@@ -62,12 +62,14 @@ def _normalize(state: StateCore) -> None:
 def _inline_with_lines(state: StateCore) -> None:
     """markdown-it's core ``inline`` rule, telling inline rules which line they are on."""
     doc = doc_state(state.env)
+    md, env = state.md, state.env
+    parse = md.inline.parse
     for token in state.tokens:
         if token.type == "inline":
             doc.base_line = token.map[0] if token.map else doc.base_line
             if token.children is None:
                 token.children = []
-            parse_inline(state.md, token.content, state.env, token.children)
+            parse(token.content, md, env, token.children)
 
 
 _EQ_ATTRS = re.compile(r"\s*\{([^{}]*)\}")

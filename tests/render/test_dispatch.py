@@ -24,7 +24,6 @@ from sitegen.render.dispatch import (
     INLINE_STARTS,
     PAIR_RULES,
     DispatchRuler,
-    parse_inline,
     use_dispatch,
 )
 from sitegen.render.doc import RenderContext
@@ -194,33 +193,6 @@ def test_an_unlisted_rule_runs_where_it_ran_and_changes_are_seen() -> None:
     assert seen_fast == []
     fast.block.ruler.disable("heading")
     assert fast.render("# not a heading") == "<p># not a heading</p>\n"
-
-
-@pytest.mark.parametrize(("name", "text"), SOURCES, ids=[s[0] for s in SOURCES])
-def test_parse_inline_is_inline_parse(name: str, text: str) -> None:
-    md = md_module.make_parser()
-    runs = [t.content for t in md.parse(text, _env()) if t.type == "inline"]
-    runs += ["plain words, digits 1.5 (and) 'quotes' / slashes", "", " x "]
-    for run in runs:
-        quick, full = parse_inline(md, run, _env(), []), md.inline.parse(run, md, _env(), [])
-        assert _dump(quick) == _dump(full)
-
-
-def test_parse_inline_takes_no_short_cut_when_rules_could_differ() -> None:
-    md = MarkdownIt("commonmark")
-    use_dispatch(md)
-
-    def shout(state: StateInline) -> None:
-        for token in state.tokens:
-            token.content = token.content.upper()
-
-    assert _dump(parse_inline(md, "plain", {}, []))[0]["content"] == "plain"
-    md.inline.ruler2.push("shout", shout)
-    assert _dump(parse_inline(md, "plain", {}, []))[0]["content"] == "PLAIN"
-    md.inline.ruler2.disable("shout")
-    md.inline.ruler.disable("text")
-    assert [t.type for t in parse_inline(md, "ab", {}, [])] == ["text"]
-    assert parse_inline(md, "ab", {}, [])[0].content == "ab"
 
 
 def test_dispatch_is_off_with_releases_it_was_not_checked_against(
