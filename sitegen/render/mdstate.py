@@ -54,6 +54,8 @@ class DocState:
     """Keys of the citations the renderer will format (not those naming labels, nor any
     in an image's alt text); collected by the last core rule (``targets.check_targets``)."""
     has_math: bool = False
+    display_math: int = 0
+    """Display formulas the parser made (``math.math_rule``); none: nothing to number."""
     base_line: int = 0
     """0-based line (within the text) of the inline run being parsed."""
     counters: dict[str, int] = field(default_factory=dict)
