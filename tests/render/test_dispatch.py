@@ -20,6 +20,7 @@ from markdown_samples import markdown_sources
 
 from sitegen.render import markdown as md_module
 from sitegen.render.dispatch import (
+    BLOCK_NEEDS,
     BLOCK_STARTS,
     INLINE_STARTS,
     PAIR_RULES,
@@ -53,7 +54,16 @@ TRICKY = [
 ]
 
 
-SOURCES = markdown_sources(TRICKY, "tricky")
+NEEDS_CASES = [
+    "term\n: definition\n\nterm\n\n~ after a blank\n\nterm\n\n\n: two blanks\n",
+    "a | b\n-|-\n\na\n|\n\na\n:-\n\na\n- b\n\na\n--\n\nT\n===\n\nT\n  ---\n",
+    "    code\n\n  - item\n\n        nested code\n\n> quoted\n>     code\n> a\n> ---\n",
+    "last line\n:",
+    "last line\n|-",
+    "x\n ",
+]
+
+SOURCES = markdown_sources([*TRICKY, *NEEDS_CASES], "tricky")
 
 
 def _plain_parser(monkeypatch: pytest.MonkeyPatch) -> MarkdownIt:
@@ -136,6 +146,49 @@ def test_block_rules_refuse_other_first_characters(
                 assert not fn(state, line, state.lineMax, silent), (rule_name, line, ch)
                 assert (state.line, len(state.tokens)) == before
                 checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(("name", "text"), SOURCES, ids=[s[0] for s in SOURCES])
+def test_block_rules_refuse_where_their_needs_fail(
+    name: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a ``BLOCK_NEEDS`` test fails, the rule refuses and changes nothing (but
+    ``lheading``'s ``parentType``, see ``BLOCK_NEEDS``), at every line and nesting a
+    parse reaches (spied on during a real parse, so lists and quotes are included)."""
+    plain = _plain_parser(monkeypatch)
+    checked = 0
+    for rule in plain.block.ruler.__rules__:
+        need = BLOCK_NEEDS.get(rule.name)
+        if need is None:
+            continue
+
+        def spy(
+            state: StateBlock,
+            start: int,
+            end: int,
+            silent: bool,
+            *,
+            fn: Any = rule.fn,
+            need: Any = need,
+            rule_name: str = rule.name,
+        ) -> bool:
+            nonlocal checked
+            if not need(state, start, end, silent):
+                before = (state.line, len(state.tokens), state.level, state.parentType)
+                assert not fn(state, start, end, silent), (rule_name, start, silent)
+                after = (state.line, len(state.tokens), state.level, state.parentType)
+                if rule_name == "lheading":
+                    state.parentType = before[3]
+                    after = (*after[:3], before[3])
+                assert after == before, rule_name
+                checked += 1
+                return False
+            return bool(fn(state, start, end, silent))
+
+        rule.fn = spy
+    plain.block.ruler.__cache__ = None
+    plain.parse(text, _env())
     assert checked
 
 
