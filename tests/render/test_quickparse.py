@@ -48,6 +48,8 @@ LINES = [
     "a\n\n\n  \n\t\nb",
     "x\n   ",
     "x\n   \n",
+    "[" * 30 + "a *b* $c$" + "](d)" * 30 + " **" * 25 + "e" + "** " * 25,
+    "![a ![b ![c](d)](e)](f) [^n] ^[inline *note*] [@key] \\ref{x} `code` &amp;",
 ]
 
 SOURCES = markdown_sources([*TRICKY, *LINES], "case")
@@ -92,11 +94,13 @@ def test_block_and_inline_parse_as_markdown_it(name: str, text: str) -> None:
     quick = md.block.parse(text, md, _env(), []) or []
     plain = ParserBlock.parse(md.block, text, md, _env(), []) or []
     assert _dump(quick) == _dump(plain)
+    reference = ParserInline.__new__(ParserInline)  # markdown-it's, with the same rules
+    reference.__dict__.update(vars(md.inline))
     runs = [t.content for t in quick if t.type == "inline"]
     runs += ["plain words, digits 1.5 (and) 'quotes' / slashes", "", " x ", "a\nb"]
     for run in runs:
         quick = md.inline.parse(run, md, _env(), [])
-        plain = ParserInline.parse(md.inline, run, md, _env(), [])
+        plain = reference.parse(run, md, _env(), [])
         assert _dump(quick) == _dump(plain)
         assert [type(t) for t in quick] == [Token] * len(quick)
 
