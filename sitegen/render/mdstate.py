@@ -117,4 +117,7 @@ def doc_state(env: MutableMapping[str, Any]) -> DocState:
 
 def inline_line(env: MutableMapping[str, Any], src: str, pos: int) -> int:
     """0-based text line of ``pos`` inside the inline run being parsed."""
-    return doc_state(env).base_line + src.count("\n", 0, pos)
+    base = doc_state(env).base_line
+    if src.find("\n", 0, pos) < 0:  # (most runs are one line; find is the quicker scan)
+        return base
+    return base + src.count("\n", 0, pos)

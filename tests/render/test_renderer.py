@@ -102,3 +102,12 @@ def test_block_tags_written_in_the_loop_match_render_token() -> None:
     assert html == RendererHTML(md).render(tokens, md.options, {})
     assert '<div id="x" data-n="2">a &amp; &quot;b&quot;\n<ul></ul>\n<section class' in html
     assert html.endswith('</section data-end="1">\n<aside>\n')
+
+
+def test_text_is_plain_exactly_when_escaping_leaves_it() -> None:
+    from markdown_it.common.utils import escapeHtml
+
+    from sitegen.render.renderer import _plain
+
+    for text in ["", "plain words", "a & b", "<", ">", '"', "'", "\u00e9 \u2014", "x" * 500 + "&"]:
+        assert _plain(text) == (escapeHtml(text) == text), text
