@@ -43,6 +43,7 @@ from sitegen.render.latex_inline import latex_command_rule
 from sitegen.render.math import MathResult, math_rule, tex_to_html
 from sitegen.render.mdstate import ENV_KEY, DocState, doc_state
 from sitegen.render.pandoc_cite import bracket_citation_rule, render_citation, text_citation_rule
+from sitegen.render.quickparse import join_text
 from sitegen.render.renderer import Renderer
 from sitegen.render.sanitize import sanitize_html
 from sitegen.render.targets import check_targets
@@ -185,6 +186,7 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("link", "text_citation", text_citation_rule)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_with_lines)
+    md.core.ruler.at("text_join", join_text)
     md.core.ruler.push("attributes", _attributes)
     md.core.ruler.push("figures", figures)
     md.core.ruler.push("table_captions", table_captions)

@@ -136,12 +136,12 @@ class Renderer(RendererHTML):
 def _attributes(attrs: dict[str, str | int | float]) -> str:
     """`` key="value"`` for each attribute, escaped as ``escapeHtml`` does (only where
     a character needs it: ids, classes and table-cell styles rarely do)."""
-    out = []
+    out = ""
     for key, value in attrs.items():
         text = str(value)
         if not _plain(key):
             key = escapeHtml(key)
         if not _plain(text):
             text = escapeHtml(text)
-        out.append(f' {key}="{text}"')
-    return "".join(out)
+        out += f' {key}="{text}"'
+    return out

@@ -246,3 +246,26 @@ def test_a_text_holding_the_marker_renders_as_any_other() -> None:
     crafted = render_markdown(f"# Summary\n\nA.\n\n# Next\n\nB `{_PLAIN_MARKER}`.\n", ctx)
     assert plain.first_section_html == crafted.first_section_html == "<p>A.</p>"
     assert crafted.html.count("sitegen-section") == 1  # the code span's, escaped
+
+
+def test_text_join_is_markdown_its() -> None:
+    """Our ``text_join`` core rule against markdown-it's, over the samples and escapes."""
+    from markdown_it.rules_core.text_join import text_join
+    from markdown_samples import markdown_sources
+
+    from sitegen.render.mdstate import ENV_KEY, DocState
+
+    ours = make_parser.__wrapped__()
+    theirs = make_parser.__wrapped__()
+    theirs.core.ruler.at("text_join", text_join)
+    cases = [
+        "\\*a\\* &amp; b\\_c &copy;\\\\ ![x \\* &lt; y](z.png) \\[1\\] `q` \\",
+        "plain",
+        "a\\\nb &#35;&#35;&#35; \\*\\*\\*\\*",
+        "",
+    ]
+    for _, text in markdown_sources(cases, "join"):
+        env_a = {ENV_KEY: DocState(ctx=RenderContext(path="x.md"))}
+        env_b = {ENV_KEY: DocState(ctx=RenderContext(path="x.md"))}
+        tokens_a, tokens_b = ours.parse(text, env_a), theirs.parse(text, env_b)
+        assert [t.as_dict() for t in tokens_a] == [t.as_dict() for t in tokens_b]
