@@ -13,7 +13,8 @@ rule calls.
 
 ``use_quick_parsers`` installs them (from ``dispatch.use_dispatch``) only where the
 markdown-it-py release is the one ``dispatch.CHECKED_WITH`` names and ``Token`` has
-exactly the fields ``new_token`` fills. ``join_text`` (markdown-it's ``text_join`` core
+exactly the fields ``new_token`` fills, with ``gfmtable.table_rule`` for markdown-it's
+``table`` rule. ``join_text`` (markdown-it's ``text_join`` core
 rule, passing over the runs it leaves as they are) reads nothing but tokens and is used
 with any release. The tests compare tokens and HTML with plain markdown-it's over the
 real papers, the samples and tricky constructs.
@@ -28,10 +29,13 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_block import ParserBlock
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import table as markdown_table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
+
+from sitegen.render.gfmtable import table_rule
 
 TOKEN_FIELDS = (
     *("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup"),
@@ -220,6 +224,9 @@ def use_quick_parsers(md: MarkdownIt) -> None:
     block, inline = _quick(md.block, QuickParserBlock), _quick(md.inline, QuickParserInline)
     assert isinstance(block, QuickParserBlock) and isinstance(inline, QuickParserInline)
     md.block, md.inline = block, inline
+    for rule in block.ruler.__rules__:
+        if rule.name == "table" and rule.fn is markdown_table:
+            block.ruler.at("table", table_rule)
 
 
 def join_text(state: StateCore) -> None:
