@@ -2,8 +2,8 @@
 
 A paper's two documents make ~330 tokens, most of them table cells and paragraphs, and
 markdown-it makes each through the ``Token`` dataclass's ``__init__`` and
-``__post_init__`` (which turns ``attrs=None`` into a dict), three times the work of
-filling the thirteen slots directly (``new_token``). ``QuickStateBlock`` and
+``__post_init__`` (which turns ``attrs=None`` into a dict): ~0.29 us a token, against
+~0.17 us for filling the thirteen slots directly (``new_token``). ``QuickStateBlock`` and
 ``QuickStateInline`` push tokens made so, and the block state finds its line marks
 without looking at each character of a line's indentation (most lines have none).
 ``QuickParserInline`` turns a run without any character where an inline rule could
