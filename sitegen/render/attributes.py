@@ -51,6 +51,8 @@ def parse_attributes(inner: str) -> Attributes | None:
 
 def split_trailing(text: str) -> tuple[str, Attributes | None]:
     """``"Title {#x}"`` -> ``("Title", Attributes(id="x"))``; text unchanged when none."""
+    if "}" not in text:  # (most headings and captions: no search through them)
+        return text, None
     m = _TRAILING.search(text)
     if m is None:
         return text, None

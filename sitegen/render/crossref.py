@@ -102,8 +102,15 @@ def _display_math(tokens: list[Token], out: list[Token]) -> list[Token]:
 
 
 def number_equations(state: StateCore) -> None:
-    """Core rule: number equation environments and ``$$..$$ {#eq:x}``; record their labels."""
+    """Core rule: number equation environments and ``$$..$$ {#eq:x}``; record their labels.
+
+    The formulas are found in document order, which is not the order the parser made
+    them in (notes move to the end, captions into their tables); but a document
+    without any (``DocState.display_math``) is not walked at all.
+    """
     doc = doc_state(state.env)
+    if not doc.display_math:
+        return
     for tok in _display_math(state.tokens, []):
         env = tok.meta.get("env")
         names = labels_in(tok.content)

@@ -24,8 +24,8 @@ from markdown_it.parser_inline import RuleFuncInline2Type, RuleFuncInlineType
 from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
-from markdown_it.utils import EnvType
+
+from sitegen.render.quickparse import use_quick_parsers
 
 _R = TypeVar("_R")
 
@@ -43,7 +43,49 @@ BLOCK_STARTS: Mapping[str, str] = {
 }
 """Block rule -> the characters its first line can start with (after indentation).
 Others (``table``, ``code``, ``lheading``, ``deflist``, ``paragraph``) decide from
-indentation or the next line, so they run at every block."""
+indentation or the next line (see ``BLOCK_NEEDS``)."""
+
+
+def _first_char(state: StateBlock, line: int) -> str:
+    """The line's first character after its indentation ("" or a newline when blank)."""
+    pos = state.bMarks[line] + state.tShift[line]
+    return state.src[pos : pos + 1]
+
+
+def _indented(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    return state.sCount[start] - state.blkIndent >= 4
+
+
+def _underlined(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    nxt = start + 1
+    return nxt < end and state.bMarks[nxt] + state.tShift[nxt] < state.eMarks[nxt]
+
+
+def _delimiter_row_next(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    return start + 2 <= end and _first_char(state, start + 1) in ("|", "-", ":")
+
+
+def _definition_next(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if silent:
+        return True  # (as a terminator, deflist looks at the line itself)
+    nxt = start + 1
+    if nxt < end and state.bMarks[nxt] + state.tShift[nxt] >= state.eMarks[nxt]:
+        nxt += 1  # one blank line may come between a term and its definition
+    return nxt < end and _first_char(state, nxt) in (":", "~")
+
+
+BLOCK_NEEDS: Mapping[str, Callable[[StateBlock, int, int, bool], bool]] = {
+    "code": _indented,
+    "lheading": _underlined,
+    "table": _delimiter_row_next,
+    "deflist": _definition_next,
+}
+"""Block rule -> a quick test of what it needs (``(state, start, end, silent)``): the
+rule is run only where it passes. Each mirrors the rule's own first checks, which
+return False without changing anything: an indented code block, a setext heading's
+next line not blank, a table's delimiter row next, a definition's marker next. (A
+failing ``lheading`` leaves ``state.parentType`` at "paragraph"; every rule that reads
+it sets it first, so a skipped call changes no token.)"""
 
 INLINE_STARTS: Mapping[str, str] = {
     "newline": "\n",
@@ -120,11 +162,15 @@ def _names_in_order(all_rules: list[Any], chain: list[Any]) -> list[str]:
 def _block_dispatch(rules: list[RuleFuncBlockType], names: list[str]) -> RuleFuncBlockType:
     """One block rule running the rules of a chain that accept the block's first character."""
     starts = [BLOCK_STARTS.get(name) for name in names]
-    table: dict[str, tuple[RuleFuncBlockType, ...]] = {}
+    needs = [BLOCK_NEEDS.get(name) for name in names]
+    Need = Callable[[StateBlock, int, int, bool], bool] | None  # noqa: N806
+    table: dict[str, tuple[tuple[RuleFuncBlockType, Need], ...]] = {}
 
-    def accepting(ch: str) -> tuple[RuleFuncBlockType, ...]:
+    def accepting(ch: str) -> tuple[tuple[RuleFuncBlockType, Need], ...]:
         found = tuple(
-            fn for fn, chars in zip(rules, starts, strict=True) if chars is None or ch in chars
+            (fn, need)
+            for fn, chars, need in zip(rules, starts, needs, strict=True)
+            if chars is None or ch in chars
         )
         table[ch] = found
         return found
@@ -135,7 +181,9 @@ def _block_dispatch(rules: list[RuleFuncBlockType], names: list[str]) -> RuleFun
         found = table.get(ch)
         if found is None:
             found = accepting(ch)
-        for rule in found:  # noqa: SIM110 -- a loop: any() over a generator costs more
+        for rule, need in found:
+            if need is not None and not need(state, start, end, silent):
+                continue
             if rule(state, start, end, silent):
                 return True
         return False
@@ -192,35 +240,6 @@ def _pairs_dispatch(rules: list[RuleFuncInline2Type], names: list[str]) -> RuleF
     return dispatch
 
 
-_PLAIN_POST = PAIR_RULES | {"fragments_join"}
-"""Post-processing rules that leave a lone text token as it is."""
-
-
-def parse_inline(md: MarkdownIt, src: str, env: EnvType, out: list[Token]) -> list[Token]:
-    """``md.inline.parse``, quicker for a run of plain text (three in five: table cells,
-    most sentences without markup).
-
-    Where the ``text`` rule comes first, it takes all characters up to a terminator (one
-    where some rule may start), so a run with none becomes one text token, which post-
-    processing by the delimiter rules and ``fragments_join`` leaves unchanged.
-    """
-    inline = md.inline
-    ruler, post = inline.ruler, inline.ruler2
-    if (
-        src
-        and inline.terminator_re.search(src) is None
-        and isinstance(ruler, DispatchRuler)
-        and isinstance(post, DispatchRuler)
-        and ruler.active()[:1] == ("text",)
-        and _PLAIN_POST.issuperset(post.active())
-    ):
-        token = Token("text", "", 0)
-        token.content = src
-        out.append(token)
-        return out
-    return inline.parse(src, md, env, out)
-
-
 CHECKED_WITH = {"markdown_it": "4.", "mdit_py_plugins": "0.7."}
 """Releases (version prefixes) whose rules ``BLOCK_STARTS`` and ``INLINE_STARTS`` were
 checked against: ``tests/render/test_dispatch.py`` tries every listed rule at every
@@ -242,9 +261,11 @@ def dispatch_checked() -> bool:
 
 def use_dispatch(md: MarkdownIt) -> None:
     """Give ``md``'s block and inline parsers dispatching rulers (once its rules are set),
-    when the installed releases are those the rule listings were checked against."""
+    and make them ``quickparse``'s, when the installed releases are those the rule
+    listings were checked against."""
     if not dispatch_checked():
         return
     md.block.ruler = DispatchRuler(md.block.ruler, _block_dispatch)
     md.inline.ruler = DispatchRuler(md.inline.ruler, _inline_dispatch)
     md.inline.ruler2 = DispatchRuler(md.inline.ruler2, _pairs_dispatch)
+    use_quick_parsers(md)

@@ -58,8 +58,8 @@ def _lone_image(inline: Token) -> Token | None:
     found = None
     for tok in inline.children or []:
         kind = tok.type
-        if kind == "softbreak" or (kind == "text" and not tok.content.strip()):
-            continue
+        if kind == "softbreak" or (kind == "text" and (not tok.content or tok.content.isspace())):
+            continue  # (isspace, not strip: a paragraph's long text is not copied)
         if kind != "image" or found is not None:
             return None
         found = tok
@@ -138,18 +138,15 @@ def table_captions(state: StateCore) -> None:
     """Core rule: move a ``Table: ...`` paragraph into the neighbouring table as its caption."""
     doc = doc_state(state.env)
     tokens = state.tokens
-    i = 0
+    i = _next_of(tokens, "table_open", 0)
     while i < len(tokens):
-        if tokens[i].type != "table_open":
-            i += 1
-            continue
-        close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+        close = _next_of(tokens, "table_close", i)
         if _caption_paragraph(tokens, close + 1):
             para = close + 1
         elif _caption_paragraph(tokens, i - 3):
             para = i - 3
         else:
-            i = close + 1
+            i = _next_of(tokens, "table_open", close + 1)
             continue
         inline = tokens[para + 1]
         kids = list(inline.children or [])
@@ -182,5 +179,13 @@ def table_captions(state: StateCore) -> None:
         new = [table_part[0], *caption, *table_part[1:]]
         lo, hi = (i, para + 3) if para > i else (para, close + 1)
         tokens[lo:hi] = new
-        i = lo + len(new)
+        i = _next_of(tokens, "table_open", lo + len(new))
     state.tokens = tokens
+
+
+def _next_of(tokens: list[Token], kind: str, start: int) -> int:
+    """Index of the first ``kind`` token at or after ``start``; ``len(tokens)`` if none."""
+    for i in range(start, len(tokens)):
+        if tokens[i].type == kind:
+            return i
+    return len(tokens)

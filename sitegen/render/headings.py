@@ -19,14 +19,16 @@ from sitegen.render.figures import plain_text
 from sitegen.render.mdstate import doc_state
 
 _NON_SLUG = re.compile(r"[^\w\s.-]+")
+_SPACES = re.compile(r"\s+")
+_LEAD = re.compile(r"^[^a-z\u00c0-\uffff]+")
 
 
 def slugify(text: str) -> str:
     """Pandoc's identifier algorithm: lowercase, punctuation dropped, spaces to hyphens."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _NON_SLUG.sub("", text)
-    text = re.sub(r"\s+", "-", text.strip())
-    text = re.sub(r"^[^a-z\u00c0-\uffff]+", "", text)
+    text = _SPACES.sub("-", text.strip())
+    text = _LEAD.sub("", text)
     return text or "section"
 
 

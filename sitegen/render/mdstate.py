@@ -54,6 +54,8 @@ class DocState:
     """Keys of the citations the renderer will format (not those naming labels, nor any
     in an image's alt text); collected by the last core rule (``targets.check_targets``)."""
     has_math: bool = False
+    display_math: int = 0
+    """Display formulas the parser made (``math.math_rule``); none: nothing to number."""
     base_line: int = 0
     """0-based line (within the text) of the inline run being parsed."""
     counters: dict[str, int] = field(default_factory=dict)
@@ -115,4 +117,7 @@ def doc_state(env: MutableMapping[str, Any]) -> DocState:
 
 def inline_line(env: MutableMapping[str, Any], src: str, pos: int) -> int:
     """0-based text line of ``pos`` inside the inline run being parsed."""
-    return doc_state(env).base_line + src.count("\n", 0, pos)
+    base = doc_state(env).base_line
+    if src.find("\n", 0, pos) < 0:  # (most runs are one line; find is the quicker scan)
+        return base
+    return base + src.count("\n", 0, pos)

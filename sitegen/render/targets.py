@@ -21,6 +21,7 @@ from sitegen.render.mdstate import DocState, doc_state
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _RAW_TARGET = re.compile(r"""\b(src|href)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 
 
 def _is_local(target: str) -> bool:
@@ -42,8 +43,9 @@ def check_targets(state: StateCore) -> None:
                     "image" if fld.lower() == "src" else "link",
                     block.map[0] if block.map else None,
                 )
-        if block.children:
-            _walk_targets(doc, block.children, block.map[0] if block.map else None)
+        kids = block.children
+        if kids and (len(kids) > 1 or kids[0].type in _TARGET_KINDS or kids[0].children):
+            _walk_targets(doc, kids, block.map[0] if block.map else None)
 
 
 _TARGET_KINDS = frozenset(
@@ -88,8 +90,10 @@ def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> i
             elif kind == "citation":
                 items = tok.meta["items"]
                 labels = doc.labels
-                if not all(i.key in labels for i in items):
-                    doc.cite_keys.update(i.key for i in items)
+                for item in items:
+                    if item.key not in labels:
+                        doc.cite_keys.update([i.key for i in items])
+                        break
             else:
                 for fld, target in _RAW_TARGET.findall(tok.content):
                     _check_target(doc, target, "image" if fld.lower() == "src" else "link", line)
@@ -100,8 +104,9 @@ def _walk_targets(doc: DocState, tokens: Sequence[Token], line: int | None) -> i
 
 def _check_target(doc: DocState, target: str, fld: str, line: int | None) -> None:
     """Record a relative target; warn (with its line) when the file is not there."""
-    target = html.unescape(target)
-    if fld == "image" and re.match(r"^(?:https?:)?//", target.strip(), re.I):
+    if "&" in target:
+        target = html.unescape(target)
+    if fld == "image" and _REMOTE.match(target.strip()):
         doc.warn(
             line,
             fld,

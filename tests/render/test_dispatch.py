@@ -20,11 +20,11 @@ from markdown_samples import markdown_sources
 
 from sitegen.render import markdown as md_module
 from sitegen.render.dispatch import (
+    BLOCK_NEEDS,
     BLOCK_STARTS,
     INLINE_STARTS,
     PAIR_RULES,
     DispatchRuler,
-    parse_inline,
     use_dispatch,
 )
 from sitegen.render.doc import RenderContext
@@ -54,7 +54,16 @@ TRICKY = [
 ]
 
 
-SOURCES = markdown_sources(TRICKY, "tricky")
+NEEDS_CASES = [
+    "term\n: definition\n\nterm\n\n~ after a blank\n\nterm\n\n\n: two blanks\n",
+    "a | b\n-|-\n\na\n|\n\na\n:-\n\na\n- b\n\na\n--\n\nT\n===\n\nT\n  ---\n",
+    "    code\n\n  - item\n\n        nested code\n\n> quoted\n>     code\n> a\n> ---\n",
+    "last line\n:",
+    "last line\n|-",
+    "x\n ",
+]
+
+SOURCES = markdown_sources([*TRICKY, *NEEDS_CASES], "tricky")
 
 
 def _plain_parser(monkeypatch: pytest.MonkeyPatch) -> MarkdownIt:
@@ -140,6 +149,49 @@ def test_block_rules_refuse_other_first_characters(
     assert checked
 
 
+@pytest.mark.parametrize(("name", "text"), SOURCES, ids=[s[0] for s in SOURCES])
+def test_block_rules_refuse_where_their_needs_fail(
+    name: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a ``BLOCK_NEEDS`` test fails, the rule refuses and changes nothing (but
+    ``lheading``'s ``parentType``, see ``BLOCK_NEEDS``), at every line and nesting a
+    parse reaches (spied on during a real parse, so lists and quotes are included)."""
+    plain = _plain_parser(monkeypatch)
+    checked = 0
+    for rule in plain.block.ruler.__rules__:
+        need = BLOCK_NEEDS.get(rule.name)
+        if need is None:
+            continue
+
+        def spy(
+            state: StateBlock,
+            start: int,
+            end: int,
+            silent: bool,
+            *,
+            fn: Any = rule.fn,
+            need: Any = need,
+            rule_name: str = rule.name,
+        ) -> bool:
+            nonlocal checked
+            if not need(state, start, end, silent):
+                before = (state.line, len(state.tokens), state.level, state.parentType)
+                assert not fn(state, start, end, silent), (rule_name, start, silent)
+                after = (state.line, len(state.tokens), state.level, state.parentType)
+                if rule_name == "lheading":
+                    state.parentType = before[3]
+                    after = (*after[:3], before[3])
+                assert after == before, rule_name
+                checked += 1
+                return False
+            return bool(fn(state, start, end, silent))
+
+        rule.fn = spy
+    plain.block.ruler.__cache__ = None
+    plain.parse(text, _env())
+    assert checked
+
+
 def _inline_texts(md: MarkdownIt, text: str) -> list[str]:
     return [t.content for t in md.parse(text, _env()) if t.type == "inline" and t.content]
 
@@ -194,33 +246,6 @@ def test_an_unlisted_rule_runs_where_it_ran_and_changes_are_seen() -> None:
     assert seen_fast == []
     fast.block.ruler.disable("heading")
     assert fast.render("# not a heading") == "<p># not a heading</p>\n"
-
-
-@pytest.mark.parametrize(("name", "text"), SOURCES, ids=[s[0] for s in SOURCES])
-def test_parse_inline_is_inline_parse(name: str, text: str) -> None:
-    md = md_module.make_parser()
-    runs = [t.content for t in md.parse(text, _env()) if t.type == "inline"]
-    runs += ["plain words, digits 1.5 (and) 'quotes' / slashes", "", " x "]
-    for run in runs:
-        quick, full = parse_inline(md, run, _env(), []), md.inline.parse(run, md, _env(), [])
-        assert _dump(quick) == _dump(full)
-
-
-def test_parse_inline_takes_no_short_cut_when_rules_could_differ() -> None:
-    md = MarkdownIt("commonmark")
-    use_dispatch(md)
-
-    def shout(state: StateInline) -> None:
-        for token in state.tokens:
-            token.content = token.content.upper()
-
-    assert _dump(parse_inline(md, "plain", {}, []))[0]["content"] == "plain"
-    md.inline.ruler2.push("shout", shout)
-    assert _dump(parse_inline(md, "plain", {}, []))[0]["content"] == "PLAIN"
-    md.inline.ruler2.disable("shout")
-    md.inline.ruler.disable("text")
-    assert [t.type for t in parse_inline(md, "ab", {}, [])] == ["text"]
-    assert parse_inline(md, "ab", {}, [])[0].content == "ab"
 
 
 def test_dispatch_is_off_with_releases_it_was_not_checked_against(

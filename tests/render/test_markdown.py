@@ -210,3 +210,62 @@ def test_cited_keys_are_those_the_renderer_formats(tmp_path: Path) -> None:
     )
     parsed = parse_markdown(text, _ctx(tmp_path))
     assert parsed.cited == {"head", "figcap", "inlink", "fig:a", "mixed", "note", "defnote"}
+
+
+def test_may_hold_html_is_the_regular_expression_it_replaced() -> None:
+    import random
+
+    from markdown_samples import markdown_sources
+
+    from sitegen.render.markdown import _may_hold_html
+
+    reference = re.compile(r"<[A-Za-z/!?]")
+    texts = [text for _, text in markdown_sources([], "x")]
+    rng = random.Random(3)
+    alphabet = "<<a Z/!?1 -é\u0130\u212a\n"  # (\u0130, \u212a: letters, not ASCII)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
+    for text in texts:
+        assert _may_hold_html(text) == (reference.search(text) is not None), text
+
+
+def test_section_marker_is_one_the_text_cannot_hold() -> None:
+    from sitegen.render.markdown import _PLAIN_MARKER, _section_marker
+
+    assert _section_marker("# A\n\ntext") == _PLAIN_MARKER
+    for text in (f"# A\n\n{_PLAIN_MARKER}\n", "# A \ue000"):
+        marker = _section_marker(text)
+        assert marker != _PLAIN_MARKER and marker not in text
+        assert marker.startswith("<!--sitegen-section-") and len(marker) == len(_PLAIN_MARKER)
+
+
+def test_a_text_holding_the_marker_renders_as_any_other() -> None:
+    from sitegen.render.markdown import _PLAIN_MARKER
+
+    ctx = RenderContext(path="paper.md")
+    plain = render_markdown("# Summary\n\nA.\n\n# Next\n\nB `x`.\n", ctx)
+    crafted = render_markdown(f"# Summary\n\nA.\n\n# Next\n\nB `{_PLAIN_MARKER}`.\n", ctx)
+    assert plain.first_section_html == crafted.first_section_html == "<p>A.</p>"
+    assert crafted.html.count("sitegen-section") == 1  # the code span's, escaped
+
+
+def test_text_join_is_markdown_its() -> None:
+    """Our ``text_join`` core rule against markdown-it's, over the samples and escapes."""
+    from markdown_it.rules_core.text_join import text_join
+    from markdown_samples import markdown_sources
+
+    from sitegen.render.mdstate import ENV_KEY, DocState
+
+    ours = make_parser.__wrapped__()
+    theirs = make_parser.__wrapped__()
+    theirs.core.ruler.at("text_join", text_join)
+    cases = [
+        "\\*a\\* &amp; b\\_c &copy;\\\\ ![x \\* &lt; y](z.png) \\[1\\] `q` \\",
+        "plain",
+        "a\\\nb &#35;&#35;&#35; \\*\\*\\*\\*",
+        "",
+    ]
+    for _, text in markdown_sources(cases, "join"):
+        env_a = {ENV_KEY: DocState(ctx=RenderContext(path="x.md"))}
+        env_b = {ENV_KEY: DocState(ctx=RenderContext(path="x.md"))}
+        tokens_a, tokens_b = ours.parse(text, env_a), theirs.parse(text, env_b)
+        assert [t.as_dict() for t in tokens_a] == [t.as_dict() for t in tokens_b]

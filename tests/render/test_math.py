@@ -162,3 +162,31 @@ def test_cached_conversions_are_what_latex2mathml_and_the_sanitizer_make() -> No
         assert got == tex_to_html(tex, display=display, env=env)  # the same without a cache
         errors += got.error is not None
     assert 0 < errors < len(samples) / 2
+
+
+def _closing_by_steps(src: str, start: int, end: int, closer: str) -> int:
+    """The character-by-character scan ``_find_closing`` replaced (the reference)."""
+    pos = start
+    while pos < end:
+        if src[pos] == "\\":
+            pos += 2
+            continue
+        if src.startswith(closer, pos):
+            return pos
+        pos += 1
+    return -1
+
+
+def test_find_closing_matches_a_scan_by_steps() -> None:
+    import random
+
+    from sitegen.render.math import _find_closing
+
+    rng = random.Random(7)
+    for _ in range(20000):
+        src = "".join(rng.choice("$$\\\\ax}") for _ in range(rng.randint(0, 12)))
+        end = rng.randint(0, len(src))
+        start = rng.randint(0, end)
+        for closer in ("$", "$$", "\\)"):
+            expected = _closing_by_steps(src, start, end, closer)
+            assert _find_closing(src, start, end, closer) == expected, (src, start, end)

@@ -72,3 +72,42 @@ def test_a_text_rule_added_later_is_used() -> None:
     md = MarkdownIt("commonmark", renderer_cls=Renderer)
     md.add_render_rule("text", lambda self, tokens, idx, options, env: tokens[idx].content.upper())
     assert md.render("some *text* & more") == "<p>SOME <em>TEXT</em> & MORE</p>\n"
+
+
+def _block(kind: str, tag: str, nesting: int, **kw: Any) -> Token:
+    return Token(kind, tag, nesting, block=True, **kw)  # type: ignore[arg-type]
+
+
+def test_block_tags_written_in_the_loop_match_render_token() -> None:
+    """Every shape the loop writes itself: attributes on opening and closing tags, a tag
+    after a hidden paragraph, a tag before its own closing tag, the last token, one-text
+    and several-token inline runs, plain and needing escapes."""
+    text = Token("text", "", 0, content='a & "b"')
+    plain = Token("text", "", 0, content="plain")
+    tokens = [
+        _block("div_open", "div", 1, attrs={"id": "x", "data-n": 2}),
+        _block("paragraph_open", "p", 1, hidden=True),
+        _block("inline", "", 0, children=[text]),
+        _block("paragraph_close", "p", -1, hidden=True),
+        _block("bullet_list_open", "ul", 1),
+        _block("bullet_list_close", "ul", -1),
+        _block("section_open", "section", 1, attrs={"class": 'q"<'}),
+        _block("inline", "", 0, children=[plain, Token("softbreak", "br", 0), text]),
+        _block("inline", "", 0, children=[]),
+        _block("section_close", "section", -1, attrs={"data-end": "1"}),
+        _block("aside_open", "aside", 1),
+    ]
+    md = MarkdownIt("commonmark", renderer_cls=Renderer)
+    html = md.renderer.render(tokens, md.options, {})
+    assert html == RendererHTML(md).render(tokens, md.options, {})
+    assert '<div id="x" data-n="2">a &amp; &quot;b&quot;\n<ul></ul>\n<section class' in html
+    assert html.endswith('</section data-end="1">\n<aside>\n')
+
+
+def test_text_is_plain_exactly_when_escaping_leaves_it() -> None:
+    from markdown_it.common.utils import escapeHtml
+
+    from sitegen.render.renderer import _plain
+
+    for text in ["", "plain words", "a & b", "<", ">", '"', "'", "\u00e9 \u2014", "x" * 500 + "&"]:
+        assert _plain(text) == (escapeHtml(text) == text), text
