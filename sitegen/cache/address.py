@@ -9,14 +9,13 @@ no empty folders and no symlinks, which holds for what ``build`` writes.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
-from sitegen.ipfs.files import Node, import_stream
+from sitegen.ipfs.files import Node, bytes_node, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes, patch_cids_json
 
@@ -83,7 +82,7 @@ def _folder(
 
 
 def node_of_bytes(data: bytes, profile: Profile) -> Node:
-    return import_stream(io.BytesIO(data), profile)
+    return bytes_node(data, profile)
 
 
 def node_of(content: bytes | Path, profile: Profile) -> Node:

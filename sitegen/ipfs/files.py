@@ -7,6 +7,7 @@ stays at one chunk plus one pending link list per tree level, whatever the file 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -58,6 +59,14 @@ def _leaf(chunk: bytes, profile: Profile, emit: Emit | None) -> Node:
     if emit is not None:
         emit(cid, head + chunk + tail)
     return Node(cid, total, n)
+
+
+def bytes_node(data: bytes, profile: Profile) -> Node:
+    """``import_stream`` of ``data`` in hand: a file of at most one chunk is its one leaf
+    (pages, citation files and index shards are, tens of thousands of them a build)."""
+    if len(data) <= profile.chunk_size:
+        return _leaf(data, profile, None)
+    return import_stream(io.BytesIO(data), profile)
 
 
 def parent_node(children: list[Node], profile: Profile, emit: Emit | None = None) -> Node:
