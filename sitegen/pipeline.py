@@ -37,8 +37,8 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
     from sitegen.render.model import PaperEntry, Site
-    from sitegen.render.paper import PaperWork
     from sitegen.render.theme import Theme
+    from sitegen.render.work import PaperWork
     from sitegen.searchindex import SearchDoc
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.render.math import MathResult
-    from sitegen.render.paper import PackedWork, PaperWork
+    from sitegen.render.work import PackedWork, PaperWork
 
     _BatchResult = tuple[Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult]]
     """What a pool worker sends back for a batch (``_worker_batch``)."""
@@ -102,7 +102,7 @@ def load_papers(
     folders = {folder.name: folder for folder in todo}
     keyed = key_of if cache is not None else None
     for done in _process(todo, config, jobs, math, progress, stage, keyed, pack):
-        from sitegen.render.paper import PackedWork  # only once something was processed
+        from sitegen.render.work import PackedWork  # only once something was processed
 
         if isinstance(done, StoredWork):
             assert cache is not None
@@ -269,7 +269,8 @@ def _worker_batch(
     collected once after the batch, and what survives it (the cache) is frozen out of
     later collections' sight.
     """
-    from sitegen.render.paper import PackedWork, process_papers
+    from sitegen.render.paper import process_papers
+    from sitegen.render.work import PackedWork
 
     gc.disable()
     try:

@@ -9,7 +9,8 @@ import pytest
 from sitegen.cache.pack import StoredBatch, StoredWork
 from sitegen.cache.store import BuildCache
 from sitegen.content.config import JournalConfig, load_config
-from sitegen.render.paper import PackedWork, PaperWork, light_work, process_paper
+from sitegen.render.paper import process_paper
+from sitegen.render.work import PackedWork, PaperWork, light_work
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = sorted((REPO / "content" / "papers").iterdir())

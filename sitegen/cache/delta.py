@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Page
     from sitegen.render.model import PaperEntry, Site
-    from sitegen.render.paper import PaperWork
+    from sitegen.render.work import PaperWork
 
 DELTA_MAX = 32
 """Changed papers a body-only rebuild takes on; more go through the full build."""

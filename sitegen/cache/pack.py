@@ -12,7 +12,7 @@ interrupted save) gives misses, never wrong data.
 An entry is a pickle stream made by one pickler (:func:`stream_entry`): first
 ``(keys, value)``, then, optionally, ``more`` (pickled with the same memo). The index may
 point at the whole entry or at its first pickle alone: a paper's light work is the
-first pickle of the entry whose ``more`` holds the rest of its work (``render.paper``),
+first pickle of the entry whose ``more`` holds the rest of its work (``render.work``),
 so the two are pickled once, not twice, and written in one piece.
 
 The dataclasses stored here by the thousand (``PaperWork`` and what it holds: ``Paper``,
@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sitegen.render.paper import PaperWork
+    from sitegen.render.work import PaperWork
 
 PREFIX = "papers."
 SUFFIX = ".pack"
 LIGHT = "/light"
 """Key suffix of a paper's light work (``BuildCache.get_light_paper``): the first pickle
-of the paper's entry (``render.paper.pack_work``)."""
+of the paper's entry (``render.work.pack_work``)."""
 
 
 UNREADABLE = (ValueError, TypeError, pickle.UnpicklingError, EOFError)

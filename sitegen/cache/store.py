@@ -34,7 +34,7 @@ from sitegen.cache.pack import LIGHT, PaperPack, StoredWork
 
 if TYPE_CHECKING:
     from sitegen.cache.address import AddressMemo
-    from sitegen.render.paper import PackedWork, PaperWork
+    from sitegen.render.work import PackedWork, PaperWork
 
 log = logging.getLogger(__name__)
 
@@ -283,14 +283,14 @@ class BuildCache:
 
     def get_paper(self, key: str) -> PaperWork | None:
         """The whole work: its light work and the rest (``pack_work``'s entry) together."""
-        from sitegen.render.paper import whole_work
+        from sitegen.render.work import whole_work
 
         parts = self.pack.get_parts(key)
         return None if parts is None else whole_work(*parts)
 
     def get_light_paper(self, key: str) -> PaperWork | None:
         """The work without its body (``light_work``): a fifth of the bytes to read back."""
-        from sitegen.render.paper import PaperWork
+        from sitegen.render.work import PaperWork
 
         work = self.pack.get(key + LIGHT)
         if work is None:  # the whole entry's first pickle is the light work too
@@ -311,7 +311,7 @@ class BuildCache:
 
     def put_paper(self, key: str, work: PaperWork) -> PaperWork:
         """Store ``work`` at once (so its page can read it back); return its light form."""
-        from sitegen.render.paper import light_work, pack_work
+        from sitegen.render.work import light_work, pack_work
 
         return self.put_packed(key, pack_work(key, work, light_work(work)))
 

@@ -7,19 +7,14 @@ PaperRender plus diagnostics back, and nothing else crosses the process boundary
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import io
-import pickle
 import re
 import shutil
 import stat
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sitegen.cache.pack import LIGHT, stream_entry
 from sitegen.content.config import JournalConfig
 from sitegen.content.fields import plain_mode
 from sitegen.content.model import Page, Paper
@@ -28,6 +23,15 @@ from sitegen.ipfs.files import Node
 from sitegen.output import make_folder, write_file
 from sitegen.render.doc import RenderContext
 from sitegen.render.model import PaperRender
+from sitegen.render.work import (
+    PackedWork,
+    PaperWork,
+    light_digest,
+    light_paper_of,
+    light_render_of,
+    pack_work,
+    with_changes,
+)
 from sitegen.searchindex.doc import SearchDoc
 
 if TYPE_CHECKING:
@@ -112,11 +116,11 @@ def render_paper(
         abstract_html, rest = body.first_section_split
         shown = set(re.findall(r'\bid="([^"]+)"', rest))
         toc = tuple(t for t in body.toc if t.id in shown)
-        body = _with(body, html=rest, toc=toc, first_section_split=None)
+        body = with_changes(body, html=rest, toc=toc, first_section_split=None)
     else:
         abstract_html = ""
     if body.first_section_split is not None:
-        body = _with(body, first_section_split=None)  # not needed past this point
+        body = with_changes(body, first_section_split=None)  # not needed past this point
     notes = tuple(tuple(render_inline(n) for n in a.notes) for a in paper.authors)
     render = PaperRender(
         slug=paper.slug,
@@ -159,113 +163,6 @@ def _display(paper: Paper, rel: str) -> str:
     return f"{folder}/{rel}"
 
 
-@dataclass(frozen=True)  # not slotted: see sitegen.cache.pack
-class PaperWork:
-    """Everything one paper contributes to a build, made in one worker and cached whole.
-
-    Loading, addressing, rendering and citation exports all happen here, so the pool
-    parallelises every per-paper cost and the parent only assembles. It is keyed in the
-    build cache by the content hash of the paper's folder (see ``sitegen.cache``).
-    """
-
-    slug: str
-    paper: Paper | None
-    """None when the front matter could not be read (the error is in ``load_diagnostics``)."""
-    load_diagnostics: tuple[Diagnostic, ...]
-    """From the content stage (front matter, metadata)."""
-    render_diagnostics: tuple[Diagnostic, ...] = ()
-    """From markdown, math and citations."""
-    render: PaperRender | None = None
-    bundle_cid: str | None = None
-    file_cids: Mapping[str, str] = field(default_factory=dict)
-    """Path relative to the paper folder -> CID, as ``add_path`` reports it."""
-    source_nodes: Mapping[str, Node] = field(default_factory=dict)
-    """``source/`` file (relative to the paper folder) -> its UnixFS node, for addressing."""
-    citations: Mapping[str, bytes] = field(default_factory=dict)
-    """``cite.bib`` / ``cite.ris`` / ``cite.json`` bytes."""
-    citation_nodes: Mapping[str, Node] = field(default_factory=dict)
-    """Their UnixFS nodes, so the parent never hashes them."""
-    search: SearchDoc | None = None
-    """The paper's entry in the site's search index (``sitegen.searchindex``)."""
-    meta_digest: str = ""
-    """Hash of the light paper and render (``light_work``): what a listing can show of
-    this paper besides its CIDs. An edit of the body alone leaves it unchanged, so the
-    listing pages the paper appears on are not rendered again (``sitegen.cache.pages``)."""
-
-
-def light_work(work: PaperWork) -> PaperWork:
-    """``work`` without what only its own page needs: body HTML, references, markdown.
-
-    A build keeps every paper's work in memory for the cross-paper model (listings,
-    authors, feeds); that needs metadata, not bodies, which are most of a paper's bytes.
-    The paper page reads the whole work back from the cache (``full_work``).
-    """
-    if work.paper is None or work.render is None:
-        return work
-    return _with(work, paper=_light_paper(work.paper), render=_light_render(work.render))
-
-
-def _light_paper(paper: Paper) -> Paper:
-    return _with(paper, body="")
-
-
-def _light_render(render: PaperRender) -> PaperRender:
-    body = _with(
-        render.body, html="", references=(), first_section_html=None, first_section_split=None
-    )
-    return _with(render, body=body)
-
-
-def whole_work(light: Any, more: Any) -> PaperWork | None:
-    """The work :func:`pack_work` stored: its light work with ``more`` put back (what
-    :func:`light_work` left out), or None if the two are not such a pair."""
-    if not isinstance(light, PaperWork) or not isinstance(more, tuple) or len(more) != 5:
-        return None
-    if light.paper is None or light.render is None:
-        return light
-    paper_body, html, references, first_section_html, first_section_split = more
-    body = _with(
-        light.render.body,
-        html=html,
-        references=references,
-        first_section_html=first_section_html,
-        first_section_split=first_section_split,
-    )
-    return _with(
-        light,
-        paper=_with(light.paper, body=paper_body),
-        render=_with(light.render, body=body),
-    )
-
-
-def _left_out(work: PaperWork) -> tuple[Any, ...]:
-    """What :func:`light_work` takes out of ``work`` (:func:`whole_work` puts it back)."""
-    if work.paper is None or work.render is None:
-        return (None, None, None, None, None)
-    body = work.render.body
-    return (
-        work.paper.body,
-        body.html,
-        body.references,
-        body.first_section_html,
-        body.first_section_split,
-    )
-
-
-_T = TypeVar("_T")
-
-
-def _with(obj: _T, **changes: Any) -> _T:
-    """``dataclasses.replace(obj, **changes)`` for the plain frozen dataclasses a work is
-    made of (no slots, no ``__post_init__``, every field an ``__init__`` field; a test
-    checks them): a new instance dict, copied in C. ``replace`` goes through ``fields``
-    and the generated ``__init__`` (an ``object.__setattr__`` per field: 27 for a
-    ``Paper``), ~5 us a call, and a paper took ten."""
-    new = object.__new__(type(obj))
-    new.__dict__.update(obj.__dict__, **changes)
-    return new
-
-
 def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
     """The research object's files: the folder minus ``attestations/``, dot-files, symlinks."""
     files = []
@@ -280,30 +177,6 @@ def source_files(paper_dir: Path) -> list[tuple[str, Path]]:
 
 def not_in_bundle(rel: str) -> bool:
     return rel == "attestations" or rel.startswith("attestations/")
-
-
-@dataclass(frozen=True, slots=True)
-class PackedWork:
-    """A work as a pool worker returns it to a parent that caches it, when it could not
-    append it to the pack itself (``workers._worker_batch``).
-
-    The worker pickles the cache entry itself, so the parent neither unpickles the
-    bulky whole work nor pickles it again: it appends the bytes and keeps ``light``.
-    """
-
-    light: PaperWork
-    entry: bytes
-    """The light work, then what it leaves out (``sitegen.cache.pack.stream_entry``)."""
-    light_length: int
-    """Length of the entry's first pickle: the light work's own entry."""
-
-
-def pack_work(key: str, work: PaperWork, light: PaperWork) -> PackedWork:
-    """``work`` (and ``light``, its :func:`light_work`) as one pack entry, under ``key``
-    whole and ``key + LIGHT`` light: the light work is pickled once and, being the
-    entry's first pickle, read back alone."""
-    entry, light_length = stream_entry((key, key + LIGHT), light, _left_out(work))
-    return PackedWork(light, entry, light_length)
 
 
 def process_papers(
@@ -416,7 +289,7 @@ def _made(
     if base is not None:
         for name, data in citations.items():
             write_file(f"{base}/{name}", data)
-    light_paper, light_render = _light_paper(paper), _light_render(render)
+    light_paper, light_render = light_paper_of(paper), light_render_of(render)
     work = PaperWork(
         slug=paper.slug,
         paper=paper,
@@ -429,9 +302,9 @@ def _made(
         citations=citations,
         citation_nodes={name: node_of_bytes(data, profile) for name, data in citations.items()},
         search=search_doc(paper, render),
-        meta_digest=_digest(light_paper, light_render),
+        meta_digest=light_digest(light_paper, light_render),
     )
-    return work, _with(work, paper=light_paper, render=light_render)
+    return work, with_changes(work, paper=light_paper, render=light_render)
 
 
 def _stage_source(
@@ -484,24 +357,3 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
         volume=volume,
         subjects=paper.keywords,
     )
-
-
-def meta_digest(work: PaperWork) -> str:
-    """See ``PaperWork.meta_digest``: a hash of the light paper and render."""
-    light = light_work(work)
-    return _digest(light.paper, light.render)
-
-
-def _digest(light_paper: Paper | None, light_render: PaperRender | None) -> str:
-    """A pickle is a faithful, cheap serialisation here.
-
-    Pickled without its memo (``fast``): a memo writes a string seen twice as a
-    back-reference, so two equal works whose strings happen to be shared differently
-    (a slug that is also its folder's name, or not) would get different digests. (So
-    the pack entry's pickle, made with a memo, cannot stand in for this one.)
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True  # the work holds no cycles
-    pickler.dump((light_paper, light_render))
-    return hashlib.sha256(buffer.getvalue()).hexdigest()

@@ -349,7 +349,7 @@ def test_the_paper_pack_appends_compacts_and_never_returns_a_wrong_entry(tmp_pat
 def test_a_paper_page_reads_its_body_back_from_the_cache(tmp_path: Path) -> None:
     """The build keeps light works in memory; pages still show the whole paper."""
     from sitegen.cache.store import BuildCache
-    from sitegen.render.paper import light_work
+    from sitegen.render.work import light_work
 
     source = make_journal(tmp_path / "j", papers=3)
     out = tmp_path / "public"

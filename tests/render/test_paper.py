@@ -12,7 +12,8 @@ def test_meta_digest_depends_on_values_not_on_how_strings_are_shared(tmp_path: P
     import pickle
 
     from sitegen.content.config import load_config
-    from sitegen.render.paper import meta_digest, process_paper
+    from sitegen.render.paper import process_paper
+    from sitegen.render.work import meta_digest
 
     journal = tmp_path / "j"
     (journal / "content" / "papers" / "p").mkdir(parents=True)

@@ -12,17 +12,15 @@ from sitegen.content.config import JournalConfig, load_config
 from sitegen.content.model import Paper
 from sitegen.render.doc import RenderedDoc
 from sitegen.render.model import PaperRender
-from sitegen.render.paper import (
+from sitegen.render.paper import process_paper, process_papers, source_files
+from sitegen.render.work import (
     PackedWork,
     PaperWork,
     _left_out,
-    _with,
     light_work,
     meta_digest,
-    process_paper,
-    process_papers,
-    source_files,
     whole_work,
+    with_changes,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +40,7 @@ def works(config: JournalConfig) -> list[PaperWork]:
 
 
 def test_with_is_dataclasses_replace_for_the_classes_it_copies(works: list[PaperWork]) -> None:
-    """``_with`` copies the instance dict: right only for classes without slots,
+    """``with_changes`` copies the instance dict: right only for classes without slots,
     ``__post_init__`` or fields outside ``__init__``."""
     for cls in (Paper, PaperRender, RenderedDoc, PaperWork):
         assert "__slots__" not in vars(cls) and not hasattr(cls, "__post_init__")
@@ -55,7 +53,7 @@ def test_with_is_dataclasses_replace_for_the_classes_it_copies(works: list[Paper
             (work.render.body, {"html": "", "references": (), "first_section_split": None}),
             (work, {"meta_digest": "x", "paper": None}),
         ):
-            made = _with(obj, **changes)
+            made = with_changes(obj, **changes)
             assert made == dataclasses.replace(obj, **changes)
             assert type(made) is type(obj) and made is not obj
             assert list(vars(made)) == list(vars(obj))  # same order: same pickles
@@ -63,7 +61,7 @@ def test_with_is_dataclasses_replace_for_the_classes_it_copies(works: list[Paper
                 if name not in changes:
                     assert getattr(made, name) is getattr(obj, name)
         with pytest.raises(dataclasses.FrozenInstanceError):
-            _with(work, slug="x").slug = "y"  # type: ignore[misc]
+            with_changes(work, slug="x").slug = "y"  # type: ignore[misc]
 
 
 def test_whole_work_puts_back_what_light_work_leaves_out(works: list[PaperWork]) -> None:
