@@ -128,6 +128,11 @@ class MemoRenderer(SiteRenderer):
         self.keys[page_path] = ""
         return True
 
+    def _elsewhere(self, template: str, page_path: str) -> bool:
+        if template in KEYED_TEMPLATES:  # as ``_render`` decides it
+            return self._keyed_elsewhere(page_path)
+        return self._theirs(page_path)
+
     def child_report(self) -> object:
         """Its pages' nodes and keys (the other process's pages have none here)."""
         return (self.nodes, {path: key for path, key in self.keys.items() if key})

@@ -76,6 +76,10 @@ class SiteRenderer:
         self.nodes: dict[str, Node] = {}
         """page path -> node of every page written into the sink."""
         self.others: Callable[[str], bool] | None = None
+        self.lists_sink = True
+        """Whether the tree lists the pages written into the sink. The forked half of
+        :func:`render_split` does not: its tree is never read, and a ``Path`` for each
+        page cost some 5 µs."""
         self._made: set[str] = set()
         """Folders of the sink (relative to it) known to exist."""
         self._links = LinkMemo()
@@ -96,11 +100,20 @@ class SiteRenderer:
         self.nodes.update(cast(dict[str, Node], report))
 
     def _theirs(self, page_path: str) -> bool:
-        """Another process renders this page into the sink: list it and move on."""
+        """Another process renders this page into the sink: list it and move on.
+
+        The forked half of :func:`render_split` lists nothing (``lists_sink`` off).
+        """
         if self.others is None or self.sink is None or not self.others(page_path):
             return False
-        self.tree[page_path] = self.sink / page_path
+        if self.lists_sink:
+            self.tree[page_path] = self.sink / page_path
         return True
+
+    def _elsewhere(self, template: str, page_path: str) -> bool:
+        """``_render(template, page_path, ...)`` would only list this page (another
+        process renders it), so a listing need not make its context."""
+        return self._theirs(page_path)
 
     def _emit(self, page_path: str, data: bytes) -> None:
         if self.sink is None:
@@ -114,7 +127,8 @@ class SiteRenderer:
             self._made.add(folder)
         write_file(f"{self.sink}/{page_path}", data)
         self.nodes[page_path] = node_of_bytes(data, self._profile)
-        self.tree[page_path] = self.sink / page_path
+        if self.lists_sink:
+            self.tree[page_path] = self.sink / page_path
 
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._theirs(page_path):
@@ -181,6 +195,8 @@ class SiteRenderer:
         pages = max(1, -(-len(papers) // PER_PAGE))
         for number in range(1, pages + 1):
             path = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
+            if self._elsewhere(template, path):  # the other process's: no context to make
+                continue
             chunk = papers[(number - 1) * PER_PAGE : number * PER_PAGE]
             pager = {
                 "number": number,
@@ -464,6 +480,7 @@ def _render_child(
 ) -> None:
     """The forked half of :func:`render_split`; reports nodes or the error, never raises."""
     renderer.others = lambda page_path: not mine(page_path)
+    renderer.lists_sink = False
     try:
         renderer.render_all(rendered_pages)
         result: tuple[str, object] = ("ok", renderer.child_report())
