@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
-from sitegen.render.latex_text import latex_to_unicode, verbatim_to_unicode
+from sitegen.render.latex_text import decodes_to_itself, latex_to_unicode, verbatim_to_unicode
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = [
@@ -265,7 +265,7 @@ class _Parser:
     def _decode(self, name: str, value: str) -> str:
         if name in _VERBATIM_FIELDS:
             return verbatim_to_unicode(value)
-        return latex_to_unicode(value)
+        return value if decodes_to_itself(value) else latex_to_unicode(value)
 
     # -- scanning helpers --------------------------------------------------------------
 

@@ -14,12 +14,18 @@ on the page. Entries are formatted only when cited: a paper's ``.bib`` often hol
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Iterable, Sequence
 
 from sitegen.render.bibtex import BibEntry, Bibliography
 from sitegen.render.doc import CiteItem, Reference
-from sitegen.render.refformat import STYLES, RefData, cite_names, format_reference, ref_from_entry
+from sitegen.render.refformat import (
+    STYLES,
+    RefData,
+    cite_names,
+    escape,
+    format_reference,
+    ref_from_entry,
+)
 
 __all__ = ["Bibliography", "CitationProcessor", "ref_id"]
 
@@ -155,8 +161,8 @@ class CitationProcessor:
                 number = self._number(key)
                 link = _link(key, str(number))
                 loc = _locator(item)
-                inner = f"{link}, {html.escape(loc)}" if loc else link
-                names = html.escape(cite_names(self._ref(key), narrative=True))
+                inner = f"{link}, {escape(loc)}" if loc else link
+                names = escape(cite_names(self._ref(key), narrative=True))
                 prefix = _prefix(item)
                 if item.suppress_author:
                     parts.append(f"{prefix}[{inner}]")
@@ -170,7 +176,7 @@ class CitationProcessor:
                     continue
                 loc = _locator(item)
                 body = _link(key, str(self._number(key)))
-                parts.append(_prefix(item) + body + (f", {html.escape(loc)}" if loc else ""))
+                parts.append(_prefix(item) + body + (f", {escape(loc)}" if loc else ""))
             return "[" + "; ".join(parts) + "]" if decorated else "[" + ", ".join(parts) + "]"
         numbered = sorted({self._number(key): key for _, key in known if key}.items())
         return "[" + ", ".join(_ranges(numbered)) + "]"
@@ -188,7 +194,7 @@ class CitationProcessor:
             label = self._labels.get(key) or self._label(key)
             opening, year = label[0], label[1]
             loc = _locator(item) if item.locator else ""
-            loc_html = f", {html.escape(loc)}" if loc else ""
+            loc_html = f", {escape(loc)}" if loc else ""
             prefix = _prefix(item) if item.prefix else ""
             if in_text:
                 shown = f"({year}{loc_html})"
@@ -207,9 +213,9 @@ class CitationProcessor:
         data = self._ref(key)
         label = (
             _opening(key),
-            html.escape((data.year or "n.d.") + self._suffix.get(key, "")),
-            html.escape(cite_names(data)),
-            html.escape(cite_names(data, narrative=True)),
+            escape((data.year or "n.d.") + self._suffix.get(key, "")),
+            escape(cite_names(data)),
+            escape(cite_names(data, narrative=True)),
         )
         self._labels[key] = label
         return label
@@ -261,16 +267,16 @@ def _link(key: str, inner_html: str) -> str:
 
 
 def _opening(key: str) -> str:
-    return f'<a href="#{html.escape(ref_id(key))}" class="citation">'
+    return f'<a href="#{escape(ref_id(key))}" class="citation">'
 
 
 def _unknown(key: str) -> str:
-    return f'<span class="citation-unknown">?{html.escape(key)}</span>'
+    return f'<span class="citation-unknown">?{escape(key)}</span>'
 
 
 def _prefix(item: CiteItem) -> str:
     prefix = item.prefix.strip()
-    return html.escape(prefix) + " " if prefix else ""
+    return escape(prefix) + " " if prefix else ""
 
 
 def _locator(item: CiteItem) -> str:
