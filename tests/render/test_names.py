@@ -70,3 +70,27 @@ def test_brace_free_lists_split_as_braced_ones() -> None:
     ]
     for raw in lists:
         assert parse_bibtex_names("{}" + raw) == parse_bibtex_names(raw), raw
+
+
+def test_plain_name_lists_read_as_the_general_path() -> None:
+    # Lists ``_is_plain`` accepts skip brace handling and decoding (``_plain_name``): each
+    # name must come out as ``_bibtex_name`` reads it.
+    import random
+
+    from sitegen.render.names import _bibtex_name, _is_plain, _plain_name, _split_top
+
+    rng = random.Random(2)
+    words = ["Jane", "van", "der", "Berg", "O'Brien", "Jean-Paul", "J.", "Ekstr\u00f6m", "de"]
+    words += ["Jr", "and", "others", ",", " ", "\t", "\n", "-", "'", "\u00e9", "e\u0301", "2"]
+    words += ["\u212b", "{X}", "\\'e", "~", "--", "''", "\u00a0", "_"]
+    lists = [
+        "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 10)))
+        for _ in range(5000)
+    ]
+    plain = [raw for raw in lists if _is_plain(raw)]
+    assert len(plain) > 1000
+    for raw in plain:
+        for chunk in _split_top(raw, " and "):
+            chunk = chunk.strip()
+            if chunk:
+                assert _plain_name(chunk) == _bibtex_name(chunk), repr(chunk)
