@@ -37,6 +37,8 @@ _BIB_SPECIALS = {
     "''": "'{}'",
 }
 _BIB_SPECIAL_RE = re.compile("--|``|''|[\\\\{}&%$#_~^]")
+_BIB_SPECIAL_CHAR = re.compile("[-`'\\\\{}&%$#_~^]")
+"""A character that may start a ``_BIB_SPECIAL_RE`` match; one class scans faster."""
 _CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
 _AND_WORD = re.compile(r"(^|\s)and(\s|$)", re.IGNORECASE)
 """An ``and`` that BibTeX would read as a name separator: the name part needs braces."""
@@ -196,7 +198,7 @@ def _bib_special(m: re.Match[str]) -> str:
 def _bib_name(name: PersonName) -> str:
     def part(text: str) -> str:
         escaped = bib_escape(text)
-        needs_braces = "," in text or _AND_WORD.search(text)
+        needs_braces = "," in text or ("and" in text.lower() and _AND_WORD.search(text))
         return "{" + escaped + "}" if needs_braces else escaped
 
     if not name.given:
@@ -232,7 +234,8 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, shared: _Share
             if name in ("url", "doi"):
                 text = text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
             elif name == "abstract":  # already on one line: only the specials to escape
-                text = _BIB_SPECIAL_RE.sub(_bib_special, text)
+                if _BIB_SPECIAL_CHAR.search(text):  # (a quick look first: it is long)
+                    text = _BIB_SPECIAL_RE.sub(_bib_special, text)
             else:
                 text = bib_escape(text)
             fields.append((name, "{" + text + "}"))

@@ -69,6 +69,8 @@ class PersonName:
         """``Jean-Paul Marie`` -> ``J.-P. M.``, for reference lists."""
         if not self.given:
             return ""
+        if self.given.isalpha():  # one plain given name (most)
+            return self.given[0] + "."
         out = []
         for word in self.given.split():
             if word.isalpha():  # a plain given name (most): what the general case gives
@@ -129,6 +131,8 @@ so every piece decodes to itself with its whitespace collapsed (see ``_plain_nam
 def parse_bibtex_names(raw: str) -> tuple[PersonName, ...]:
     """Parse a raw (undecoded) BibTeX ``author``/``editor`` value into names."""
     plain = _is_plain(raw)
+    if plain and ("  " in raw or "\t" in raw or "\n" in raw or "\r" in raw):
+        raw = _SEPARATORS[None].sub(" ", raw)  # single spaces, as ``_plain_name`` wants
     names = []
     for chunk in _split_top(raw, " and "):
         chunk = chunk.strip()
@@ -154,14 +158,15 @@ def _is_plain(raw: str) -> bool:
 
 
 def _plain_name(raw: str) -> PersonName:
-    """``_bibtex_name`` of a name in a list ``_is_plain`` accepts: the same three forms,
-    with ``str.split`` for the brace-aware splits and no decoding."""
+    """``_bibtex_name`` of a name in a list ``_is_plain`` accepts, stripped and with single
+    spaces only: the same three forms, with ``str.split`` for the brace-aware splits, strip
+    for the whitespace collapsing and no decoding."""
     if "," in raw:
         parts = raw.split(",")
-        family = " ".join(parts[0].split())
-        given = " ".join(parts[-1 if len(parts) >= 3 else 1].split()) or None
-        suffix = " ".join(parts[1].split()) or None if len(parts) >= 3 else None
-        return PersonName(family=family, given=given, suffix=suffix)
+        if len(parts) >= 3:
+            suffix = parts[1].strip() or None
+            return PersonName(parts[0].strip(), parts[-1].strip() or None, suffix)
+        return PersonName(parts[0].strip(), parts[1].strip() or None)
     words = raw.split()
     if len(words) == 1:
         return PersonName(family=words[0])
