@@ -63,6 +63,9 @@ class CitationProcessor:
         self._order: dict[str, int] = {}
         """Cited or nocited keys -> number, in order of first citation."""
         self._nocited: list[str] = []
+        self._names: dict[str, str] = {}
+        """Key -> ``cite_names`` of its entry: asked for its year suffix, its label and
+        its reference."""
         self._labels: dict[str, tuple[str, str, str, str]] = {}
         """Key -> what its author-year citations show, escaped (``_label``): a paper cites
         most entries more than once, and these never change within the document."""
@@ -85,8 +88,14 @@ class CitationProcessor:
                 pool: Iterable[str] = self._entries
             else:
                 pool = sorted({r for r in map(self._resolve, self._cited) if r is not None})
-            self._suffixes = _year_suffixes([self._ref(k) for k in pool])
+            self._suffixes = _year_suffixes([(self._ref(k), self._cite_names(k)) for k in pool])
         return self._suffixes
+
+    def _cite_names(self, key: str) -> str:
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = cite_names(self._ref(key))
+        return names
 
     def _ref(self, key: str) -> RefData:
         data = self._data.get(key)
@@ -132,7 +141,7 @@ class CitationProcessor:
             if self.style == "numeric":
                 label = str(self._order[key])
             else:
-                label = f"{cite_names(data)} {data.year or 'n.d.'}{suffix}"
+                label = f"{self._cite_names(key)} {data.year or 'n.d.'}{suffix}"
             refs.append(Reference(key, label, html_text, text, data.doi, data.url))
         return tuple(refs)
 
@@ -214,18 +223,19 @@ class CitationProcessor:
         label = (
             _opening(key),
             escape((data.year or "n.d.") + self._suffix.get(key, "")),
-            escape(cite_names(data)),
+            escape(self._cite_names(key)),
             escape(cite_names(data, narrative=True)),
         )
         self._labels[key] = label
         return label
 
 
-def _year_suffixes(refs: Iterable[RefData]) -> dict[str, str]:
-    """``a``/``b``... for entries whose citations would read the same (names and year)."""
+def _year_suffixes(refs: Iterable[tuple[RefData, str]]) -> dict[str, str]:
+    """``a``/``b``... for entries whose citations would read the same (names and year);
+    ``refs`` pairs each entry with its ``cite_names``."""
     groups: dict[tuple[str, str], list[RefData]] = {}
-    for ref in refs:
-        groups.setdefault((cite_names(ref), ref.year or ""), []).append(ref)
+    for ref, names in refs:
+        groups.setdefault((names, ref.year or ""), []).append(ref)
     out: dict[str, str] = {}
     for members in groups.values():
         if len(members) < 2:

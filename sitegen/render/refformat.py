@@ -23,6 +23,7 @@ _YEAR = re.compile(r"\d{4}")
 _PAGE_RANGE = re.compile(r"(?<=\w)\s*[-–]+\s*(?=\w)")
 _HTML_SPECIAL = re.compile("[&<>\"']")
 """What ``html.escape`` (quote=True) replaces."""
+_needs_escape = _HTML_SPECIAL.search
 _MAX_APA_AUTHORS = 20
 _MAX_IEEE_AUTHORS = 6
 
@@ -180,11 +181,11 @@ class _Out:
         self.text: list[str] = []
 
     def add(self, text: str) -> None:
-        self.html.append(escape(text))
+        self.html.append(html.escape(text) if _needs_escape(text) else text)  # ``escape``
         self.text.append(text)
 
     def em(self, text: str) -> None:
-        self.html.append(f"<em>{escape(text)}</em>")
+        self.html.append(f"<em>{html.escape(text) if _needs_escape(text) else text}</em>")
         self.text.append(text)
 
     def link(self, text: str, href: str) -> None:
