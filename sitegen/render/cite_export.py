@@ -125,10 +125,15 @@ def plain_abstract(paper: Paper) -> str | None:
     text = paper.abstract if paper.abstract else _first_section(paper.body)
     if not text:
         return None
-    # A one-line abstract of prose (most) is its own single paragraph of text.
-    texts = [text] if _PLAIN_LINE.fullmatch(text) else _paragraph_texts(text)
+    if _PLAIN_LINE.fullmatch(text):
+        # One line of prose (most) is its own paragraph. It has no backslash nor bracket
+        # (no reference or citation to drop), and with single spaces only (printable, so
+        # no other whitespace) and none at its ends it is split and joined already.
+        if not text.isprintable() or "  " in text or text.endswith(" "):
+            text = " ".join(text.split())
+        return _SPACE_BEFORE_PUNCT.sub("", text) or None
     paragraphs = []
-    for paragraph in texts:
+    for paragraph in _paragraph_texts(text):
         paragraph = _LATEX_REF_RE.sub("", paragraph)
         paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
         paragraph = _SPACE_BEFORE_PUNCT.sub("", paragraph)
@@ -325,7 +330,12 @@ def _json_indented(value: object, newline: str) -> str:
     if type(value) is dict and all(type(k) is str for k in value):
         if not value:
             return "{}"
-        items = [_encode_string(k) + ": " + _json_indented(v, inner) for k, v in value.items()]
+        items = [
+            _encode_string(k)
+            + ": "
+            + (_encode_string(v) if type(v) is str else _json_indented(v, inner))
+            for k, v in value.items()
+        ]
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if type(value) is list:
         if not value:
@@ -333,7 +343,7 @@ def _json_indented(value: object, newline: str) -> str:
         return (
             "["
             + inner
-            + ("," + inner).join(_json_indented(v, inner) for v in value)
+            + ("," + inner).join([_json_indented(v, inner) for v in value])
             + (newline + "]")
         )
     # JSON text has no raw line breaks (strings escape theirs), so re-indenting is safe.

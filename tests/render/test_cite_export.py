@@ -255,3 +255,18 @@ def test_abstract_files_take_the_one_line_abstract_as_split_and_joined(
         ris_ab = [ln for ln in files["cite.ris"].decode().split("\r\n") if ln.startswith("AB")]
         assert ris_ab == [f"AB  - {shared.abstract_line}"]
         assert f"  abstract  = {{{bib_escape(plain)}}}," in files["cite.bib"].decode()
+
+
+def test_plain_line_abstract_as_the_paragraph_steps_give_it(paper: Paper) -> None:
+    # A one-line abstract skips the steps that cannot change it; each must come out as
+    # those steps (reference and citation removal, split and join, punctuation) give it.
+    from sitegen.render.cite_export import _CITATION_RE, _LATEX_REF_RE, _PLAIN_LINE
+
+    lines = _random_lines(10, 8000, "-:%;,.  ")
+    lines += ["Plain prose : 50% of cases .  ", "A\u2003b", "Tab\there", "x ,y"]
+    plain = [line for line in lines if _PLAIN_LINE.fullmatch(line)]
+    assert len(plain) > 1000
+    for line in plain:
+        steps = " ".join(_CITATION_RE.sub("", _LATEX_REF_RE.sub("", line)).split())
+        steps = re.sub(r"\s+([.,;:])", r"\1", steps)
+        assert plain_abstract(dataclasses.replace(paper, abstract=line)) == steps, repr(line)
