@@ -134,16 +134,20 @@ def _read_plain_file(s: str, path: str) -> Bibliography | None:
             if not name or name in fields:
                 return None
             raw[name] = value
-            if name in _VERBATIM_FIELDS:
-                fields[name] = verbatim_to_unicode(value)
-            else:
-                fields[name] = value if decodes_to_itself(value) else latex_to_unicode(value)
+            fields[name] = _decoded(name, value)
         folded.add(folded_key)
         entries[key] = BibEntry(key, kind, fields, line, raw)
         if end >= 0:
             line += s.count("\n", at, end)
         at = end
     return Bibliography(path, entries)
+
+
+def _decoded(name: str, value: str) -> str:
+    """A field's raw value decoded to plain text (URL-like fields keep their characters)."""
+    if name in _VERBATIM_FIELDS:
+        return verbatim_to_unicode(value)
+    return value if decodes_to_itself(value) else latex_to_unicode(value)
 
 
 class _Parser:
@@ -239,7 +243,7 @@ class _Parser:
                 self.warn(value_pos, name, f"duplicate field in entry '{key}'; first one kept")
                 continue
             raw[name] = value
-            fields[name] = self._decode(name, value)
+            fields[name] = _decoded(name, value)
         self._add(BibEntry(key, kind, fields, self.line(at), raw), at)
         return pos
 
@@ -253,7 +257,7 @@ class _Parser:
             self.warn(m.end("eq"), name, f"duplicate field in entry '{key}'; first one kept")
         else:
             raw[name] = value
-            fields[name] = self._decode(name, value)
+            fields[name] = _decoded(name, value)
         return m.end()
 
     def _add(self, entry: BibEntry, at: int) -> None:
@@ -319,11 +323,6 @@ class _Parser:
                 pos += 1
                 continue
             return "".join(parts), pos
-
-    def _decode(self, name: str, value: str) -> str:
-        if name in _VERBATIM_FIELDS:
-            return verbatim_to_unicode(value)
-        return value if decodes_to_itself(value) else latex_to_unicode(value)
 
     # -- scanning helpers --------------------------------------------------------------
 
