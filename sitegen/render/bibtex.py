@@ -109,8 +109,8 @@ def _read_plain_file(s: str, path: str) -> Bibliography | None:
 
     It gives what ``_Parser.run`` gives such a file, without a turn of its loop per field."""
     at = s.find("@")  # what comes before is a comment, as in BibTeX
-    if at < 0:
-        return None
+    if at < 0 or s.find("\\", at) >= 0:
+        return None  # no plain entry has a backslash; most real files do: not worth trying
     entries: dict[str, BibEntry] = {}
     folded: set[str] = set()
     line = 1 + s.count("\n", 0, at)
