@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
-from sitegen.render.latex_text import latex_to_unicode, verbatim_to_unicode
+from sitegen.render.latex_text import decodes_to_itself, latex_to_unicode, verbatim_to_unicode
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH_NAMES = [
@@ -85,7 +85,69 @@ class _SyntaxError(Exception):
 
 def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Diagnostic]]:
     """Parse ``text`` (the contents of ``path``); never raises on bad input."""
-    return _Parser(text, path).run()
+    parser = _Parser(text, path)
+    fast = _read_plain_file(parser.s, path)
+    return (fast, []) if fast is not None else parser.run()
+
+
+_TOKEN = re.compile(
+    r"@[ \t]*+([A-Za-z][\w-]*+)[ \t\n]*+\{\s*+([^,\s{}()\"=]++)\s*+"
+    r"|,\s*+([^\s\"#%'(),={}@]++)\s*+=\s*+\{([^{}\\@]*+)\}\s*+(?!#)"
+    r"|(?:,\s*+)?+(\})"
+    r"|(\S)"
+)
+"""What a file of plain entries is made of, whitespace apart: ``@type{key`` (groups 1-2),
+``, name = {text}`` as ``_NEXT_SIMPLE_FIELD`` (3-4), the closing ``}`` with an optional
+comma before it (5); anything else is one character of group 6."""
+
+
+def _read_plain_file(s: str, path: str) -> Bibliography | None:
+    """The bibliography of a file of entries whose fields are all ``_NEXT_SIMPLE_FIELD``s,
+    each entry read by one ``_TOKEN.findall``; None (the general parser's turn) at the
+    first thing that is not, or would warn: a comment, ``@string``, macro, quoted or nested
+    value, stray text, a duplicate field, key or key differing only in case.
+
+    It gives what ``_Parser.run`` gives such a file, without a turn of its loop per field."""
+    at = s.find("@")  # what comes before is a comment, as in BibTeX
+    if at < 0 or s.find("\\", at) >= 0:
+        return None  # no plain entry has a backslash; most real files do: not worth trying
+    entries: dict[str, BibEntry] = {}
+    folded: set[str] = set()
+    line = 1 + s.count("\n", 0, at)
+    while at >= 0:
+        end = s.find("@", at + 1)  # an entry of plain fields holds no @
+        tokens = _TOKEN.findall(s, at, len(s) if end < 0 else end)
+        kind, key = tokens[0][0].lower(), tokens[0][1]
+        folded_key = key.casefold()
+        if (
+            not key
+            or kind in ("comment", "preamble", "string")
+            or not tokens[-1][4]
+            or key in entries
+            or folded_key in folded
+        ):
+            return None
+        fields: dict[str, str] = {}
+        raw: dict[str, str] = {}
+        for _, _, name, value, _, _ in tokens[1:-1]:
+            name = name.lower()
+            if not name or name in fields:
+                return None
+            raw[name] = value
+            fields[name] = _decoded(name, value)
+        folded.add(folded_key)
+        entries[key] = BibEntry(key, kind, fields, line, raw)
+        if end >= 0:
+            line += s.count("\n", at, end)
+        at = end
+    return Bibliography(path, entries)
+
+
+def _decoded(name: str, value: str) -> str:
+    """A field's raw value decoded to plain text (URL-like fields keep their characters)."""
+    if name in _VERBATIM_FIELDS:
+        return verbatim_to_unicode(value)
+    return value if decodes_to_itself(value) else latex_to_unicode(value)
 
 
 class _Parser:
@@ -181,7 +243,7 @@ class _Parser:
                 self.warn(value_pos, name, f"duplicate field in entry '{key}'; first one kept")
                 continue
             raw[name] = value
-            fields[name] = self._decode(name, value)
+            fields[name] = _decoded(name, value)
         self._add(BibEntry(key, kind, fields, self.line(at), raw), at)
         return pos
 
@@ -195,7 +257,7 @@ class _Parser:
             self.warn(m.end("eq"), name, f"duplicate field in entry '{key}'; first one kept")
         else:
             raw[name] = value
-            fields[name] = self._decode(name, value)
+            fields[name] = _decoded(name, value)
         return m.end()
 
     def _add(self, entry: BibEntry, at: int) -> None:
@@ -261,11 +323,6 @@ class _Parser:
                 pos += 1
                 continue
             return "".join(parts), pos
-
-    def _decode(self, name: str, value: str) -> str:
-        if name in _VERBATIM_FIELDS:
-            return verbatim_to_unicode(value)
-        return latex_to_unicode(value)
 
     # -- scanning helpers --------------------------------------------------------------
 

@@ -14,12 +14,18 @@ on the page. Entries are formatted only when cited: a paper's ``.bib`` often hol
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection, Iterable, Sequence
 
 from sitegen.render.bibtex import BibEntry, Bibliography
 from sitegen.render.doc import CiteItem, Reference
-from sitegen.render.refformat import STYLES, RefData, cite_names, format_reference, ref_from_entry
+from sitegen.render.refformat import (
+    STYLES,
+    RefData,
+    cite_names,
+    escape,
+    format_reference,
+    ref_from_entry,
+)
 
 __all__ = ["Bibliography", "CitationProcessor", "ref_id"]
 
@@ -57,6 +63,9 @@ class CitationProcessor:
         self._order: dict[str, int] = {}
         """Cited or nocited keys -> number, in order of first citation."""
         self._nocited: list[str] = []
+        self._names: dict[str, str] = {}
+        """Key -> ``cite_names`` of its entry: asked for its year suffix, its label and
+        its reference."""
         self._labels: dict[str, tuple[str, str, str, str]] = {}
         """Key -> what its author-year citations show, escaped (``_label``): a paper cites
         most entries more than once, and these never change within the document."""
@@ -79,8 +88,14 @@ class CitationProcessor:
                 pool: Iterable[str] = self._entries
             else:
                 pool = sorted({r for r in map(self._resolve, self._cited) if r is not None})
-            self._suffixes = _year_suffixes([self._ref(k) for k in pool])
+            self._suffixes = _year_suffixes([(self._ref(k), self._cite_names(k)) for k in pool])
         return self._suffixes
+
+    def _cite_names(self, key: str) -> str:
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = cite_names(self._ref(key))
+        return names
 
     def _ref(self, key: str) -> RefData:
         data = self._data.get(key)
@@ -126,7 +141,7 @@ class CitationProcessor:
             if self.style == "numeric":
                 label = str(self._order[key])
             else:
-                label = f"{cite_names(data)} {data.year or 'n.d.'}{suffix}"
+                label = f"{self._cite_names(key)} {data.year or 'n.d.'}{suffix}"
             refs.append(Reference(key, label, html_text, text, data.doi, data.url))
         return tuple(refs)
 
@@ -155,8 +170,8 @@ class CitationProcessor:
                 number = self._number(key)
                 link = _link(key, str(number))
                 loc = _locator(item)
-                inner = f"{link}, {html.escape(loc)}" if loc else link
-                names = html.escape(cite_names(self._ref(key), narrative=True))
+                inner = f"{link}, {escape(loc)}" if loc else link
+                names = escape(cite_names(self._ref(key), narrative=True))
                 prefix = _prefix(item)
                 if item.suppress_author:
                     parts.append(f"{prefix}[{inner}]")
@@ -170,7 +185,7 @@ class CitationProcessor:
                     continue
                 loc = _locator(item)
                 body = _link(key, str(self._number(key)))
-                parts.append(_prefix(item) + body + (f", {html.escape(loc)}" if loc else ""))
+                parts.append(_prefix(item) + body + (f", {escape(loc)}" if loc else ""))
             return "[" + "; ".join(parts) + "]" if decorated else "[" + ", ".join(parts) + "]"
         numbered = sorted({self._number(key): key for _, key in known if key}.items())
         return "[" + ", ".join(_ranges(numbered)) + "]"
@@ -188,7 +203,7 @@ class CitationProcessor:
             label = self._labels.get(key) or self._label(key)
             opening, year = label[0], label[1]
             loc = _locator(item) if item.locator else ""
-            loc_html = f", {html.escape(loc)}" if loc else ""
+            loc_html = f", {escape(loc)}" if loc else ""
             prefix = _prefix(item) if item.prefix else ""
             if in_text:
                 shown = f"({year}{loc_html})"
@@ -207,19 +222,20 @@ class CitationProcessor:
         data = self._ref(key)
         label = (
             _opening(key),
-            html.escape((data.year or "n.d.") + self._suffix.get(key, "")),
-            html.escape(cite_names(data)),
-            html.escape(cite_names(data, narrative=True)),
+            escape((data.year or "n.d.") + self._suffix.get(key, "")),
+            escape(self._cite_names(key)),
+            escape(cite_names(data, narrative=True)),
         )
         self._labels[key] = label
         return label
 
 
-def _year_suffixes(refs: Iterable[RefData]) -> dict[str, str]:
-    """``a``/``b``... for entries whose citations would read the same (names and year)."""
+def _year_suffixes(refs: Iterable[tuple[RefData, str]]) -> dict[str, str]:
+    """``a``/``b``... for entries whose citations would read the same (names and year);
+    ``refs`` pairs each entry with its ``cite_names``."""
     groups: dict[tuple[str, str], list[RefData]] = {}
-    for ref in refs:
-        groups.setdefault((cite_names(ref), ref.year or ""), []).append(ref)
+    for ref, names in refs:
+        groups.setdefault((names, ref.year or ""), []).append(ref)
     out: dict[str, str] = {}
     for members in groups.values():
         if len(members) < 2:
@@ -261,16 +277,16 @@ def _link(key: str, inner_html: str) -> str:
 
 
 def _opening(key: str) -> str:
-    return f'<a href="#{html.escape(ref_id(key))}" class="citation">'
+    return f'<a href="#{escape(ref_id(key))}" class="citation">'
 
 
 def _unknown(key: str) -> str:
-    return f'<span class="citation-unknown">?{html.escape(key)}</span>'
+    return f'<span class="citation-unknown">?{escape(key)}</span>'
 
 
 def _prefix(item: CiteItem) -> str:
     prefix = item.prefix.strip()
-    return html.escape(prefix) + " " if prefix else ""
+    return escape(prefix) + " " if prefix else ""
 
 
 def _locator(item: CiteItem) -> str:

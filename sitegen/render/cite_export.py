@@ -37,10 +37,13 @@ _BIB_SPECIALS = {
     "''": "'{}'",
 }
 _BIB_SPECIAL_RE = re.compile("--|``|''|[\\\\{}&%$#_~^]")
+_BIB_SPECIAL_CHAR = re.compile("[-`'\\\\{}&%$#_~^]")
+"""A character that may start a ``_BIB_SPECIAL_RE`` match; one class scans faster."""
 _CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
 _AND_WORD = re.compile(r"(^|\s)and(\s|$)", re.IGNORECASE)
 """An ``and`` that BibTeX would read as a name separator: the name part needs braces."""
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:])")
+_SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:])")
+"""The space before punctuation, in text whose only whitespace is single spaces."""
 _PLAIN_LINE = re.compile(r"[^\W\d_][^\n\r\0!#$&*+<=>@\[\\\]^_`{}~]*")
 """One line that CommonMark reads as a paragraph holding one text token: it starts with a
 letter (no block marker, indentation or list number) and has no character an inline rule
@@ -75,10 +78,12 @@ def paper_citation_files(
 class _Shared:
     """What all three citation files of one paper show alike."""
 
-    __slots__ = ("abstract", "authors", "doi", "key")
+    __slots__ = ("abstract", "abstract_line", "authors", "doi", "key")
 
     def __init__(self, paper: Paper, abstract: str | None) -> None:
         self.abstract = abstract
+        self.abstract_line = abstract.replace("\n\n", " ") if abstract else abstract
+        """What ``" ".join(abstract.split())`` gives for ``plain_abstract``'s text."""
         self.authors = paper_authors(paper)
         self.key = _bib_key(paper, self.authors)
         self.doi = normalize_doi(paper.doi)
@@ -113,17 +118,25 @@ def _commonmark() -> MarkdownIt:
 
 
 def plain_abstract(paper: Paper) -> str | None:
-    """The abstract as plain paragraphs (``\\n\\n``-separated); the first section if none."""
+    """The abstract as plain paragraphs (``\\n\\n``-separated); the first section if none.
+
+    Each paragraph's only whitespace is single spaces between words, so the abstract on
+    one line is ``abstract.replace("\\n\\n", " ")`` (``_Shared``)."""
     text = paper.abstract if paper.abstract else _first_section(paper.body)
     if not text:
         return None
-    # A one-line abstract of prose (most) is its own single paragraph of text.
-    texts = [text] if _PLAIN_LINE.fullmatch(text) else _paragraph_texts(text)
+    if _PLAIN_LINE.fullmatch(text):
+        # One line of prose (most) is its own paragraph. It has no backslash nor bracket
+        # (no reference or citation to drop), and with single spaces only (printable, so
+        # no other whitespace) and none at its ends it is split and joined already.
+        if not text.isprintable() or "  " in text or text.endswith(" "):
+            text = " ".join(text.split())
+        return _SPACE_BEFORE_PUNCT.sub("", text) or None
     paragraphs = []
-    for paragraph in texts:
+    for paragraph in _paragraph_texts(text):
         paragraph = _LATEX_REF_RE.sub("", paragraph)
         paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
-        paragraph = _SPACE_BEFORE_PUNCT.sub(r"\1", paragraph)
+        paragraph = _SPACE_BEFORE_PUNCT.sub("", paragraph)
         if paragraph:
             paragraphs.append(paragraph)
     return "\n\n".join(paragraphs) or None
@@ -180,13 +193,17 @@ def _bib_key(paper: Paper, authors: tuple[PersonName, ...]) -> str:
 
 def bib_escape(text: str) -> str:
     """Plain text -> BibTeX field text that decodes back to ``text`` (UTF-8 kept)."""
-    return _BIB_SPECIAL_RE.sub(lambda m: _BIB_SPECIALS[m.group(0)], " ".join(text.split()))
+    return _BIB_SPECIAL_RE.sub(_bib_special, " ".join(text.split()))
+
+
+def _bib_special(m: re.Match[str]) -> str:
+    return _BIB_SPECIALS[m.group(0)]
 
 
 def _bib_name(name: PersonName) -> str:
     def part(text: str) -> str:
         escaped = bib_escape(text)
-        needs_braces = "," in text or _AND_WORD.search(text)
+        needs_braces = "," in text or ("and" in text.lower() and _AND_WORD.search(text))
         return "{" + escaped + "}" if needs_braces else escaped
 
     if not name.given:
@@ -212,7 +229,7 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, shared: _Share
         ("doi", shared.doi),
         ("url", url),
         ("keywords", ", ".join(paper.keywords)),
-        ("abstract", shared.abstract),
+        ("abstract", shared.abstract_line),
         ("license", _license(paper, config)),
         ("version", paper.version),
         ("note", {"preprint": "Preprint", "retracted": "Retracted"}.get(paper.status)),
@@ -221,6 +238,9 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, shared: _Share
             text = str(value)
             if name in ("url", "doi"):
                 text = text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
+            elif name == "abstract":  # already on one line: only the specials to escape
+                if _BIB_SPECIAL_CHAR.search(text):  # (a quick look first: it is long)
+                    text = _BIB_SPECIAL_RE.sub(_bib_special, text)
             else:
                 text = bib_escape(text)
             fields.append((name, "{" + text + "}"))
@@ -245,13 +265,15 @@ def _ris(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) 
         ("DO", shared.doi),
         ("UR", url),
         ("LA", config.language),
-        ("AB", shared.abstract),
     ):
         if value is not None and str(value) != "":
             lines.append((tag, str(value)))
-    lines.extend(("KW", keyword) for keyword in paper.keywords)
+    lines = [(tag, " ".join(value.split())) for tag, value in lines]
+    if shared.abstract_line:  # on one line already; the longest value by far
+        lines.append(("AB", shared.abstract_line))
+    lines.extend(("KW", " ".join(keyword.split())) for keyword in paper.keywords)
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines)
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
 
 
 def _csl_json(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:
@@ -308,7 +330,12 @@ def _json_indented(value: object, newline: str) -> str:
     if type(value) is dict and all(type(k) is str for k in value):
         if not value:
             return "{}"
-        items = [_encode_string(k) + ": " + _json_indented(v, inner) for k, v in value.items()]
+        items = [
+            _encode_string(k)
+            + ": "
+            + (_encode_string(v) if type(v) is str else _json_indented(v, inner))
+            for k, v in value.items()
+        ]
         return "{" + inner + ("," + inner).join(items) + newline + "}"
     if type(value) is list:
         if not value:
@@ -316,7 +343,7 @@ def _json_indented(value: object, newline: str) -> str:
         return (
             "["
             + inner
-            + ("," + inner).join(_json_indented(v, inner) for v in value)
+            + ("," + inner).join([_json_indented(v, inner) for v in value])
             + (newline + "]")
         )
     # JSON text has no raw line breaks (strings escape theirs), so re-indenting is safe.

@@ -175,6 +175,20 @@ _URL_COMMAND = re.compile(r"\\url\{([^{}]*)\}")
 _ESCAPED_CHAR = re.compile(r"\\([_%&#$~])")
 
 
+_LITERAL = re.compile(r"[^\s{}$\\~`'-]++(?:[ `'-][^\s{}$\\~`'-]++)*+")
+"""Text ``latex_to_unicode`` gives back as it is, if it is NFC: no markup, no two of
+space, dash or quote in a row (no ligature, no whitespace to collapse), none at either end
+and no other whitespace. Each character belongs to one part, so a match is linear."""
+
+
+def decodes_to_itself(text: str) -> bool:
+    """Whether ``latex_to_unicode(text) == text`` by a quick look (most titles, journal
+    names and numbers); False when it cannot tell cheaply."""
+    return _LITERAL.fullmatch(text) is not None and (
+        text.isascii() or unicodedata.is_normalized("NFC", text)
+    )
+
+
 def latex_to_unicode(text: str) -> str:
     """Decode a BibTeX field value to plain Unicode (braces removed, whitespace collapsed)."""
     if _MARKUP.search(text) is None:

@@ -9,6 +9,7 @@ reference lists and the CSL-JSON/RIS/BibTeX exports all need the family name on 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sitegen.render.latex_text import latex_to_unicode
@@ -68,6 +69,8 @@ class PersonName:
         """``Jean-Paul Marie`` -> ``J.-P. M.``, for reference lists."""
         if not self.given:
             return ""
+        if self.given.isalpha():  # one plain given name (most)
+            return self.given[0] + "."
         out = []
         for word in self.given.split():
             if word.isalpha():  # a plain given name (most): what the general case gives
@@ -120,8 +123,16 @@ def parse_display_name(name: str) -> PersonName:
     return PersonName(family=" ".join(words[start:]), given=" ".join(words[:start]), suffix=suffix)
 
 
+_PLAIN_NAMES = re.compile(r"[\w \t\n\r.,'-]*")
+"""A name list of words, spaces and ``.,'-`` only (most): no brace, escape, math or tie,
+so every piece decodes to itself with its whitespace collapsed (see ``_plain_name``)."""
+
+
 def parse_bibtex_names(raw: str) -> tuple[PersonName, ...]:
     """Parse a raw (undecoded) BibTeX ``author``/``editor`` value into names."""
+    plain = _is_plain(raw)
+    if plain and ("  " in raw or "\t" in raw or "\n" in raw or "\r" in raw):
+        raw = _SEPARATORS[None].sub(" ", raw)  # single spaces, as ``_plain_name`` wants
     names = []
     for chunk in _split_top(raw, " and "):
         chunk = chunk.strip()
@@ -130,8 +141,51 @@ def parse_bibtex_names(raw: str) -> tuple[PersonName, ...]:
         if chunk.lower() == "others":
             names.append(PersonName(family="", others=True))
             continue
-        names.append(_bibtex_name(chunk))
+        names.append(_plain_name(chunk) if plain else _bibtex_name(chunk))
     return tuple(names)
+
+
+def _is_plain(raw: str) -> bool:
+    """Whether ``latex_to_unicode`` leaves each whitespace-collapsed piece of ``raw`` as
+    it is: nothing it decodes (``_PLAIN_NAMES``, no ``--``/``''`` ligature) and already
+    NFC. A piece of an NFC string cut at ASCII spaces and commas is NFC itself."""
+    return (
+        _PLAIN_NAMES.fullmatch(raw) is not None
+        and "--" not in raw
+        and "''" not in raw
+        and (raw.isascii() or unicodedata.is_normalized("NFC", raw))
+    )
+
+
+def _plain_name(raw: str) -> PersonName:
+    """``_bibtex_name`` of a name in a list ``_is_plain`` accepts, stripped and with single
+    spaces only: the same three forms, with ``str.split`` for the brace-aware splits, strip
+    for the whitespace collapsing and no decoding."""
+    if "," in raw:
+        parts = raw.split(",")
+        if len(parts) >= 3:
+            suffix = parts[1].strip() or None
+            return PersonName(parts[0].strip(), parts[-1].strip() or None, suffix)
+        return PersonName(parts[0].strip(), parts[1].strip() or None)
+    words = raw.split()
+    if len(words) == 1:
+        return PersonName(family=words[0])
+    # First von Last: von runs from the first to the last lowercase word before the end.
+    last_start = len(words) - 1
+    for k in range(last_start):
+        if _starts_lower(words[k]):
+            last_start = k
+            break
+    given = " ".join(words[:last_start]) or None
+    return PersonName(family=" ".join(words[last_start:]), given=given)
+
+
+def _starts_lower(word: str) -> bool:
+    """``_is_lower`` of a word without braces or escapes: its first letter's case."""
+    for c in word:
+        if c.isalpha():
+            return c.islower()
+    return False
 
 
 def _bibtex_name(raw: str) -> PersonName:

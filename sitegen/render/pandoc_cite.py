@@ -26,6 +26,11 @@ _IN_TEXT = re.compile("@(" + _KEY + ")")
 _SPLIT_KEYS = re.compile(r"\s*,\s*(?=-?@)")
 _BARE_KEY = re.compile("@(" + _KEY + ")")
 """An item that is a key alone (``@key``): most citations are one or a few of these."""
+_PLAIN_KEY = r"\w(?:[\w:.#$%&\-+?<>~/]*\w)?"
+_BARE_BRACKET = re.compile(r"\[(\s*@" + _PLAIN_KEY + r"(?:\s*;\s*@" + _PLAIN_KEY + r")*\s*)\]")
+"""``[@a]``, ``[@a; @b]``: bare unbraced keys (most citations). Their characters hold no
+bracket or backslash, so the first ``]`` is the matching one."""
+_PLAIN_KEY_RE = re.compile("@(" + _PLAIN_KEY + ")")
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
 """What bracket matching looks at: a backslash escapes the character after it."""
 
@@ -112,6 +117,16 @@ def _push(state: StateInline, items: list[CiteItem], in_text: bool, raw: str) ->
 def bracket_citation_rule(state: StateInline, silent: bool) -> bool:
     """``[...@key...]`` not followed by ``(`` or ``[`` (which would make it a link)."""
     src, pos, end = state.src, state.pos, state.posMax
+    bare = _BARE_BRACKET.match(src, pos, end)
+    if bare is not None:  # what the general path below makes of it, quicker
+        close = bare.end() - 1
+        if close + 1 < end and src[close + 1] in "([":
+            return False
+        if not silent:
+            keys = _PLAIN_KEY_RE.findall(bare.group(1))
+            _push(state, [CiteItem(key=key) for key in keys], False, bare.group())
+        state.pos = close + 1
+        return True
     if src[pos] != "[" or src.startswith("[^", pos):
         return False
     close = _matching_bracket(src, pos, end)
@@ -185,6 +200,10 @@ def render_citation(token_meta: dict[str, Any], raw: str, env: dict[str, Any]) -
             else "not in the bibliography"
         )
         doc.error(line, "citation", f"unknown citation key '@{item.key}' ({where})")
+    labels = doc.labels
+    if len(known) == len(items) and not (labels and any(i.key in labels for i in items)):
+        cited: str = processor.cite(known, in_text=in_text)  # most: every key a reference
+        return cited
     parts: list[str] = []
     if known:
         parts.append(processor.cite(known, in_text=in_text))

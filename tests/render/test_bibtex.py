@@ -205,3 +205,61 @@ def test_lines_counted_out_of_order() -> None:
     bib, diags = parse_bibtex(text, "x.bib")
     assert [d.line for d in diags] == [3]
     assert (bib.entries["a"].line, bib.entries["b"].line) == (1, 5)
+
+
+_PLAIN_FILE = """% Encoding: UTF-8
+
+@inproceedings{fernandez2014sampling,
+  author = {Fern\u00e1ndez, Tomasz and Larsen, Ines and Torres, Wanjiru},
+  title = {Evidence in Quantum Dots: A Variational Approach},
+  year = {2014},
+  booktitle = {Proceedings of the 7th Conference on Anthropology},
+  pages = {77--89}
+}
+
+@Article{Ekstrom1984,
+  author = {Ekstr\u00f6m, Nadia},
+  title = {Diffusion and ``Communities'' in Labour Markets},
+  year = {1984}, journal={Letters in Theoretical Physics},
+  volume = {5},
+  DOI = {10.5555/ref.1984.48576},
+}
+@book{k3, title = {}, url = {https://example.org/a b}}
+"""
+
+
+def test_plain_files_read_as_the_general_parser_reads_them() -> None:
+    # A file of plain entries is read by one pattern per entry (``_read_plain_file``);
+    # whatever it accepts, mutated any way, the general parser must read alike without
+    # a warning, and anything it cannot read alike it must leave to that parser.
+    import random
+
+    from sitegen.render.bibtex import _Parser, _read_plain_file
+
+    rng = random.Random(8)
+    alphabet = ["@", "{", "}", ",", "=", '"', "#", "\\", "\n", " ", "%", "x", "@misc{", "--"]
+    alphabet += ["@string{", "@comment{", "(", "K", "title = {a}", ",,", "\u00e9", "e\u0301"]
+    texts = [_PLAIN_FILE, _PLAIN_FILE.replace("\n", "\r\n"), "", "@misc{a}", "@misc{a,}"]
+    texts += ["@misc{a, title={x}}\n@misc{A, title={y}}", "@misc{a, t={x}, T={y}}"]
+    for _ in range(3000):
+        chars = list(_PLAIN_FILE)
+        for _ in range(rng.randint(1, 3)):
+            chars[rng.randrange(len(chars))] = rng.choice(alphabet)
+        texts.append("".join(chars))
+    fast_count = 0
+    for text in texts:
+        parser = _Parser(text, "x.bib")
+        fast = _read_plain_file(parser.s, "x.bib")
+        general, diags = _Parser(text, "x.bib").run()
+        if fast is None:
+            continue
+        fast_count += 1
+        assert not diags, text
+        assert [(e.key, e.type, e.fields, e.raw, e.line) for e in fast.entries.values()] == [
+            (e.key, e.type, e.fields, e.raw, e.line) for e in general.entries.values()
+        ], text
+    assert fast_count > 300  # the mutations that keep the file plain are read fast
+    assert parse_bibtex(_PLAIN_FILE, "x.bib")[0].entries["k3"].fields == {
+        "title": "",
+        "url": "https://example.org/ab",
+    }

@@ -208,3 +208,65 @@ def test_plain_line_fast_path_reads_as_commonmark_does() -> None:
 def test_plain_abstract_of_one_line(paper: Paper) -> None:
     one = dataclasses.replace(paper, abstract="We measure things : carefully , twice.")
     assert plain_abstract(one) == "We measure things: carefully, twice."
+
+
+def test_abstract_files_take_the_one_line_abstract_as_split_and_joined(
+    paper: Paper, config: JournalConfig
+) -> None:
+    # ``_Shared.abstract_line`` (paragraphs joined by a space) stands in for
+    # ``" ".join(abstract.split())`` in cite.bib and cite.ris; the space before punctuation
+    # is dropped by a pattern for single spaces, as the old ``\s+`` one did.
+    import random
+
+    from sitegen.render.cite_export import _Shared
+
+    old_punct = re.compile(r"\s+([.,;:])")
+    rng = random.Random(4)
+    words = [
+        "a",
+        "b.",
+        ",",
+        " ;",
+        "x :",
+        "\u00e9t\u00e9",
+        "50%",
+        "--",
+        "{c}",
+        "\\d",
+        "\t",
+        "\u2003",
+    ]
+    abstracts = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        + rng.choice(["", "\n\n", "\n\nSecond , para .\n", "\n  \n# Head\n\nThird"])
+        for _ in range(300)
+    ]
+    abstracts += ["One line.", "Two\n\nparagraphs here .", "Spaced  out ,  words"]
+    for text in abstracts:
+        one = dataclasses.replace(paper, abstract=text)
+        plain = plain_abstract(one)
+        if plain is None:
+            continue
+        shared = _Shared(one, plain)
+        assert shared.abstract_line == " ".join(plain.split()), repr(text)
+        for para in plain.split("\n\n"):
+            assert para == old_punct.sub(r"\1", para) == " ".join(para.split()), repr(text)
+        files = paper_citation_files(one, config, url=URL)
+        ris_ab = [ln for ln in files["cite.ris"].decode().split("\r\n") if ln.startswith("AB")]
+        assert ris_ab == [f"AB  - {shared.abstract_line}"]
+        assert f"  abstract  = {{{bib_escape(plain)}}}," in files["cite.bib"].decode()
+
+
+def test_plain_line_abstract_as_the_paragraph_steps_give_it(paper: Paper) -> None:
+    # A one-line abstract skips the steps that cannot change it; each must come out as
+    # those steps (reference and citation removal, split and join, punctuation) give it.
+    from sitegen.render.cite_export import _CITATION_RE, _LATEX_REF_RE, _PLAIN_LINE
+
+    lines = _random_lines(10, 8000, "-:%;,.  ")
+    lines += ["Plain prose : 50% of cases .  ", "A\u2003b", "Tab\there", "x ,y"]
+    plain = [line for line in lines if _PLAIN_LINE.fullmatch(line)]
+    assert len(plain) > 1000
+    for line in plain:
+        steps = " ".join(_CITATION_RE.sub("", _LATEX_REF_RE.sub("", line)).split())
+        steps = re.sub(r"\s+([.,;:])", r"\1", steps)
+        assert plain_abstract(dataclasses.replace(paper, abstract=line)) == steps, repr(line)

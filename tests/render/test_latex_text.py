@@ -84,3 +84,21 @@ def test_plain_check_is_linear_on_long_text() -> None:
     start = time.process_time()
     assert latex_to_unicode(text).endswith("O'Brien X")
     assert time.process_time() - start < 0.5
+
+
+def test_decodes_to_itself_only_when_it_does() -> None:
+    import random
+
+    from sitegen.render.latex_text import decodes_to_itself
+
+    rng = random.Random(6)
+    alphabet = "aZé e\u0301 -'`\t\n\u00a0\u2003{}\\$~^_\"o.,:\x00\u212b"
+    samples = ["Plain Title: A Study", "O'Brien-Smith", "77--89", "2014", "Ekstr\u00f6m", ""]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)
+    ]
+    claimed = [text for text in samples if decodes_to_itself(text)]
+    assert len(claimed) > 1000
+    for text in claimed:
+        assert latex_to_unicode(text) == text, repr(text)
+    assert decodes_to_itself("Plain Title: A Study") and not decodes_to_itself("77--89")

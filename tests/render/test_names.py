@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.render.names import parse_bibtex_names, split_name
+from sitegen.render.names import PersonName, parse_bibtex_names, split_name
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,52 @@ def test_brace_free_lists_split_as_braced_ones() -> None:
     ]
     for raw in lists:
         assert parse_bibtex_names("{}" + raw) == parse_bibtex_names(raw), raw
+
+
+def test_plain_name_lists_read_as_the_general_path() -> None:
+    # Lists ``_is_plain`` accepts skip brace handling and decoding (``_plain_name``): each
+    # name must come out as ``_bibtex_name`` reads it.
+    import random
+
+    from sitegen.render.names import PersonName, _bibtex_name, _is_plain, _split_top
+
+    rng = random.Random(2)
+    words = ["Jane", "van", "der", "Berg", "O'Brien", "Jean-Paul", "J.", "Ekstr\u00f6m", "de"]
+    words += [
+        "Jr",
+        "and",
+        "AND",
+        "others",
+        ",",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "-",
+        "'",
+        "\u00e9",
+        "e\u0301",
+        "2",
+    ]
+    words += ["\u212b", "{X}", "\\'e", "~", "--", "''", "\u00a0", "_"]
+    lists = [
+        "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(1, 10)))
+        for _ in range(5000)
+    ]
+    plain = [raw for raw in lists if _is_plain(raw)]
+    assert len(plain) > 1000
+    for raw in plain:
+        chunks = [chunk.strip() for chunk in _split_top(raw, " and ")]
+        general = tuple(
+            PersonName(family="", others=True) if c.lower() == "others" else _bibtex_name(c)
+            for c in chunks
+            if c
+        )
+        assert parse_bibtex_names(raw) == general, repr(raw)
+
+
+def test_initials_of_one_plain_given_name() -> None:
+    assert PersonName("Doe", "Jane").initials() == "J."
+    assert PersonName("Doe", "\u00c9mile").initials() == "\u00c9."
+    assert PersonName("Doe", "Jane Ann").initials() == "J. A."
