@@ -7,6 +7,7 @@ sorted by file and line so the report reads top to bottom.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ def load_paper(
         return None, diags
     paper, paper_diags = build_paper(
         slug=slug,
-        folder=folder.resolve(),
+        # Path.resolve's extra stat only looks for a symlink loop, and the folder's
+        # paper.md has just been read through it
+        folder=Path(os.path.realpath(folder)),
         source_path=display,
         fm=fm,
         data=data,
