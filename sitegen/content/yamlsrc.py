@@ -208,16 +208,23 @@ class _Builder:
         result.lines = lines = {}
         result.duplicates = []
         for key_node, value_node in node.value:
-            if key_node.tag in _MAP_KEY_TAGS:
+            # plain strings inline: most keys and values
+            if key_node.tag == _STR and type(key_node) is ScalarNode:
+                key = key_node.value
+            elif key_node.tag in _MAP_KEY_TAGS:
                 raise _UnusualError
-            key = build(key_node)
-            if type(key) is not str:
-                key = str(key)
+            else:
+                key = build(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
             kline = key_node.start_mark.line + offset
             if key in result:
                 result.duplicates.append((key, kline))
                 self.duplicates = True
-            result[key] = build(value_node)
+            if value_node.tag == _STR and type(value_node) is ScalarNode:
+                result[key] = value_node.value
+            else:
+                result[key] = build(value_node)
             lines[key] = kline
         return result
 
