@@ -21,30 +21,10 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from sitegen.content.linedata import LineDict as LineDict
+from sitegen.content.linedata import LineList as LineList
+from sitegen.content.yamllines import load_lines
 from sitegen.errors import Diagnostic
-
-
-class LineDict(dict[str, Any]):
-    """A dict that knows the line of itself (``line``) and of each key (``lines``)."""
-
-    line: int
-    lines: dict[str, int]
-    duplicates: list[tuple[str, int]]
-
-    def line_of(self, key: str) -> int:
-        """The line of ``key`` if present, else of the mapping itself."""
-        return self.lines.get(key, self.line)
-
-
-class LineList(list[Any]):
-    """A list that knows the line of itself (``line``) and of each item (``lines``)."""
-
-    line: int
-    lines: list[int]
-
-    def line_of(self, index: int) -> int:
-        return self.lines[index] if 0 <= index < len(self.lines) else self.line
-
 
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it (the wheels are): front matter is read
@@ -126,33 +106,48 @@ def _implicit_by_first(
     }
 
 
+_WILDCARD, _BY_FIRST = _implicit_by_first(_LOADER)
+"""PyYAML's implicit resolver table, joined once per first character as
+``BaseResolver.resolve`` joins it per call (read only: a plain dict is the quicker
+lookup for the ~50 calls a paper)."""
+
+
+def _resolve(kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+    """``BaseResolver.resolve`` without path resolvers (we have none): the first implicit
+    resolver whose pattern matches a plain scalar, else the kind's default tag."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, pattern in _BY_FIRST.get(value[:1], _WILDCARD):
+                if pattern.match(value):
+                    return str(tag)
+        return _STR
+    return _SEQ if kind is SequenceNode else _MAP
+
+
 class _QuickLoader(_LOADER):  # type: ignore[valid-type,misc]
     """``_LOADER`` with a resolver that skips what our documents never use.
 
     libyaml's composer asks ``resolve`` for the tag of every node and calls
-    ``descend_resolver``/``ascend_resolver`` around each; without path resolvers (ours
-    have none) the latter do nothing and the tag is the first implicit resolver whose
-    pattern matches a plain scalar, else the kind's default. The table below is
-    PyYAML's own, joined once per first character as ``BaseResolver.resolve`` joins it
-    per call.
+    ``descend_resolver``/``ascend_resolver`` around each; without path resolvers the
+    latter do nothing, and :func:`_resolve` answers as ``resolve`` would.
     """
 
-    _wildcard, _by_first = _implicit_by_first(_LOADER)
-
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0]:
-                for tag, pattern in self._by_first.get(value[:1], self._wildcard):
-                    if pattern.match(value):
-                        return str(tag)
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+    resolve = staticmethod(_resolve)
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
 
     def ascend_resolver(self) -> None:
         pass
+
+
+def _construct_plain(tag: str, text: str) -> object:
+    """A plain scalar of ``tag`` as ``_LOADER``'s constructor makes it (KeyError for tags
+    other than the plain ones)."""
+    if tag not in _SCALAR_TAGS:
+        raise KeyError(tag)
+    constructor = yaml.constructor.SafeConstructor()
+    return _LOADER.yaml_constructors[tag](constructor, ScalarNode(tag, text))
 
 
 class _UnusualError(Exception):
@@ -270,8 +265,9 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0) -> tuple[Any, list[
     A syntax error yields ``(None, [error at its line])``. Duplicate keys are reported as
     errors because PyYAML would silently keep the last value.
     """
+    found = load_lines(text, line_offset, _BY_FIRST, _WILDCARD, _construct_plain)
     try:
-        data, repeats = _load_quickly(text, line_offset)
+        data, repeats = found or _load_quickly(text, line_offset)
     except yaml.YAMLError:
         # PyYAML's own parser words its errors better ("expected ',' or ']', but got
         # ':'") than libyaml does; errors are rare, so ask it for the message

@@ -1,5 +1,6 @@
-"""The quick YAML road (libyaml nodes, our resolver and builder) against PyYAML's own
-construction with our constructors: same objects, same types, same lines, same errors."""
+"""The quick YAML roads (the line reader of yamllines; libyaml nodes with our resolver and
+builder) against PyYAML's own construction with our constructors: same objects, same
+types, same lines, same errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sitegen.content import yamlsrc
+from sitegen.content import yamllines, yamlsrc
 from sitegen.content.frontmatter import read_markdown, split_front_matter
 from sitegen.content.yamlsrc import LineDict, LineList, load_yaml
 
@@ -109,9 +110,54 @@ def test_quick_road_matches_reference(text: str, offset: int) -> None:
     assert _quick(text, offset) == _reference(text, offset)
 
 
+SYNTHETIC = """title: "A Dynamic Framework for Narratives in Reef Ecosystems"
+authors:
+  - name: "Luis Park"
+    orcid: "0000-0001-8986-4208"
+    affiliation: "Department of Astronomy, Kessler Institute"
+  - name: "Oren O'Brien"
+    orcid: 0000-0002-9158-4894
+    affiliation: 1, 2
+    corresponding: true
+date: 2000-02-24
+volume: 1
+issue: 1
+doi: "10.5555/jss.2000.001"
+keywords:
+  - "cosmology"
+  - machine learning
+abstract: "We such trials the changes more in as for without a model: the community."
+license: CC-BY-4.0
+bibliography: references.bib
+"""
+COMPACT = """title: Plain title, with a comma [and brackets] {and braces}
+authors:
+- name: Ada
+  orcid: '0000-0002-1825-0097'
+  equal-contrib: yes
+- Ingrid Søreide
+affiliations:
+-   name: Institute
+    index: 1
+nested:
+  deeper:
+    deepest: null
+    list:
+    - 1.5
+    - 1_000
+    - 0x1F
+  empty:
+received: 2023-11-02
+accepted: 2024-02-31
+when: 2001-12-14 21.59.43
+version: "1.0"
+"""
+
+
 def _front_matters() -> list[str]:
-    found = []
+    found = [SYNTHETIC, COMPACT]
     folders = [ROOT / "content" / "papers", ROOT / "tests" / "fixtures" / "journals"]
+    folders.append(ROOT.parent / "shared" / "corpus" / "joss")
     for base in folders:
         for path in sorted(base.rglob("*.md")):
             text, _ = read_markdown(path, "x")
@@ -130,52 +176,126 @@ def test_front_matter_of_demo_and_fixtures_matches_reference() -> None:
         assert _quick(text, 1) == _reference(text, 1)
 
 
-def test_mutated_front_matter_matches_reference() -> None:
-    """Random cuts, swaps and insertions of YAML-significant pieces into real front matter."""
-    rng = random.Random(8)
-    pieces = [
-        ": ",
-        "- ",
-        "&a ",
-        "*a",
-        "<<: ",
-        "!!int ",
-        "'",
-        '"',
-        "[",
-        "]",
-        "{",
-        "}",
-        "\n",
-        "  ",
-        "#",
-        "yes",
-        "0x10",
-        "2024-13-01",
-        "volume",
-        "~",
-        "?",
-        ",",
-        "!!set ",
-        "\t",
-        "=",
-    ]
+def test_line_reader_takes_plain_front_matter() -> None:
+    """The shapes it is for are read by it, not left to libyaml."""
+    for text in (SYNTHETIC, COMPACT, "a: 1\n", "a:\n- b\n", "a:\n  - b: c\n    d:\n"):
+        assert _by_lines(text) is not None, text
+    for text in ("a: 1 # c\n", "a: |\n  x\n", "a: [1]\n", "- a\n", "a: &x 1\n", "a: b\n  c\n"):
+        assert _by_lines(text) is None, text
+
+
+def _by_lines(text: str) -> Any:
+    return yamllines.load_lines(
+        text, 1, yamlsrc._BY_FIRST, yamlsrc._WILDCARD, yamlsrc._construct_plain
+    )
+
+
+PIECES = [
+    ": ",
+    "- ",
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!int ",
+    "'",
+    '"',
+    "[",
+    "]",
+    "{",
+    "}",
+    "\n",
+    "  ",
+    " ",
+    "#",
+    "yes",
+    "0x10",
+    "2024-13-01",
+    "volume",
+    "~",
+    "?",
+    ",",
+    "!!set ",
+    "\t",
+    "=",
+    "-",
+    ":",
+    "\n  - ",
+    "\n- ",
+    "\nk: ",
+    "\n  k: ",
+    "\n    k:",
+    "null",
+    "y",
+    "1.5",
+    "---",
+    "...",
+    "|",
+    ">",
+    "%",
+    "@",
+    "\\",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_mutated_front_matter_matches_reference(seed: int) -> None:
+    """Random cuts, swaps and insertions of YAML-significant pieces into real front
+    matter; the line reader must take a good share of them (its edge cases)."""
+    rng = random.Random(8 + seed)
     texts = _front_matters()
-    for _ in range(1500):
+    taken = 0
+    for _ in range(1200):
         text = rng.choice(texts)
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(text) + 1)
             if rng.random() < 0.3:
                 text = text[:at] + text[at + rng.randint(1, 5) :]
             else:
-                text = text[:at] + rng.choice(pieces) + text[at:]
+                text = text[:at] + rng.choice(PIECES) + text[at:]
+        taken += _by_lines(text) is not None
         assert _quick(text, 1) == _reference(text, 1), text
+    assert taken > 120
+
+
+LINES = ["- a", "- k: v", "k:", "k: v", "-", "- ", "k: 'x'", 'k: "y"', "yes: 1", "k: 1.0"]
+
+
+def test_reindented_front_matter_matches_reference() -> None:
+    """Lines moved in or out, dropped, repeated, split after their key or added: the
+    indentation rules of the line reader against libyaml's."""
+    rng = random.Random(11)
+    texts = _front_matters()
+    taken = 0
+    for _ in range(1500):
+        lines = rng.choice(texts).split("\n") or ["a: 1"]
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(lines))
+            op = rng.random()
+            if op < 0.3:
+                lines[i] = " " * rng.choice([0, 1, 2, 3, 4, 6]) + lines[i].lstrip(" ")
+            elif op < 0.5 and len(lines) > 1:
+                del lines[i]
+            elif op < 0.7:
+                lines.insert(i, rng.choice(lines))
+            elif op < 0.85:
+                split = ":\n" + " " * rng.choice([0, 2, 4]) + rng.choice(["- ", ""])
+                lines[i] = lines[i].replace(": ", split, 1)
+            else:
+                lines.insert(i, " " * rng.choice([0, 2, 4]) + rng.choice(LINES))
+        text = "\n".join(lines)
+        taken += _by_lines(text) is not None
+        assert _quick(text, 1) == _reference(text, 1), text
+    assert taken > 150
 
 
 def test_resolver_table_is_pyyaml_own() -> None:
     """The quick resolver answers as BaseResolver.resolve for plain and quoted scalars."""
     loader = yamlsrc._QuickLoader("")
     reference = yamlsrc._LOADER("")
+    assert loader.resolve is yamlsrc._resolve
     try:
         samples = [
             "",
@@ -210,3 +330,25 @@ def test_resolver_table_is_pyyaml_own() -> None:
     finally:
         loader.dispose()
         reference.dispose()
+
+
+def _yaml_printable(code: int) -> bool:
+    """YAML 1.1's c-printable, less what it reads as a line break or byte order mark."""
+    return (
+        code in (0x0A, 0x20)
+        or 0x21 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    ) and code not in (0x2028, 0x2029, 0xFEFF)
+
+
+def test_plain_characters_are_printable_yaml() -> None:
+    """Every character the line reader lets through is one YAML reads as itself."""
+    for code in range(0x110000):
+        char = chr(code)
+        if yamllines.plain_characters(char):
+            assert _yaml_printable(code) and char not in "#\\", hex(code)
+    assert yamllines.plain_characters("a: b\nc: d\n")
+    for refused in ("a: 1 # c", "a: \\x", "a:\tb", "a: b\r\n", "a: \u2028", "\ufeffa: 1"):
+        assert not yamllines.plain_characters(refused)
