@@ -14,13 +14,12 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dagpb import T_SYMLINK, encode_pbnode, encode_unixfs
 from sitegen.ipfs.dirs import build_directory
-from sitegen.ipfs.files import Emit, Node, dag_pb_node, import_bytes, import_stream, read_full
+from sitegen.ipfs.files import Emit, Node, dag_pb_node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
 
 
@@ -210,29 +209,54 @@ def _import_file(
 ) -> tuple[Node, bytes | None]:
     """A regular file's node, and its bytes when it fits in one chunk.
 
-    Read unbuffered and sized by ``fstat``: asking any Python file for a whole chunk
-    (1 MiB) allocates that much first, which cost a small file four times its read.
+    Read from the descriptor and sized by ``fstat``: asking any Python file for a whole
+    chunk (1 MiB) allocates that much first, which cost a small file four times its
+    read, and a file object around a small read costs more than the read.
     """
-    with open(path, "rb", buffering=0) as fh:
-        data = _whole_if_small(fh, profile.chunk_size)
-        if data is not None:
-            return import_bytes(data, profile, emit), data
-        fh.seek(0)
-        return import_stream(fh, profile, emit), None
+    fd = os.open(path, os.O_RDONLY | _O_BINARY)
+    try:
+        data = _whole_if_small(fd, profile.chunk_size)
+        if data is None:
+            os.lseek(fd, 0, os.SEEK_SET)
+            with open(fd, "rb", closefd=False) as fh:
+                return import_stream(fh, profile, emit), None
+    finally:
+        os.close(fd)
+    return import_bytes(data, profile, emit), data
 
 
-def _whole_if_small(fh: BinaryIO, limit: int) -> bytes | None:
-    """The whole content of ``fh`` when it is shorter than ``limit`` bytes, else None.
+_O_BINARY: int = getattr(os, "O_BINARY", 0)
+"""Windows' flag for untranslated reads (0 elsewhere)."""
+
+
+def _read_fd(fd: int, n: int) -> bytes:
+    """``n`` bytes from ``fd``, fewer only at its end (a read may return less)."""
+    data = os.read(fd, n)
+    if len(data) == n or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < n:
+        more = os.read(fd, n - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _whole_if_small(fd: int, limit: int) -> bytes | None:
+    """The whole content of ``fd`` when it is shorter than ``limit`` bytes, else None.
 
     ``fstat``'s size only sizes the first read: a file longer than it says (growing, or
     a size-less special file) is read on up to ``limit``.
     """
-    want = min(os.fstat(fh.fileno()).st_size + 1, limit)
-    head = read_full(fh, want)
+    want = min(os.fstat(fd).st_size + 1, limit)
+    head = _read_fd(fd, want)
     if len(head) < want:
         return head
     if want < limit:
-        head += read_full(fh, limit - want)
+        head += _read_fd(fd, limit - want)
         if len(head) < limit:
             return head
     return None

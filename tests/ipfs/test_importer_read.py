@@ -71,7 +71,7 @@ def _pipe_with(data: bytes) -> io.FileIO:
 def test_whole_if_small_reads_past_a_wrong_size(size: int) -> None:
     data = os.urandom(size)
     with _pipe_with(data) as fh:
-        got = _whole_if_small(fh, 100)
+        got = _whole_if_small(fh.fileno(), 100)
     assert got == (data if size < 100 else None)
 
 
