@@ -31,14 +31,15 @@ def load_paper(
     folder: Path, *, default_license: str | None = None
 ) -> tuple[Paper | None, list[Diagnostic]]:
     """``folder/paper.md`` as a :class:`Paper`; None only when its YAML cannot be read."""
-    display = display_path(folder / PAPER_FILE)
+    source = folder / PAPER_FILE
+    display = display_path(source)
     diags: list[Diagnostic] = []
     slug = folder.name
     try:
         check_slug(slug)
     except InvalidValueError as exc:
         diags.append(Diagnostic(display_path(folder), None, "slug", f"paper folder {exc}"))
-    fm, data, read_diags = load_markdown(folder / PAPER_FILE, display)
+    fm, data, read_diags = load_markdown(source, display)
     diags.extend(read_diags)
     if fm is None or data is None:
         return None, diags
