@@ -14,6 +14,7 @@ from typing import Any
 from sitegen.content.fields import Reporter, as_bool, as_text, checked, line_in
 from sitegen.content.model import Affiliation, Author
 from sitegen.content.validate import check_email, check_orcid, check_ror, did_you_mean
+from sitegen.content.yamlsrc import LineDict
 from sitegen.render.names import split_name
 
 AUTHOR_KEYS = frozenset(
@@ -157,8 +158,11 @@ def _resolve_refs(
     return tuple(out)
 
 
+_INDEX = re.compile(r"[0-9]+[a-z]?|[a-zA-Z]")
+
+
 def _looks_like_index(ref: str) -> bool:
-    return bool(re.fullmatch(r"[0-9]+[a-z]?|[a-zA-Z]", ref))
+    return bool(_INDEX.fullmatch(ref))
 
 
 def parse_authors(
@@ -199,8 +203,15 @@ def _parse_author(
     fld: str,
     affs: tuple[Affiliation, ...],
 ) -> Author | None:
-    def at(key: str) -> int | None:
-        return line_in(item, key, iline)
+    if isinstance(item, LineDict):  # as line_in answers for it, without its type checks
+        lines, own = item.lines, item.line
+
+        def at(key: str) -> int | None:
+            return lines.get(key, own)
+    else:
+
+        def at(key: str) -> int | None:
+            return line_in(item, key, iline)
 
     given = family = None
     raw_name = item.get("name")

@@ -17,11 +17,19 @@ PAPER_FILE = "paper.md"
 
 def display_path(path: Path) -> str:
     """``path`` as the user would type it: relative to the cwd when under it, POSIX."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith("//") or cwd.startswith("//"):  # POSIX's own root: pathlib's way
+        try:
+            return Path(absolute).relative_to(Path(cwd)).as_posix()
+        except ValueError:
+            return Path(absolute).as_posix()
+    # Both normalised (no trailing "/", "." or ".."): pathlib's part-wise relative_to
+    # is a prefix test on whole parts.
+    if absolute == cwd:
+        return "."
+    prefix = cwd if cwd.endswith("/") else cwd + "/"
+    return absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
 
 
 @dataclass(frozen=True, slots=True)

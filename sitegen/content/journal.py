@@ -7,6 +7,7 @@ sorted by file and line so the report reads top to bottom.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -30,20 +31,23 @@ def load_paper(
     folder: Path, *, default_license: str | None = None
 ) -> tuple[Paper | None, list[Diagnostic]]:
     """``folder/paper.md`` as a :class:`Paper`; None only when its YAML cannot be read."""
-    display = display_path(folder / PAPER_FILE)
+    source = folder / PAPER_FILE
+    display = display_path(source)
     diags: list[Diagnostic] = []
     slug = folder.name
     try:
         check_slug(slug)
     except InvalidValueError as exc:
         diags.append(Diagnostic(display_path(folder), None, "slug", f"paper folder {exc}"))
-    fm, data, read_diags = load_markdown(folder / PAPER_FILE, display)
+    fm, data, read_diags = load_markdown(source, display)
     diags.extend(read_diags)
     if fm is None or data is None:
         return None, diags
     paper, paper_diags = build_paper(
         slug=slug,
-        folder=folder.resolve(),
+        # Path.resolve's extra stat only looks for a symlink loop, and the folder's
+        # paper.md has just been read through it
+        folder=Path(os.path.realpath(folder)),
         source_path=display,
         fm=fm,
         data=data,

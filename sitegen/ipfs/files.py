@@ -78,7 +78,8 @@ def parent_node(children: list[Node], profile: Profile, emit: Emit | None = None
     return Node(node.cid, node.tsize + sum(c.tsize for c in children), size)
 
 
-def _read_full(stream: BinaryIO, n: int) -> bytes:
+def read_full(stream: BinaryIO, n: int) -> bytes:
+    """``n`` bytes, fewer only at the end of the stream (a raw read may return less)."""
     data = stream.read(n)
     if len(data) == n or not data:
         return data
@@ -91,6 +92,14 @@ def _read_full(stream: BinaryIO, n: int) -> bytes:
         parts.append(more)
         got += len(more)
     return b"".join(parts)
+
+
+def import_bytes(data: bytes, profile: Profile, emit: Emit | None = None) -> Node:
+    """The root of a file holding exactly ``data`` (one leaf when it fits in a chunk, as
+    :func:`import_stream` makes it, without a stream around the bytes)."""
+    if len(data) <= profile.chunk_size:
+        return _leaf(data, profile, emit)
+    return import_stream(io.BytesIO(data), profile, emit)
 
 
 def import_stream(stream: BinaryIO, profile: Profile, emit: Emit | None = None) -> Node:
@@ -109,7 +118,7 @@ def import_stream(stream: BinaryIO, profile: Profile, emit: Emit | None = None) 
     size = profile.chunk_size
     first = True
     while True:
-        chunk = _read_full(stream, size)
+        chunk = read_full(stream, size)
         if not chunk and not first:
             break
         push(0, _leaf(chunk, profile, emit))

@@ -8,8 +8,9 @@ target (Kubo does not follow them), and anything else that is not a regular file
 
 from __future__ import annotations
 
-import io
+import errno
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dagpb import T_SYMLINK, encode_pbnode, encode_unixfs
 from sitegen.ipfs.dirs import build_directory
-from sitegen.ipfs.files import Emit, Node, dag_pb_node, import_stream
+from sitegen.ipfs.files import Emit, Node, dag_pb_node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
 
 
@@ -51,7 +52,7 @@ class TreeResult:
 
 def cid_of_bytes(data: bytes, profile: Profile) -> str:
     """The CID ``ipfs add`` gives a file holding exactly ``data``."""
-    return cid_to_str(import_stream(io.BytesIO(data), profile).cid)
+    return cid_to_str(import_bytes(data, profile).cid)
 
 
 def symlink_node(target: str, profile: Profile, emit: Emit | None = None) -> Node:
@@ -90,14 +91,14 @@ def import_tree(
     path = Path(path)
     files: dict[str, str] = {}
     dirs: dict[str, str] = {}
-    if path.is_symlink() and not path.is_dir():
+    kind = _kind(path)
+    if kind == "symlink":
         node = symlink_node(os.readlink(path), profile, on_block)
         return TreeResult(AddResult(cid_to_str(node.cid), {}, {}), node, (), False)
-    if path.is_file():
-        with path.open("rb") as fh:
-            node = import_stream(fh, profile, on_block)
+    if kind == "file":
+        node = _import_file(path, profile, on_block)[0]
         return TreeResult(AddResult(cid_to_str(node.cid), {}, {}), node, (), False)
-    if not path.is_dir():
+    if kind is None:
         raise ContentError(
             f"cannot add {path}",
             [Diagnostic(str(path), None, None, "no such file or folder")],
@@ -135,14 +136,13 @@ class _Walker:
             self.problems = []
         out: list[tuple[bytes, Node]] = []
         with os.scandir(folder) as scan:
-            items = sorted(scan, key=lambda e: os.fsencode(e.name))
-        for entry in items:
+            items = sorted([(os.fsencode(entry.name), entry) for entry in scan])  # unique names
+        for name, entry in items:
             if not self.hidden and entry.name.startswith("."):
                 continue
             child_rel = f"{rel}/{entry.name}" if rel else entry.name
             if self.exclude is not None and self.exclude(child_rel):
                 continue
-            name = os.fsencode(entry.name)
             if entry.is_symlink():
                 node = symlink_node(os.readlink(entry.path), self.profile, self.emit)
                 self.files[child_rel] = cid_to_str(node.cid)
@@ -166,16 +166,97 @@ class _Walker:
 
     def file(self, path: str, rel: str) -> Node:
         """A regular file's node; reported (and its bytes kept if small) when asked."""
-        with open(path, "rb") as fh:
-            if self.nodes is None or self.data is None:
-                return import_stream(fh, self.profile, self.emit)
-            size = self.profile.chunk_size
-            head = fh.read(size)
-            if len(head) < size:  # the whole file: hash the bytes already read
-                node = import_stream(io.BytesIO(head), self.profile, self.emit)
-                self.data[rel] = head
-            else:
-                fh.seek(0)
-                node = import_stream(fh, self.profile, self.emit)
-        self.nodes[rel] = node
+        node, data = _import_file(path, self.profile, self.emit)
+        if self.nodes is not None and self.data is not None:
+            if data is not None:
+                self.data[rel] = data
+            self.nodes[rel] = node
         return node
+
+
+_MISSING = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+"""The errors pathlib's ``is_dir``/``is_file`` answer False to (others propagate)."""
+
+
+def _mode(path: Path, stat_of: Callable[[Path], os.stat_result]) -> int | None:
+    try:
+        return stat_of(path).st_mode
+    except OSError as exc:
+        if exc.errno in _MISSING:
+            return None
+        raise
+    except ValueError:
+        return None
+
+
+def _kind(path: Path) -> str | None:
+    """What :func:`import_tree` makes of ``path``: "symlink" (one not leading to a folder;
+    Kubo stores those and walks the others), "file", "folder" or None (missing, or a
+    socket, FIFO or device), from one lstat (and a stat behind a symlink)."""
+    mode = _mode(path, os.lstat)
+    if mode is not None and stat.S_ISLNK(mode):
+        target = _mode(path, os.stat)
+        return "folder" if target is not None and stat.S_ISDIR(target) else "symlink"
+    if mode is None:
+        return None
+    if stat.S_ISREG(mode):
+        return "file"
+    return "folder" if stat.S_ISDIR(mode) else None
+
+
+def _import_file(
+    path: str | Path, profile: Profile, emit: Emit | None
+) -> tuple[Node, bytes | None]:
+    """A regular file's node, and its bytes when it fits in one chunk.
+
+    Read from the descriptor and sized by ``fstat``: asking any Python file for a whole
+    chunk (1 MiB) allocates that much first, which cost a small file four times its
+    read, and a file object around a small read costs more than the read.
+    """
+    fd = os.open(path, os.O_RDONLY | _O_BINARY)
+    try:
+        data = _whole_if_small(fd, profile.chunk_size)
+        if data is None:
+            os.lseek(fd, 0, os.SEEK_SET)
+            with open(fd, "rb", closefd=False) as fh:
+                return import_stream(fh, profile, emit), None
+    finally:
+        os.close(fd)
+    return import_bytes(data, profile, emit), data
+
+
+_O_BINARY: int = getattr(os, "O_BINARY", 0)
+"""Windows' flag for untranslated reads (0 elsewhere)."""
+
+
+def _read_fd(fd: int, n: int) -> bytes:
+    """``n`` bytes from ``fd``, fewer only at its end (a read may return less)."""
+    data = os.read(fd, n)
+    if len(data) == n or not data:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < n:
+        more = os.read(fd, n - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def _whole_if_small(fd: int, limit: int) -> bytes | None:
+    """The whole content of ``fd`` when it is shorter than ``limit`` bytes, else None.
+
+    ``fstat``'s size only sizes the first read: a file longer than it says (growing, or
+    a size-less special file) is read on up to ``limit``.
+    """
+    want = min(os.fstat(fd).st_size + 1, limit)
+    head = _read_fd(fd, want)
+    if len(head) < want:
+        return head
+    if want < limit:
+        head += _read_fd(fd, limit - want)
+        if len(head) < limit:
+            return head
+    return None

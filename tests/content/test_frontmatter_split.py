@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from sitegen.content.frontmatter import FrontMatter, split_front_matter
+from sitegen.content.frontmatter import FrontMatter, normalize_text, split_front_matter
 from sitegen.errors import Diagnostic
 
 
@@ -27,6 +27,7 @@ def _by_lines(text: str, path: str) -> tuple[FrontMatter, list[Diagnostic]]:
 
 
 PIECES = ["---", "...", "--- ", "----", "a: 1", "", " ", "\u2003", "# T", "x---", "...\t"]
+PIECES += ["---\x0b", "---\x1c", "...\x85", "...\xa0", " ---", "---x", "..", "-- -"]
 
 
 def test_same_cut_as_splitting_into_lines() -> None:
@@ -41,3 +42,33 @@ def test_same_cut_as_splitting_into_lines() -> None:
 def test_body_line_counts_from_the_file_top() -> None:
     fm, diags = split_front_matter("---\ntitle: T\nx: 1\n---\nBody\n", "p.md")
     assert (fm.yaml, fm.body, fm.body_line, diags) == ("title: T\nx: 1\n", "Body\n", 5, [])
+
+
+def test_normalize_text_as_decoding_with_sig_and_replacing() -> None:
+    """The BOM-less shortcut and the skipped replaces give the same text and errors."""
+    rng = random.Random(9)
+    alphabet = [
+        b"a",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\xef\xbb\xbf",
+        "é".encode(),
+        "∑".encode(),
+        b"\xff",
+        b"\xc3",
+    ]
+    samples = [b"", b"\xef\xbb\xbf", b"\xef\xbb", b"\xef\xbb\xbf\xff", b"\r\r\n\n"]
+    samples += [
+        b"".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(5000)
+    ]
+    for raw in samples:
+        try:
+            expected: object = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError as exc:
+            expected = ("error", exc.start)
+        try:
+            got: object = normalize_text(raw)
+        except UnicodeDecodeError as exc:
+            got = ("error", exc.start)
+        assert got == expected, raw
