@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
-from sitegen.ipfs.files import Node, bytes_node, import_stream
+from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes, patch_cids_json
 
@@ -82,7 +82,7 @@ def _folder(
 
 
 def node_of_bytes(data: bytes, profile: Profile) -> Node:
-    return bytes_node(data, profile)
+    return import_bytes(data, profile)
 
 
 def node_of(content: bytes | Path, profile: Profile) -> Node:

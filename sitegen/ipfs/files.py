@@ -61,14 +61,6 @@ def _leaf(chunk: bytes, profile: Profile, emit: Emit | None) -> Node:
     return Node(cid, total, n)
 
 
-def bytes_node(data: bytes, profile: Profile) -> Node:
-    """``import_stream`` of ``data`` in hand: a file of at most one chunk is its one leaf
-    (pages, citation files and index shards are, tens of thousands of them a build)."""
-    if len(data) <= profile.chunk_size:
-        return _leaf(data, profile, None)
-    return import_stream(io.BytesIO(data), profile)
-
-
 def parent_node(children: list[Node], profile: Profile, emit: Emit | None = None) -> Node:
     """An internal file node (Type=File, filesize, blocksizes, no Data) over ``children``."""
     links = [PBLink(c.cid, b"", c.tsize) for c in children]
