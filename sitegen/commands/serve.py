@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
                     "build failed; still serving the last good build", file=sys.stderr, flush=True
                 )
 
-        live = LiveSite(source, state, on_build=report)
+        # builds fork; serve's threads must not exist yet (see sitegen.serve.builder)
+        live = LiveSite(source, state, on_build=report, own_process=True)
     server = None
     previous = _stop_on_sigterm()
     try:

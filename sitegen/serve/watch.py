@@ -25,6 +25,7 @@ from pathlib import Path
 import watchfiles
 
 from sitegen.errors import ContentError, Diagnostic, UsageError
+from sitegen.serve.builder import BuildCrashError, Builder, BuilderGoneError
 from sitegen.serve.server import ServeState
 from sitegen.serve.sources import DirSource
 
@@ -106,7 +107,10 @@ class LiveSite:
         *,
         on_build: Callable[[BuildReport], None] | None = None,
         workdir: Path | None = None,
+        own_process: bool = False,
     ) -> None:
+        """``own_process``: build in a :class:`~sitegen.serve.builder.Builder`, forked
+        here, so make the LiveSite before starting any thread (``sitegen serve`` does)."""
         self.source = source.resolve()
         self.state = state
         self.on_build = on_build
@@ -124,6 +128,7 @@ class LiveSite:
         self._watched: set[str] = set()
         """The ``WATCHED_DIRS`` with a recursive watcher."""
         self._filter = SourceFilter(self.source, ignore=[self.workdir])
+        self.builder = Builder() if own_process else None
 
     # -- building ----------------------------------------------------------------------
 
@@ -145,7 +150,12 @@ class LiveSite:
         try:
             from sitegen.pipeline import BuildOptions, build
 
-            result = build(BuildOptions(source=self.source, output=out))
+            opts = BuildOptions(source=self.source, output=out)
+            result = self.builder.build(opts) if self.builder is not None else build(opts)
+        except BuilderGoneError:
+            if self._stop.is_set():  # stopped in the middle of a build: nothing to show
+                return BuildReport(False, 0, changed, time.perf_counter() - started)
+            raise
         except ContentError as exc:
             diags = tuple(exc.diagnostics)
             report = BuildReport(
@@ -158,7 +168,8 @@ class LiveSite:
             )
         except Exception as exc:  # a crash must not stop the server; it is shown, not hidden
             log.debug("build crashed:\n%s", traceback.format_exc())
-            message = f"build failed: {type(exc).__name__}: {exc}"
+            crashed = isinstance(exc, BuildCrashError)  # worded by the builder already
+            message = str(exc) if crashed else f"build failed: {type(exc).__name__}: {exc}"
             report = BuildReport(False, 0, changed, time.perf_counter() - started, message=message)
         else:
             version = self.state.publish(DirSource(out), result.root)
@@ -266,8 +277,10 @@ class LiveSite:
                 self.build_once(changed)
 
     def stop(self) -> None:
-        """Stop the threads and delete the temporary builds."""
+        """Stop the builder and the threads, and delete the temporary builds."""
         self._stop.set()
+        if self.builder is not None:  # a build under way winds down before the folder goes
+            self.builder.close()
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads.clear()
