@@ -112,6 +112,8 @@ def _serve_builds(conn: Connection) -> None:
     """The builder's loop: one build per request until the pipe closes or SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     signal.signal(signal.SIGTERM, _stop)
+    # a fork keeps the forking thread's signal mask: the builder must hear its stop
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     from sitegen.pipeline import build
 
     while True:

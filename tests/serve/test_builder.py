@@ -9,6 +9,7 @@ process pool: it must build all the same, in the builder.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -89,8 +90,25 @@ def test_a_pooled_build_runs_in_the_builder_and_equals_one_built_here(
 def test_stopping_in_the_middle_of_a_build_leaves_no_staging_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _journal(tmp_path / "j", 3 * PARALLEL_THRESHOLD)
-    builder = Builder()
+    """The builder is stopped while its build sits in the site model (the staging folder
+    is there and the paper pool has run); the build unwinds and discards the folder."""
+    import sitegen.render.model as model
+
+    source = _journal(tmp_path / "j", PARALLEL_THRESHOLD + 2)
+    reached = tmp_path / "reached"
+    real_model = model.build_site_model
+
+    def slow_model(*args: object, **kwargs: object) -> object:
+        reached.touch()
+        time.sleep(60)  # SIGTERM ends it
+        return real_model(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "build_site_model", slow_model)  # inherited by the fork
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:  # as if the server's thread had SIGTERM blocked: the builder must still hear it
+        builder = Builder()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
     _no_fork_here(monkeypatch)
     failures: list[BaseException] = []
 
@@ -102,16 +120,19 @@ def test_stopping_in_the_middle_of_a_build_leaves_no_staging_folder(
 
     thread = threading.Thread(target=run)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not reached.exists():
+        time.sleep(0.01)
     site = tmp_path / "site"
-    while time.monotonic() < deadline and not (site.is_dir() and any(site.iterdir())):
-        time.sleep(0.01)  # until the build has a staging folder
+    assert reached.exists() and any(site.iterdir())  # mid-build, staging folder made
+    started = time.monotonic()
     builder.close()
     thread.join(10)
+    assert time.monotonic() - started < 10  # it heard SIGTERM (no SIGKILL after 30 s)
     assert not thread.is_alive()
     assert failures and isinstance(failures[0], BuilderGoneError)
     assert not builder.running()
-    assert not site.is_dir() or list(site.iterdir()) == []
+    assert list(site.iterdir()) == []
 
 
 def test_serve_s_live_site_builds_in_its_own_process(
