@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.content.config import JournalConfig
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
@@ -23,6 +25,16 @@ def _shared_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def demo_config() -> JournalConfig:
+    """The demo journal's config (the repository's own ``sitegen.yaml``)."""
+    from sitegen.content.config import load_config
+
+    found, _ = load_config(REPO)
+    assert found is not None
+    return found
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from sitegen.cache.pack import StoredBatch, StoredWork
 from sitegen.cache.store import BuildCache
-from sitegen.content.config import JournalConfig, load_config
+from sitegen.content.config import JournalConfig
 from sitegen.render.paper import process_paper
 from sitegen.render.work import PackedWork, PaperWork, light_work
 
@@ -16,15 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = sorted((REPO / "content" / "papers").iterdir())
 
 
-@pytest.fixture(scope="module")
-def config() -> JournalConfig:
-    found, _ = load_config(REPO)
-    assert found is not None
-    return found
-
-
 def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
-    tmp_path: Path, config: JournalConfig
+    tmp_path: Path, demo_config: JournalConfig
 ) -> None:
     from sitegen.workers import _worker_batch
 
@@ -32,12 +25,12 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
     cache.pack.folder.mkdir(parents=True)
     cache.pack.add("before", "the parent's")  # entries of others come first
     keys = [f"key-{folder.name}" for folder in DEMO]
-    sent, _ = _worker_batch(DEMO, config, None, keys, cache.pack.path())
+    sent, _ = _worker_batch(DEMO, demo_config, None, keys, cache.pack.path())
     assert isinstance(sent, StoredBatch)
     stored = sent.works(cache.pack.path(), keys)
     assert stored is not None
     for key, folder, one in zip(keys, DEMO, stored, strict=True):
-        work = process_paper(folder, config)
+        work = process_paper(folder, demo_config)
         assert one.light == light_work(work)
         assert cache.put_stored(key, one) == one.light
         assert cache.get_paper(key) == work
@@ -52,7 +45,7 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
 
 
 def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
-    tmp_path: Path, config: JournalConfig, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo_config: JournalConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the pack not give a worker's batch back, the parent makes those works
     itself: slower, same works."""
@@ -63,9 +56,9 @@ def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
     pack = tmp_path / "papers.0.pack"
 
     def run() -> list[PaperWork | PackedWork | StoredWork]:
-        return list(workers._process(folders, config, 2, {}, None, None, _key, pack))
+        return list(workers._process(folders, demo_config, 2, {}, None, None, _key, pack))
 
-    want = {folder.name: process_paper(folder, config) for folder in DEMO}
+    want = {folder.name: process_paper(folder, demo_config) for folder in DEMO}
     got = run()
     assert len(got) == len(folders)
     for one in got:

@@ -121,18 +121,7 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     token.map = table_lines = [startLine, 0]
     token = state.push("thead_open", "thead", 1)
     token.map = [startLine, startLine + 1]
-    token = state.push("tr_open", "tr", 1)
-    token.map = [startLine, startLine + 1]
-    for i in range(count):
-        token = state.push("th_open", "th", 1)
-        if aligns[i]:
-            token.attrs = {"style": "text-align:" + aligns[i]}
-        token = state.push("inline", "", 0)
-        token.map = [startLine, startLine + 1]
-        token.content = mdTrim(columns[i])
-        token.children = []
-        state.push("th_close", "th", -1)
-    state.push("tr_close", "tr", -1)
+    _push_row(state, "th", startLine, columns, aligns, count)
     state.push("thead_close", "thead", -1)
 
     body_lines: list[int] | None = None
@@ -153,18 +142,7 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
         if line == startLine + 2:
             token = state.push("tbody_open", "tbody", 1)
             token.map = body_lines = [startLine + 2, 0]
-        token = state.push("tr_open", "tr", 1)
-        token.map = [line, line + 1]
-        for i in range(count):
-            token = state.push("td_open", "td", 1)
-            if aligns[i]:
-                token.attrs = {"style": "text-align:" + aligns[i]}
-            token = state.push("inline", "", 0)
-            token.map = [line, line + 1]
-            token.content = mdTrim(cells[i]) if i < len(cells) and cells[i] else ""
-            token.children = []
-            state.push("td_close", "td", -1)
-        state.push("tr_close", "tr", -1)
+        _push_row(state, "td", line, cells, aligns, count)
         line += 1
 
     if body_lines:
@@ -175,3 +153,22 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     state.parentType = old_parent
     state.line = line
     return True
+
+
+def _push_row(
+    state: StateBlock, cell: str, line: int, cells: list[str], aligns: list[str], count: int
+) -> None:
+    """One table row of ``count`` cells (``th`` or ``td``) on ``line``; missing cells are
+    empty, as markdown-it fills them."""
+    token = state.push("tr_open", "tr", 1)
+    token.map = [line, line + 1]
+    for i in range(count):
+        token = state.push(f"{cell}_open", cell, 1)
+        if aligns[i]:
+            token.attrs = {"style": "text-align:" + aligns[i]}
+        token = state.push("inline", "", 0)
+        token.map = [line, line + 1]
+        token.content = mdTrim(cells[i]) if i < len(cells) and cells[i] else ""
+        token.children = []
+        state.push(f"{cell}_close", cell, -1)
+    state.push("tr_close", "tr", -1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content.config import JournalConfig, load_config
+from sitegen.content.config import JournalConfig
 from sitegen.content.model import Paper
 from sitegen.render.doc import RenderedDoc
 from sitegen.render.model import PaperRender
@@ -28,15 +28,8 @@ DEMO = sorted((REPO / "content" / "papers").iterdir())
 
 
 @pytest.fixture(scope="module")
-def config() -> JournalConfig:
-    found, _ = load_config(REPO)
-    assert found is not None
-    return found
-
-
-@pytest.fixture(scope="module")
-def works(config: JournalConfig) -> list[PaperWork]:
-    return [process_paper(folder, config) for folder in DEMO]
+def works(demo_config: JournalConfig) -> list[PaperWork]:
+    return [process_paper(folder, demo_config) for folder in DEMO]
 
 
 def test_with_is_dataclasses_replace_for_the_classes_it_copies(works: list[PaperWork]) -> None:
@@ -79,14 +72,14 @@ def test_whole_work_puts_back_what_light_work_leaves_out(works: list[PaperWork])
 
 
 def test_packed_works_read_back_equal_to_what_process_paper_makes(
-    tmp_path: Path, config: JournalConfig, works: list[PaperWork]
+    tmp_path: Path, demo_config: JournalConfig, works: list[PaperWork]
 ) -> None:
     """The pool's packed entries, stored by the parent (``put_packed``) or indexed where
     a worker appended them, give back each work and its light form."""
     from sitegen.cache.store import BuildCache
 
     keys = [f"key-{folder.name}" for folder in DEMO]
-    packed, _ = process_papers(DEMO, config, {}, keys=keys)
+    packed, _ = process_papers(DEMO, demo_config, {}, keys=keys)
     cache = BuildCache(tmp_path)
     for key, pack, work in zip(keys, packed, works, strict=True):
         assert isinstance(pack, PackedWork)
@@ -103,7 +96,7 @@ def test_packed_works_read_back_equal_to_what_process_paper_makes(
 
 
 def test_staging_writes_the_research_object_and_citation_files(
-    tmp_path: Path, config: JournalConfig, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo_config: JournalConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Source files in nested folders, a file of several chunks (copied, not kept in
     memory), no attestations, dot-files or symlinks; then the citation files."""
@@ -125,7 +118,7 @@ def test_staging_writes_the_research_object_and_citation_files(
         return copy(src, dst)
 
     monkeypatch.setattr(shutil, "copyfile", spy)
-    work = process_paper(folder, config, stage=stage)
+    work = process_paper(folder, demo_config, stage=stage)
     assert copied == [str(stage / "papers" / "nested" / "source" / "data" / "raw" / "big.bin")]
     base = stage / "papers" / "nested"
     staged = {p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()}
@@ -136,4 +129,4 @@ def test_staging_writes_the_research_object_and_citation_files(
         assert (base / "source" / rel).read_bytes() == path.read_bytes()
     for name, data in work.citations.items():
         assert (base / name).read_bytes() == data
-    assert work == process_paper(folder, config)  # staging changes nothing in the work
+    assert work == process_paper(folder, demo_config)  # staging changes nothing in the work
