@@ -156,6 +156,7 @@ def remember_build(
     papers: Mapping[str, str] | None = None,
     delta: object = None,
     changed: set[str] | None = None,
+    spare_is_out: bool = False,
 ) -> None:
     """Record the new state; a cache that cannot be written only costs speed next time.
 
@@ -166,7 +167,8 @@ def remember_build(
     ``frame``, ``papers`` (the paper folders' signatures, ``Fingerprint``) and ``delta``
     are what the next body-only rebuild starts from (``sitegen.cache.delta``), which
     also says which paths ``changed`` since the last build (so the spare's difference is
-    found among those alone).
+    found among those alone). ``spare_is_out``: the spare is OUT itself, as links
+    (``pipeline.make_spare``, after a build with nothing to reuse).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
@@ -176,14 +178,21 @@ def remember_build(
     }
     pages = {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
     memo = cache.address_memo()
+    out_sig = out_signature(out)
+    spare_diff: tuple[dict[str, Flat], tuple[str, ...]] | None = None
+    spare_sig = None
+    if spare_is_out:  # its cids.json is OUT's, linked: the same signature
+        spare_diff, spare_sig = ({}, ()), out_sig
+    elif spare_ok:
+        spare_diff, spare_sig = _spare_diff(old["manifest"], flat, changed), old.get("out_sig")
     last = {
         "fingerprint": fingerprint,
         "out": str(out),
-        "out_sig": out_signature(out),
+        "out_sig": out_sig,
         "manifest": flat,
         "address": (memo.profile, memo.folders),
-        "spare_diff": _spare_diff(old["manifest"], flat, changed) if spare_ok else None,
-        "spare_sig": old.get("out_sig") if spare_ok else None,
+        "spare_diff": spare_diff,
+        "spare_sig": spare_sig,
         "search_state": search_state,
         "frame": frame,
         "paper_signatures": dict(papers or {}),
