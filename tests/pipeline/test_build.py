@@ -119,7 +119,7 @@ def test_failed_build_leaves_previous_output(demo: Path, capsys):
     assert "paper.md:" in err
     assert tree_digest(demo / "public") == before
     leftovers = [p.name for p in demo.iterdir() if p.name.startswith(".public")]
-    assert leftovers == [".public.spare"]  # the next build's spare, kept as it was
+    assert leftovers == []
 
 
 def test_check_writes_nothing(demo: Path, capsys):

@@ -145,6 +145,7 @@ def test_serve_s_live_site_builds_in_its_own_process(
         report = live.build_once()
         assert report.ok and report.root and report.papers >= 1
         assert (live.workdir / "site" / "index.html").is_file()
+        assert (live.workdir / ".site.spare" / "index.html").is_file()  # for the first edit
     finally:
         live.stop()
     assert live.builder is not None and not live.builder.running()
