@@ -323,7 +323,7 @@ def _prepare(
     papers = journal.papers
     docs = [d for p in papers if (d := works[p.slug].search) is not None]
     search_docs = sorted(docs, key=lambda d: d.url)
-    doomed = bool(errors_in([d.as_error() for d in diags] if opts.strict else diags))
+    doomed = bool(errors_in(_as_shown(diags, opts.strict)))
     loaded = _Loaded(config, journal, works, keys, staged_here, search_docs)
     with _index_beside(opts, sink, search_docs, config, stopping=doomed) as job:
         return _prepare_site(opts, cache, previous, sink, loaded, diags, job)
@@ -550,9 +550,14 @@ def _full_entry(
     return replace(entry, paper=work.paper, render=work.render)
 
 
+def _as_shown(diags: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:
+    """The diagnostics as the build judges them: with ``--strict`` every one an error."""
+    return [d.as_error() for d in diags] if strict else list(diags)
+
+
 def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
     """Raise with every diagnostic (warnings too, so ``check`` shows them) if any is fatal."""
-    shown = [d.as_error() for d in diags] if strict else list(diags)
+    shown = _as_shown(diags, strict)
     errors = errors_in(shown)
     if errors:
         raise ContentError(f"{len(errors)} error(s); nothing was written", shown)

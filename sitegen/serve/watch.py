@@ -156,7 +156,8 @@ class LiveSite:
         except BuilderGoneError:
             if self._stop.is_set():  # stopped in the middle of a build: nothing to show
                 return BuildReport(False, 0, changed, time.perf_counter() - started)
-            raise
+            message = "build failed: the build process stopped; restart sitegen serve"
+            report = BuildReport(False, 0, changed, time.perf_counter() - started, message=message)
         except ContentError as exc:
             diags = tuple(exc.diagnostics)
             report = BuildReport(

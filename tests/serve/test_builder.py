@@ -150,3 +150,21 @@ def test_serve_s_live_site_builds_in_its_own_process(
         live.stop()
     assert live.builder is not None and not live.builder.running()
     assert not live.workdir.exists()
+
+
+def test_a_builder_that_died_is_reported_not_raised(demo: Path) -> None:
+    """The watch loop calls ``build_once`` for every change: a builder gone for another
+    reason than ``stop`` gives a failed build with a message, never an exception that
+    would end the loop's thread."""
+    live = LiveSite(demo, ServeState(), own_process=True)
+    try:
+        assert live.builder is not None
+        os.kill(live.builder.pid, signal.SIGKILL)
+        report = live.build_once()
+        assert not report.ok
+        assert report.error_lines() == [
+            "build failed: the build process stopped; restart sitegen serve"
+        ]
+    finally:
+        live.stop()
+    assert not live.workdir.exists()
