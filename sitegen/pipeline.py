@@ -538,12 +538,21 @@ def _full_entry(
 ) -> PaperEntry:
     """The entry with its paper's whole work, read back from the cache (see ``light_work``).
 
-    Should the cache fail to give it back, the paper is processed again: slower, same bytes.
+    The entry holds the light work's paper and render: only what they leave out is read
+    back and put into them (``whole_parts``). Should that fail, the whole work is read;
+    should the cache fail to give it back, the paper is processed again: slower, same bytes.
     """
-    from sitegen.render.paper import process_paper
+    from sitegen.render.work import whole_parts
 
-    work = cache.get_paper(keys[entry.slug])
+    key = keys[entry.slug]
+    more = cache.get_paper_more(key)
+    parts = None if more is None else whole_parts(entry.paper, entry.render, more)
+    if parts is not None:
+        return replace(entry, paper=parts[0], render=parts[1])
+    work = cache.get_paper(key)
     if work is None or work.paper is None or work.render is None:
+        from sitegen.render.paper import process_paper
+
         work = process_paper(entry.paper.dir, config)
     if work.paper is None or work.render is None:  # it loaded before; it must load again
         raise ContentError(f"paper {entry.slug!r} changed while the site was being built")

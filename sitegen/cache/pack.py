@@ -10,10 +10,12 @@ generation. Each entry repeats its keys, so an index that does not match the fil
 interrupted save) gives misses, never wrong data.
 
 An entry is a pickle stream made by one pickler (:func:`stream_entry`): first
-``(keys, value)``, then, optionally, ``more`` (pickled with the same memo). The index may
-point at the whole entry or at its first pickle alone: a paper's light work is the
-first pickle of the entry whose ``more`` holds the rest of its work (``render.work``),
-so the two are pickled once, not twice, and written in one piece.
+``(keys, value)``, then, optionally, ``(keys, more)`` with the memo cleared, so each
+pickle reads back without the other. The index may point at the whole entry or at its
+first pickle alone: a paper's light work is the first pickle of the entry whose ``more``
+holds the rest of its work (``render.work``), so the two are pickled once, not twice, and
+written in one piece; its page, whose build already holds the light work, reads and
+unpickles only ``more`` (:meth:`PaperPack.get_more`).
 
 The dataclasses stored here by the thousand (``PaperWork`` and what it holds: ``Paper``,
 ``Author``, ``RenderedDoc``, ``Node``, ``SearchDoc``, ``MathResult``, ``Diagnostic``...)
@@ -44,6 +46,10 @@ LIGHT = "/light"
 """Key suffix of a paper's light work (``BuildCache.get_light_paper``): the first pickle
 of the paper's entry (``render.work.pack_work``)."""
 
+MORE = "more"
+"""First item of a :func:`stream_entry`'s second pickle, which a first pickle (a pair)
+never has."""
+
 
 UNREADABLE = (ValueError, TypeError, pickle.UnpicklingError, EOFError)
 """What unpickling damaged or foreign bytes raises (with ``MISSING``)."""
@@ -62,14 +68,19 @@ def stream_entry(keys: tuple[str, ...], value: Any, more: Any) -> tuple[bytes, i
     """An entry for every key in ``keys``: ``value``, then ``more`` in the same stream.
 
     Returns the bytes and the length of their first pickle, ``(keys, value)``, which is
-    an entry of its own: index a key at the whole entry and another at that prefix.
-    ``more`` shares the pickler's memo, so what it shares with ``value`` is written once.
+    an entry of its own: index a key at the whole entry and another at that prefix. The
+    second pickle, ``(MORE, keys, more)``, reads back alone too (:func:`more_value`): the
+    pickler's memo is cleared between them, so it never refers back into the first, and
+    ``MORE`` tells it from a first pickle. (Sharing the memo
+    saved nothing measurable for a paper's work: its light part and the rest share
+    hardly any object; the cleared entries came out 0.06% smaller on the 1k journal.)
     """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dump((keys, value))
     head = buffer.tell()
-    pickler.dump(more)
+    pickler.clear_memo()
+    pickler.dump((MORE, keys, more))
     return buffer.getvalue(), head
 
 
@@ -85,17 +96,31 @@ def entry_value(data: bytes | memoryview, key: str) -> Any:
     return value if isinstance(stored, tuple) and key in stored else None
 
 
-def entry_parts(data: bytes, key: str) -> tuple[Any, Any] | None:
-    """``(value, more)`` of a whole :func:`stream_entry` stored for ``key``, else None."""
-    unpickler = pickle.Unpickler(io.BytesIO(data))
+def more_value(data: bytes | memoryview, key: str) -> Any:
+    """The ``more`` of a :func:`stream_entry` stored for ``key``, from its second pickle
+    alone (``data`` starts where the first pickle ends), else None."""
     try:
-        stored, value = unpickler.load()
-        if not isinstance(stored, tuple) or key not in stored:
-            return None
-        more = unpickler.load()  # the same unpickler: the memo ``more`` refers to
+        mark, stored, more = pickle.loads(data)
     except UNREADABLE + MISSING:
         return None
-    return value, more
+    return more if mark == MORE and isinstance(stored, tuple) and key in stored else None
+
+
+def entry_parts(data: bytes, key: str) -> tuple[Any, Any] | None:
+    """``(value, more)`` of a whole :func:`stream_entry` stored for ``key``, else None.
+
+    Each pickle by an unpickler of its own: the second was written with a fresh memo,
+    which the first one's unpickler would not know to start afresh.
+    """
+    stream = io.BytesIO(data)
+    try:
+        stored, value = pickle.Unpickler(stream).load()
+        if not isinstance(stored, tuple) or key not in stored:
+            return None
+        mark, stored, more = pickle.Unpickler(stream).load()  # from where the first stopped
+    except UNREADABLE + MISSING:
+        return None
+    return (value, more) if mark == MORE and isinstance(stored, tuple) and key in stored else None
 
 
 @dataclass(slots=True)
@@ -122,6 +147,16 @@ class PaperPack:
         """``(value, more)`` of the :func:`stream_entry` stored whole under ``key``."""
         data = self._raw(key)
         return None if data is None else entry_parts(data, key)
+
+    def get_more(self, key: str, light_key: str) -> Any:
+        """The ``more`` of the :func:`stream_entry` stored whole under ``key`` and by its
+        first pickle under ``light_key``: the bytes after that pickle, read and unpickled
+        alone. None when the two index entries do not describe one such entry."""
+        whole, light = self.index.get(key), self.index.get(light_key)
+        if whole is None or light is None or light[0] != whole[0] or light[1] >= whole[1]:
+            return None
+        data = self._read(whole[0] + light[1], whole[1] - light[1])
+        return None if data is None else more_value(data, key)
 
     def add(self, key: str, value: Any) -> None:
         """Append ``value`` under ``key`` now; readable at once, kept if ``save`` wants it."""

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 8
+FORMAT = 9
 """Bump when the pickled shapes change."""
 CACHE_DIR = Path(".sitegen") / "cache"
 BULK_LAST = frozenset({"manifest", "address", "spare_diff", "paper_signatures"})
@@ -287,6 +287,13 @@ class BuildCache:
 
         parts = self.pack.get_parts(key)
         return None if parts is None else whole_work(*parts)
+
+    def get_paper_more(self, key: str) -> Any:
+        """What ``light_work`` left out of the work stored under ``key`` (``whole_parts``
+        puts it back), read and unpickled without the light work before it in the entry:
+        for a paper page, whose build holds that light work already. None if the pack
+        cannot give it."""
+        return self.pack.get_more(key, key + LIGHT)
 
     def get_light_paper(self, key: str) -> PaperWork | None:
         """The work without its body (``light_work``): a fifth of the bytes to read back."""

@@ -83,23 +83,35 @@ def light_render_of(render: PaperRender) -> PaperRender:
 def whole_work(light: Any, more: Any) -> PaperWork | None:
     """The work :func:`pack_work` stored: its light work with ``more`` put back (what
     :func:`light_work` left out), or None if the two are not such a pair."""
-    if not isinstance(light, PaperWork) or not isinstance(more, tuple) or len(more) != 5:
+    if not isinstance(light, PaperWork) or not _is_left_out(more):
         return None
     if light.paper is None or light.render is None:
         return light
+    parts = whole_parts(light.paper, light.render, more)
+    return None if parts is None else with_changes(light, paper=parts[0], render=parts[1])
+
+
+def whole_parts(
+    light_paper: Paper, light_render: PaperRender, more: Any
+) -> tuple[Paper, PaperRender] | None:
+    """:func:`whole_work` for a light work's paper and render alone (a paper page's
+    entry holds them): the whole paper and render, or None if ``more`` is not what
+    :func:`light_work` left out of a work."""
+    if not _is_left_out(more) or more[0] is None:
+        return None
     paper_body, html, references, first_section_html, first_section_split = more
     body = with_changes(
-        light.render.body,
+        light_render.body,
         html=html,
         references=references,
         first_section_html=first_section_html,
         first_section_split=first_section_split,
     )
-    return with_changes(
-        light,
-        paper=with_changes(light.paper, body=paper_body),
-        render=with_changes(light.render, body=body),
-    )
+    return with_changes(light_paper, body=paper_body), with_changes(light_render, body=body)
+
+
+def _is_left_out(more: Any) -> bool:
+    return type(more) is tuple and len(more) == 5
 
 
 def _left_out(work: PaperWork) -> tuple[Any, ...]:

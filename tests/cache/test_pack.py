@@ -51,28 +51,42 @@ def test_processes_appending_at_once_each_get_their_own_entries_back(tmp_path: P
     pack.close()
 
 
-def test_a_stream_entry_answers_whole_and_by_its_first_pickle(tmp_path: Path) -> None:
+def test_a_stream_entry_answers_whole_and_by_each_of_its_pickles(tmp_path: Path) -> None:
     """A paper's light work is the first pickle of its entry: indexed at that prefix it
-    reads back alone, at the whole entry with the rest (one memo: shared objects once)."""
-    from sitegen.cache.pack import entry_parts, entry_value, stream_entry
+    reads back alone, at the whole entry with the rest; the rest reads back alone too
+    (``get_more``: its pickle has a memo of its own, so it never refers into the first)."""
+    from sitegen.cache.pack import entry_parts, entry_value, more_value, stream_entry
 
     shared = ["x" * 1000]
-    value, more = {"light": shared}, {"rest": shared, "body": "b" * 5000}
+    value, more = {"light": shared}, {"rest": shared, "body": "b" * 5000, "again": shared}
     data, head = stream_entry(("k", "k/light"), value, more)
-    assert len(data) - head < 5000 + 500  # ``shared`` is not written twice
     assert entry_value(data[:head], "k/light") == entry_value(data, "k") == value
     parts = entry_parts(data, "k")
     assert parts == (value, more)
-    assert parts is not None and parts[1]["rest"] is parts[0]["light"]
+    assert parts is not None and parts[1]["rest"] is parts[1]["again"]  # memo within ``more``
+    assert more_value(data[head:], "k") == more_value(data[head:], "k/light") == more
     assert entry_value(data, "other") is None and entry_parts(data, "other") is None
+    assert more_value(data[head:], "other") is None
     assert entry_value(data[: head - 1], "k") is None  # cut short: a miss
     assert entry_parts(data[:head], "k") is None  # no ``more``: a miss, not the light work
+    assert more_value(data[head:-1], "k") is None and more_value(data[:head], "k") is None
+    assert entry_value(data[head:], "k") is None  # the second pickle is no entry of its own
+    assert entry_parts(data[:head] + data[:head], "k") is None  # a second first pickle
     assert entry_value(entry_bytes("ab", 1), "a") is None  # a key, not a substring of one
 
     pack = PaperPack(tmp_path)
     offset, _ = pack.add_entry("k", data)
     pack.add_located("k/light", (offset, head))
     assert pack.get("k/light") == value and pack.get_parts("k") == (value, more)
+    assert pack.get_more("k", "k/light") == more
+    assert pack.get_more("k", "k/other") is None and pack.get_more("j", "k/light") is None
+    other, _ = pack.add_entry("j", data)
+    pack.add_located("j/light", (other, head))
+    assert pack.get_more("j", "j/light") is None  # the entry holds another key
+    for where in ((offset + 1, head), (offset, len(data)), (offset, len(data) + 1)):
+        pack.add_located("k/light", where)  # not the first pickle of the whole entry
+        assert pack.get_more("k", "k/light") is None
+    pack.close()
 
 
 def test_compaction_copies_an_entry_and_the_prefix_inside_it_once(tmp_path: Path) -> None:

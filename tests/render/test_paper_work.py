@@ -19,6 +19,7 @@ from sitegen.render.work import (
     _left_out,
     light_work,
     meta_digest,
+    whole_parts,
     whole_work,
     with_changes,
 )
@@ -69,6 +70,21 @@ def test_whole_work_puts_back_what_light_work_leaves_out(works: list[PaperWork])
     assert whole_work(failed, _left_out(failed)) is failed
     assert whole_work(failed, ("too", "short")) is None
     assert whole_work("not a work", _left_out(works[0])) is None
+    assert whole_work(light_work(works[0]), _left_out(failed)) is None
+
+
+def test_whole_parts_puts_back_the_paper_and_render_alone(works: list[PaperWork]) -> None:
+    """What a paper page does with its entry's light paper and render (``_full_entry``)."""
+    for work in works:
+        light = light_work(work)
+        assert light.paper is not None and light.render is not None
+        assert whole_parts(light.paper, light.render, _left_out(work)) == (work.paper, work.render)
+        assert whole_parts(light.paper, light.render, list(_left_out(work))) is None
+        assert whole_parts(light.paper, light.render, _left_out(work)[:4]) is None
+    failed = PaperWork(slug="x", paper=None, load_diagnostics=())
+    paper, render = works[0].paper, works[0].render
+    assert paper is not None and render is not None
+    assert whole_parts(paper, render, _left_out(failed)) is None
 
 
 def test_packed_works_read_back_equal_to_what_process_paper_makes(
@@ -87,6 +103,7 @@ def test_packed_works_read_back_equal_to_what_process_paper_makes(
         assert cache.put_packed(key, pack) == light_work(work)
     for key, work in zip(keys, works, strict=True):
         assert cache.get_paper(key) == work
+        assert cache.get_paper_more(key) == _left_out(work)
         assert cache.get_light_paper(key) == light_work(work)
         del cache.pack.index[key + "/light"]  # the whole entry begins with the light work
         assert cache.get_light_paper(key) == light_work(work)
