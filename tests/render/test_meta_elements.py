@@ -29,6 +29,8 @@ def test_meta_elements_equal_the_template_loop(tmp_path: Path) -> None:
         [MetaTag("citation_reference", Markup("<i>already safe</i>")), MetaTag("a", "<b>")],
         [MetaTag("x&y", "<v>", 'prop"erty'), MetaTag("a\x00b", "c\x00", "n\x00")],
         [MetaTag("citation_volume", 3), MetaTag(Markup("<i>n</i>"), "v")],  # type: ignore[arg-type]
+        [MetaTag(Markup("plain"), "v"), MetaTag("n", "v", Markup("name"))],
+        [MetaTag("a", "b", "c")] * 3,
     ]
     for tags in cases:
         assert str(meta_elements(tags)) == loop.render(tags=tags), tags

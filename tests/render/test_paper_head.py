@@ -4,6 +4,7 @@ demo, corpus and synthetic papers and variants of each (``paper_heads``)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from paper_heads import CORPUS, sample_entries, variants
@@ -118,3 +119,17 @@ def test_sample_heads_reach_every_branch(heads: list[tuple[Site, PaperEntry]]) -
     assert any(not site.config.base_url for site, _ in heads)
     assert any(site.config.base_url for site, _ in heads)
     assert any(p.pdf for p in papers) and any(p.version for p in papers)
+
+
+def test_meta_elements_print_the_template_loop(
+    heads: list[tuple[Site, PaperEntry]], tmp_path: Path
+) -> None:
+    from test_meta_elements import LOOP
+
+    from sitegen.render.theme import make_environment, resolve_theme
+
+    loop = make_environment(resolve_theme(tmp_path, "default", "sitegen.yaml")).from_string(LOOP)
+    for site, entry in heads:
+        tags = meta.highwire_tags(site, entry) + meta.dublin_core_tags(site, entry)
+        for group in (tags, meta.opengraph_tags(site, entry)):
+            assert str(meta.meta_elements(group)) == loop.render(tags=group), entry.slug
