@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
 
     from sitegen.attest.badges import Badge
     from sitegen.cache.delta import DeltaBase
+    from sitegen.cache.incremental import EarlySave
     from sitegen.cache.indexjob import IndexJob, MadeIndex
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
@@ -150,11 +151,25 @@ def build(opts: BuildOptions) -> BuildResult:
             return done
     # Nothing to reuse: pages go straight into a fresh staging folder as they are rendered.
     sink = stage_dir(out) if previous is None else None
+    early: list[EarlySave] = []
     try:
         with _gc_frozen():
             prepared = _prepare(opts, cache, previous, sink)
-            staged = publish(prepared, out, cache=cache, previous=previous, car=opts.car, into=sink)
+            saving = None
+            if cache is not None and sink is not None and opts.car is None:
+                saving = partial(_save_early, early, cache, opts, stamp, prepared, out)
+            staged = publish(
+                prepared,
+                out,
+                cache=cache,
+                previous=previous,
+                car=opts.car,
+                into=sink,
+                before_address=None if opts.spare_after_cold else saving,
+            )
     except BaseException:
+        for job in early:
+            job.abandon()
         if sink is not None:
             discard(sink)
         raise
@@ -169,6 +184,8 @@ def build(opts: BuildOptions) -> BuildResult:
         warnings=warnings_in(prepared.diagnostics),
         errors=[],
     )
+    if early and early[0].finish(out, result):
+        return result
     if cache is not None:
         # nothing to reuse: the next build's spare is made now if asked (see make_spare)
         spare = opts.spare_after_cold and sink is not None and make_spare(out, staged.manifest)
@@ -188,6 +205,39 @@ def build(opts: BuildOptions) -> BuildResult:
             spare_is_out=spare,
         )
     return result
+
+
+def _save_early(
+    started: list[EarlySave],
+    cache: BuildCache,
+    opts: BuildOptions,
+    stamp: Fingerprint,
+    prepared: Prepared,
+    out: Path,
+    manifest: dict[str, Node],
+    search_state: object,
+) -> None:
+    """``publish``'s ``before_address`` in a build with nothing to reuse: the cache
+    state is written beside the addressing (``EarlySave``), its tail after the swap."""
+    from sitegen.cache.incremental import EarlySave
+    from sitegen.ipfs.profiles import get_profile
+
+    started.append(
+        EarlySave(
+            cache,
+            fingerprint=stamp.whole,
+            out=out,
+            paper_keys=prepared.paper_keys,
+            page_keys=prepared.page_keys,
+            manifest=manifest,
+            search_state=search_state,
+            online=opts.online,
+            frame=stamp.frame,
+            papers=stamp.papers,
+            delta=prepared.delta_base,
+            profile=get_profile(prepared.config.cid_profile).name,
+        )
+    )
 
 
 def make_spare(out: Path, files: Iterable[str]) -> bool:

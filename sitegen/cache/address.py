@@ -17,7 +17,7 @@ from sitegen.ipfs.cid import cid_to_str
 from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
 from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
-from sitegen.ipfs.site import CIDS_JSON, cids_json_bytes, patch_cids_json
+from sitegen.ipfs.site import CIDS_JSON, cids_json_lines, cids_json_of_lines, patch_cids_json
 
 
 @dataclass(slots=True)
@@ -104,8 +104,12 @@ class _Part:
 
     seen: dict[str, tuple[bytes, bytes, int]]
     """folder -> its memo entry (see ``AddressMemo.folders``)."""
-    mapping: dict[str, str]
-    """Every file and folder of the part -> its CID string."""
+    lines: list[tuple[str, str]]
+    """Every file and folder of the part with its line of ``cids.json``, sorted: the
+    parts' lines merge at C speed, where sorting and formatting all of them cost the
+    parent ~0.25 s at 10k papers while the other core idled."""
+    names: dict[bytes, str]
+    """The CID of every file and folder of the part -> its string (``AddressMemo.names``)."""
     shared: dict[str, list[tuple[bytes, Node]]]
     """A shared folder (the root, a split one) -> the links this part gives it."""
 
@@ -142,10 +146,11 @@ def address_nodes(
         parts = [_address_part(files, memo, profile, frozenset({""}), frozenset(), False)]
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     mapping: dict[str, str] = {}
+    names: dict[bytes, str] = {}
     links: dict[str, list[tuple[bytes, Node]]] = {}
     for part in parts:
         seen.update(part.seen)
-        mapping.update(part.mapping)
+        names.update(part.names)
         for folder, entries in part.shared.items():
             links.setdefault(folder, []).extend(entries)
     for folder in sorted(links, key=lambda d: d.count("/") if d else -1, reverse=True):
@@ -153,16 +158,17 @@ def address_nodes(
             continue
         seen[folder] = _folder(folder, sorted(links[folder], key=lambda e: e[0]), memo, profile)
         node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = memo.text(node.cid)
+        mapping[folder] = names[node.cid] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         links.setdefault(parent, []).append((name.encode("utf-8"), node))
-    data = cids_json_bytes(mapping)
+    lines = [line for part in parts for line in part.lines]
+    lines += cids_json_lines(mapping)
+    lines.sort()  # sorted runs, one per part: merged, not sorted again (paths are unique)
+    data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
     root = build_directory([*links.get("", []), (CIDS_JSON.encode(), cids_node)], profile)
     memo.folders = seen
-    memo.names = {n.cid: mapping[p] for p, n in files.items()} | {
-        v[1]: mapping[f] for f, v in seen.items()
-    }
+    memo.names = names
     return SiteAddress(cid_to_str(root.cid), data)
 
 
@@ -219,10 +225,11 @@ def _address_part(
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     children: dict[str, list[tuple[bytes, Node]]] = {"": []}
     mapping: dict[str, str] = {}
+    names: dict[bytes, str] = {}
     for path, node in files.items():
         if (given or inside) and (_unit(path, big) in given) is not inside:
             continue
-        mapping[path] = memo.text(node.cid)
+        mapping[path] = names[node.cid] = memo.text(node.cid)
         parent, _, name = path.rpartition("/")
         folder = parent
         while folder not in children:
@@ -236,10 +243,12 @@ def _address_part(
         entries = sorted(children[folder], key=lambda e: e[0])
         seen[folder] = _folder(folder, entries, memo, profile)
         node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = memo.text(node.cid)
+        mapping[folder] = names[node.cid] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), node))
-    return _Part(seen, mapping, {f: children[f] for f in shared if f in children})
+    lines = cids_json_lines(mapping)
+    lines.sort()
+    return _Part(seen, lines, names, {f: children[f] for f in shared if f in children})
 
 
 def readdress(

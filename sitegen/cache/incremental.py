@@ -172,12 +172,7 @@ def remember_build(
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    as_flat = attrgetter("cid", "tsize", "size")
-    flat: dict[str, Flat] = {
-        path: n if isinstance(n, tuple) else as_flat(n) for path, n in manifest.items()
-    }
-    pages = {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
-    memo = cache.address_memo()
+    flat = _flat(manifest)
     out_sig = out_signature(out)
     spare_diff: tuple[dict[str, Flat], tuple[str, ...]] | None = None
     spare_sig = None
@@ -185,26 +180,124 @@ def remember_build(
         spare_diff, spare_sig = ({}, ()), out_sig
     elif spare_ok:
         spare_diff, spare_sig = _spare_diff(old["manifest"], flat, changed), old.get("out_sig")
-    last = {
-        "fingerprint": fingerprint,
-        "out": str(out),
+    memo = cache.address_memo()
+    last = _record(fingerprint, out, flat, search_state, frame, papers, delta, online)
+    last |= {
         "out_sig": out_sig,
-        "manifest": flat,
         "address": (memo.profile, memo.folders),
         "spare_diff": spare_diff,
         "spare_sig": spare_sig,
+        "result": result,
+        "time": time.time(),
+    }
+    try:
+        cache.save(paper_keys, _pages(page_keys, flat), last)
+    except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
+        log.warning("could not write the build cache: %s", exc)
+
+
+PENDING_SIG = ("pending",)
+"""The output signature of a state written before its build ended (:class:`EarlySave`):
+none that ``out_signature`` gives, so until its tail says otherwise no OUT matches it."""
+
+
+class EarlySave:
+    """:func:`remember_build` for a build with nothing to reuse, begun before the site
+    is addressed, in a forked process (``sitegen.forked``).
+
+    At 10k papers writing the state costs ~0.6 s, and addressing keeps only one core
+    busy for about as long (its merge and ``cids.json``), so the state is written beside
+    it. Only what the addressing and the swap decide waits: the folder memo, OUT's
+    signature and the result, written as the state's *tail* (``BuildCache.save_tail``).
+    No previous state can be lost that the build could still use: it had nothing to
+    reuse. Should the helper fail, :meth:`finish` says so and the caller saves in full.
+    """
+
+    def __init__(
+        self,
+        cache: BuildCache,
+        *,
+        fingerprint: str,
+        out: Path,
+        paper_keys: dict[str, str],
+        page_keys: Mapping[str, str],
+        manifest: Mapping[str, Node],
+        search_state: object,
+        online: bool,
+        frame: str,
+        papers: Mapping[str, str],
+        delta: object,
+        profile: str,
+    ) -> None:
+        from sitegen.forked import Forked
+
+        self._cache = cache
+        self._token = os.urandom(8).hex()
+        flat = _flat(manifest)
+        last = _record(fingerprint, out, flat, search_state, frame, papers, delta, online)
+        last |= {
+            "out_sig": PENDING_SIG,
+            "address": (profile, {}),
+            "spare_diff": None,
+            "spare_sig": None,
+            "result": None,
+            "time": time.time(),
+        }
+        pages = _pages(page_keys, flat)
+        self._job = Forked(lambda: self._save(paper_keys, pages, last))
+
+    def _save(
+        self, paper_keys: dict[str, str], pages: dict[str, Any], last: dict[str, Any]
+    ) -> bool:
+        self._cache.save(paper_keys, pages, last, tail=self._token)
+        return True
+
+    def finish(self, out: Path, result: object) -> bool:
+        """Write the tail once OUT is swapped in; False if the state was not written."""
+        if not self._job.result():
+            return False
+        last = {"out_sig": out_signature(out), "result": result, "time": time.time()}
+        try:
+            self._cache.save_tail(self._token, last)
+        except (OSError, ValueError) as exc:
+            log.warning("could not write the build cache: %s", exc)
+        return True
+
+    def abandon(self) -> None:
+        """The build failed: wait for the helper (its state names no OUT)."""
+        self._job.result()
+
+
+def _flat(manifest: Mapping[str, Node] | Mapping[str, Flat]) -> dict[str, Flat]:
+    as_flat = attrgetter("cid", "tsize", "size")
+    return {path: n if isinstance(n, tuple) else as_flat(n) for path, n in manifest.items()}
+
+
+def _pages(page_keys: Mapping[str, str], flat: Mapping[str, Flat]) -> dict[str, Any]:
+    return {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
+
+
+def _record(
+    fingerprint: str,
+    out: Path,
+    flat: dict[str, Flat],
+    search_state: object,
+    frame: str,
+    papers: Mapping[str, str] | None,
+    delta: object,
+    online: bool,
+) -> dict[str, Any]:
+    """The last build's record, but for what only its end knows (``remember_build``)."""
+    return {
+        "fingerprint": fingerprint,
+        "out": str(out),
+        "manifest": flat,
         "search_state": search_state,
         "frame": frame,
         "paper_signatures": dict(papers or {}),
         "delta": delta,
-        "result": result,
         "online": online,
-        "time": time.time(),
     }
-    try:
-        cache.save(paper_keys, pages, last)
-    except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
-        log.warning("could not write the build cache: %s", exc)
 
 
 def _spare_diff(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,11 +59,14 @@ def publish(
     previous: Path | None,
     car: Path | None,
     into: Path | None = None,
+    before_address: Callable[[dict[str, Node], IndexState | None], object] | None = None,
 ) -> Staged:
     """Write, index and address the site beside ``out``, then swap it in.
 
     ``into`` is a staging folder the renderer already wrote pages into (a build with
-    nothing to reuse); the rest of the tree is written beside them.
+    nothing to reuse); the rest of the tree is written beside them. ``before_address``
+    is told every file's node and the search state as soon as they are known, before
+    the tree is finished and addressed (``incremental.EarlySave`` starts there).
     """
     config = prepared.config
     profile = get_profile(config.cid_profile)
@@ -83,6 +86,8 @@ def publish(
         search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
     want = complete_nodes(tree, nodes, profile)
     gc.freeze()  # the whole tree's nodes, kept to the end (``pipeline._gc_frozen``)
+    if before_address is not None:
+        before_address(want, search_state)
     spare = take_known_spare(out, cache) if into is None else None
     staged = into if into is not None else spare if spare is not None else stage_dir(out)
     try:

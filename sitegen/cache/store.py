@@ -1,7 +1,8 @@
 """The on-disk cache state: file digests, per-paper work, page keys and the last build.
 
 Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (digests, keys, the last build's
-manifest, folder nodes and search state: ~6 MB at 1k papers), ``journal.pickle`` (what
+manifest, folder nodes and search state: ~6 MB at 1k papers), ``tail.pickle`` (what a
+cold build knew only once its state was written), ``journal.pickle`` (what
 body-only rebuilds changed since, ``sitegen.cache.journal``), ``names.pickle`` (CID
 strings, read and written by full builds only), ``papers.<n>.pack`` (one
 :class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``fragments/`` (TeX ->
@@ -45,6 +46,8 @@ BULK_LAST = frozenset({"manifest", "address", "spare_diff", "paper_signatures"})
 """Parts of the last build's record that hold only str/bytes/int/tuple/dict: with the
 digests, keys and page keys they are written with ``marshal``, 3-5x faster than pickle
 for these shapes (measured on the 10k-paper state), which a rebuild pays on every save."""
+TAIL = "tail.pickle"
+"""What a cold build learns after its state was written (``BuildCache.save_tail``)."""
 JOURNAL = "journal.pickle"
 """What rebuilds changed since ``state.pickle`` was written (``sitegen.cache.journal``)."""
 
@@ -225,6 +228,8 @@ class BuildCache:
             log.warning("ignoring unreadable build cache %s: %s", path, exc)
             return
         token = state.get("token")
+        if state.get("tail"):  # written before its build was addressed: see save_tail
+            _apply_tail(_read_pickle(self.dir / TAIL), token, last)
         dicts = state_dicts(memo, keys, pages, index, last)
         if isinstance(token, str) and dicts is not None:
             try:
@@ -327,8 +332,15 @@ class BuildCache:
         paper_keys: dict[str, str],
         pages: dict[str, tuple[str, Any]],
         last: dict[str, Any],
+        *,
+        tail: str | None = None,
     ) -> None:
-        """Write the new state; drop paper entries no current paper uses."""
+        """Write the new state; drop paper entries no current paper uses.
+
+        With ``tail`` (a token), the state is written whole under that token and marked
+        as awaiting its tail (:meth:`save_tail`): what only the build's addressing and
+        swap know. ``last`` then holds placeholders for those (``incremental.EarlySave``).
+        """
         self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.dir.parent / ".gitignore"
         if not ignore.exists():
@@ -342,7 +354,7 @@ class BuildCache:
         if self.files.complete:
             memo = {p: v for p, v in memo.items() if p in self.files.seen}
         dicts = state_dicts(memo, paper_keys, pages, self.pack.index, last)
-        if self._loaded is not None and dicts is not None:
+        if tail is None and self._loaded is not None and dicts is not None:
             journal = next_journal(self._loaded, self.pack.generation, dicts, last)
             if journal is not None:
                 _atomic_write(self.dir / JOURNAL, pickle.dumps(journal, pickle.HIGHEST_PROTOCOL))
@@ -359,19 +371,49 @@ class BuildCache:
         state = {
             "format": FORMAT,
             "python": sys.version,
-            "token": os.urandom(8).hex(),
+            "token": tail or os.urandom(8).hex(),
             "bulk": marshal.dumps(bulk),
             "last": rest,
+            "tail": tail is not None,
         }
+        (self.dir / TAIL).unlink(missing_ok=True)  # it completed the old base
         _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
         (self.dir / JOURNAL).unlink(missing_ok=True)  # it named the old base: stale anyway
-        if self._memo is not None and self._names:
-            names = {"profile": self._memo.profile, "names": self._memo.names}
-            _atomic_write(self.dir / "names.pickle", pickle.dumps(names, pickle.HIGHEST_PROTOCOL))
+        if tail is None:
+            self._save_names()
         self.pack.prune()
         legacy = self.dir / "papers"  # one file per paper, before FORMAT 3
         if legacy.is_dir():
             shutil.rmtree(legacy, ignore_errors=True)
+
+    def save_tail(self, token: str, last: dict[str, Any]) -> None:
+        """Complete the state :meth:`save` wrote with ``tail=token``: ``last`` (the
+        record's entries only the end of the build knows) and the address memo."""
+        memo = self.address_memo()
+        tail = {"token": token, "last": last, "folders": memo.folders, "profile": memo.profile}
+        _atomic_write(self.dir / TAIL, pickle.dumps(tail, pickle.HIGHEST_PROTOCOL))
+        self._save_names()
+
+    def _save_names(self) -> None:
+        if self._memo is not None and self._names:
+            names = {"profile": self._memo.profile, "names": self._memo.names}
+            _atomic_write(self.dir / "names.pickle", pickle.dumps(names, pickle.HIGHEST_PROTOCOL))
+
+
+def _apply_tail(tail: Any, token: Any, last: dict[str, Any]) -> None:
+    """Put a state's tail (:meth:`BuildCache.save_tail`) into its ``last``, in place.
+
+    Without a tail of its own (the build stopped after its state was written), the
+    record keeps its placeholders: an output signature no folder has, so nothing of that
+    build's OUT is ever reused (its papers' works still are: they are keyed by content).
+    """
+    if not isinstance(tail, dict) or tail.get("token") != token:
+        return
+    folders, profile = tail.get("folders"), tail.get("profile")
+    if not isinstance(folders, dict) or not isinstance(tail.get("last"), dict):
+        return
+    last.update(tail["last"])
+    last["address"] = (profile, folders)
 
 
 def user_cache_dir() -> Path | None:

@@ -32,11 +32,23 @@ def cids_json_bytes(mapping: Mapping[str, str]) -> bytes:
     plus a newline (a test holds them equal), made with json's C string encoder: with an
     indent, ``json.dumps`` runs its pure-Python encoder, twice as slow on 120k entries.
     """
-    if not mapping:
-        return b"{}\n"
+    return cids_json_of_lines(sorted(cids_json_lines(mapping)))
+
+
+def cids_json_lines(mapping: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(path, its line of cids.json)`` for every entry of ``mapping``, in its order:
+    sorted (by path), they are :func:`cids_json_of_lines`' input. Two processes that
+    address halves of a site each make their own lines (``cache.address``)."""
     quote = encode_basestring
-    lines = ",\n".join(f"  {quote(k)}: {quote(mapping[k])}" for k in sorted(mapping))
-    return f"{{\n{lines}\n}}\n".encode()
+    return [(k, f"  {quote(k)}: {quote(v)}") for k, v in mapping.items()]
+
+
+def cids_json_of_lines(lines: list[tuple[str, str]]) -> bytes:
+    """``cids.json`` from :func:`cids_json_lines`, sorted by path."""
+    if not lines:
+        return b"{}\n"
+    body = ",\n".join([line for _, line in lines])
+    return f"{{\n{body}\n}}\n".encode()
 
 
 def address_site(out_dir: Path, profile: Profile, *, car: Path | None = None) -> AddResult:

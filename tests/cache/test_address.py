@@ -125,3 +125,29 @@ def test_a_failing_address_helper_costs_time_not_the_result(
     nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
     want = address_nodes(nodes, profile)
     assert address_nodes(nodes, profile, split=True) == want
+
+
+def test_two_processes_write_cids_json_in_path_order_whatever_the_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each part sorts its own ``cids.json`` lines; merged, they must be in the order of
+    the paths, which the lines' order is not when a name holds a character below '"'
+    (a space, '!') or one that JSON escapes."""
+    import json
+
+    import sitegen.cache.address as address
+
+    monkeypatch.setattr(address, "SPLIT_FILES", 1)
+    profile = get_profile("unixfs-v1-2025")
+    names = ["a", "a b", "a!", 'q"x', "back\\slash", "tab\there", "é", "d/e", "d e/f", "d!/g", "z"]
+    tree = {f"{top}/{name}": name.encode() for top in ("p", "q", "papers/x") for name in names}
+    tree |= {name: b"top" for name in ("a", "a b", "a!")}
+    nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+    split = address_nodes(nodes, profile, split=True)
+    assert split == address_nodes(nodes, profile)
+    mapping = json.loads(split.cids_json)
+    assert list(mapping) == sorted(mapping)
+    assert (
+        split.cids_json
+        == (json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    )
