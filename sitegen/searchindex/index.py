@@ -59,6 +59,9 @@ STATE_FORMAT = 100 * FORMAT + 1
 instead of per-shard keys and hashes). States of the earlier shape recorded ``FORMAT``."""
 CHUNK = 100
 """Doc records per ``docs/<n>.json``."""
+POSTING_BLOCK = 128
+"""Docs whose postings ``full_index`` gathers before joining them per term (see
+``_postings``; 32 and 512 were slower at 10k docs)."""
 FULL_BUILD_SHARE = 0.25
 """Above this share of changed docs a full build is cheaper than patching."""
 
@@ -163,19 +166,39 @@ def _state(docs: Sequence[SearchDoc], files: dict[str, str]) -> IndexState:
     )
 
 
+def _postings(docs: Sequence[SearchDoc]) -> defaultdict[str, list[str]]:
+    """Per term, its ``[docid,weight]`` postings in doc-id order, as pieces that join
+    with ``","`` into the entry's posting list (``shards.entry``).
+
+    Everything per posting runs in C (split, map, deque, join): this is most of a full
+    build, and a Python-level loop per posting was twice as slow. A doc's postings are
+    one string per weight it has, shared by its terms of that weight. The postings of
+    ``POSTING_BLOCK`` docs at a time are gathered and joined per term, so they are
+    joined while still in the CPU cache and only one string per term and block lives to
+    the end. On the 10k benchmark docs (4.6M postings, 2k terms) that took
+    ``write_index`` from ~1.2 to ~0.9 s (process_time, interleaved A/B) and its peak
+    memory from ~360 to ~90 MB more than the docs'.
+    """
+    pieces: defaultdict[str, list[str]] = defaultdict(list)
+    append, piece_list = list.append, pieces.__getitem__
+    for start in range(0, len(docs), POSTING_BLOCK):
+        block: defaultdict[str, list[str]] = defaultdict(list)
+        lookup = block.__getitem__
+        for docid, doc in enumerate(docs[start : start + POSTING_BLOCK], start):
+            if not doc.terms:
+                continue
+            parts = doc.terms.replace(":", " ").split(" ")
+            weights = parts[1::2]  # a doc's weights take a dozen values or so
+            made = {w: f"[{docid},{w}]" for w in set(weights)}
+            deque(map(append, map(lookup, parts[0::2]), map(made.__getitem__, weights)), maxlen=0)
+        joined = map(",".join, block.values())
+        deque(map(append, map(piece_list, block), joined), maxlen=0)
+    return pieces
+
+
 def full_index(docs: Sequence[SearchDoc]) -> tuple[dict[str, bytes], IndexState]:
     """Every index file for ``docs``, and the state to update it from next time."""
-    postings: defaultdict[str, list[str]] = defaultdict(list)
-    lookup, append = postings.__getitem__, list.append
-    for docid, doc in enumerate(docs):
-        if not doc.terms:
-            continue
-        # Everything per posting runs in C (split, join, map, deque): this loop is most
-        # of a full build, and a Python-level loop per posting was twice as slow.
-        parts = doc.terms.replace(":", " ").split(" ")
-        head = f"[{docid},"
-        made = (head + f"] {head}".join(parts[1::2]) + "]").split(" ")
-        deque(map(append, map(lookup, parts[0::2]), made), maxlen=0)
+    postings = _postings(docs)
     by_shard: defaultdict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
         by_shard[shard_key(term)].append(term)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.searchindex import INDEX_DIR, IndexFiles, IndexState, SearchDoc, make_doc, write_index
+from sitegen.searchindex import index as index_module
 from sitegen.searchindex.index import CHUNK
 
 WORDS = [
@@ -134,6 +135,40 @@ def test_layout_meta_chunks_and_shards(tmp_path: Path) -> None:
         sorted((p, hashlib.sha256(b).hexdigest()) for p, b in files.items())
     )
     pickle.loads(pickle.dumps(state))
+
+
+def reference_shards(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The term shards of ``docs`` made posting by posting (what ``full_index`` means)."""
+    postings: dict[str, list[str]] = {}
+    for docid, d in enumerate(docs):
+        for term, weight in d.term_weights().items():
+            postings.setdefault(term, []).append(f"[{docid},{weight}]")
+    shards: dict[str, list[bytes]] = {}
+    for term in sorted(postings):
+        line = f'"{term}":[{",".join(postings[term])}]'.encode()
+        shards.setdefault(term[:2], []).append(line)
+    return {
+        f"{INDEX_DIR}/t/{key.encode().hex()}.json": b"{" + b",\n".join(lines) + b"}"
+        for key, lines in shards.items()
+    }
+
+
+@pytest.mark.parametrize("block", [1, 3, 128, 10_000])
+def test_shards_equal_posting_by_posting_at_any_block_size(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    rng = random.Random(7)
+    docs = [doc(i, rng, n_words=rng.randrange(0, 300)) for i in range(300)]
+    empty = make_doc(url="papers/empty/", title="", authors=[], meta="", abstract_text="",
+                     keywords=[], body_text="")  # fmt: skip
+    assert empty.terms == ""
+    docs[5:5] = [empty]
+    docs.append(empty)
+    monkeypatch.setattr(index_module, "POSTING_BLOCK", block)
+    files, _ = full(docs)
+    shards = {p: b for p, b in files.items() if p.startswith(f"{INDEX_DIR}/t/")}
+    assert shards == reference_shards(docs)
+    assert {w for d in docs for w in d.term_weights().values()} >= {1, 3, 20, 60}
 
 
 def test_full_build_is_deterministic() -> None:
