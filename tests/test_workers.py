@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from sitegen.cache.pack import StoredBatch, StoredWork
-from sitegen.cache.store import BuildCache
+from sitegen.cache.store import BuildCache, FileDigests
 from sitegen.content.config import JournalConfig
 from sitegen.render.paper import process_paper
 from sitegen.render.work import PackedWork, PaperWork, light_work
+from sitegen.workers import FolderKeys
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = sorted((REPO / "content" / "papers").iterdir())
@@ -25,7 +26,8 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
     cache.pack.folder.mkdir(parents=True)
     cache.pack.add("before", "the parent's")  # entries of others come first
     keys = [f"key-{folder.name}" for folder in DEMO]
-    sent, _ = _worker_batch(DEMO, demo_config, None, keys, cache.pack.path())
+    sent, _, made = _worker_batch(DEMO, demo_config, None, keys, cache.pack.path())
+    assert made is None  # the keys were given
     assert isinstance(sent, StoredBatch)
     stored = sent.works(cache.pack.path(), keys)
     assert stored is not None
@@ -44,8 +46,9 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
     cache.pack.close()
 
 
+@pytest.mark.parametrize("given", [True, False], ids=["keys given", "keys made by workers"])
 def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
-    tmp_path: Path, demo_config: JournalConfig, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, demo_config: JournalConfig, monkeypatch: pytest.MonkeyPatch, given: bool
 ) -> None:
     """Should the pack not give a worker's batch back, the parent makes those works
     itself: slower, same works."""
@@ -56,7 +59,13 @@ def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
     pack = tmp_path / "papers.0.pack"
 
     def run() -> list[PaperWork | PackedWork | StoredWork]:
-        return list(workers._process(folders, demo_config, 2, {}, None, None, _key, pack))
+        keys = workers.FolderKeys("inputs", FileDigests())
+        if given:
+            keys.made.update({folder.name: f"key-{folder.name}" for folder in DEMO})
+        done = list(workers._process(folders, demo_config, 2, {}, None, None, keys, pack))
+        want_keys = {folder.name: FolderKeys("inputs", FileDigests()).of(folder) for folder in DEMO}
+        assert keys.made == ({k: f"key-{k}" for k in want_keys} if given else want_keys)
+        return done
 
     want = {folder.name: process_paper(folder, demo_config) for folder in DEMO}
     got = run()
@@ -70,5 +79,56 @@ def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
         assert isinstance(work, PaperWork) and work == want[work.slug]
 
 
-def _key(folder: Path) -> str:
-    return f"key-{folder.name}"
+def test_a_worker_makes_the_keys_the_parent_would_reading_only_what_it_did_not_hash(
+    tmp_path: Path, demo_config: JournalConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker given no keys makes each folder's key (``FolderKeys.of``'s, byte for
+    byte) and the file digests behind it. The research object's files are named by the
+    CIDs processing made of the bytes it read; only the files it does not read (hidden
+    ones, ``attestations/``) or whose CID is not their sha256 (several chunks) are read
+    again to be hashed."""
+    import shutil
+
+    import sitegen.workers as workers
+
+    folders = []
+    for demo in DEMO:
+        folder = tmp_path / "papers" / demo.name
+        shutil.copytree(demo, folder, symlinks=True)
+        folders.append(folder)
+    odd = folders[0]
+    (odd / ".hidden").write_text("not in the bundle\n", encoding="utf-8")
+    (odd / "attestations").mkdir(exist_ok=True)
+    (odd / "attestations" / "extra.json").write_text("{}\n", encoding="utf-8")
+    (odd / "sub" / "deeper").mkdir(parents=True)
+    (odd / "sub" / "deeper" / "big.bin").write_bytes(b"\x01" * (1 << 20) + b"\x02")
+    (odd / "sub" / "empty").write_bytes(b"")
+    (odd / "sub" / "link").symlink_to("../paper.md")
+    hashed: list[str] = []
+    digest = FileDigests.digest
+
+    def counting(self: FileDigests, path: str, st: object) -> str:
+        hashed.append(path)
+        return digest(self, path, st)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FileDigests, "digest", counting)
+    cache = BuildCache(tmp_path)
+    cache.pack.folder.mkdir(parents=True)
+    sent, _, made = workers._worker_batch(
+        folders, demo_config, None, None, cache.pack.path(), "inputs"
+    )
+    assert isinstance(sent, StoredBatch) and made is not None
+    not_read = [str(odd / ".hidden"), str(odd / "sub" / "deeper" / "big.bin")]
+    for folder in folders:
+        not_read += [str(p) for p in (folder / "attestations").rglob("*") if p.is_file()]
+    assert sorted(hashed) == sorted(not_read)
+    monkeypatch.setattr(FileDigests, "digest", digest)
+    parent = FolderKeys("inputs", FileDigests())
+    assert list(made.keys) == [parent.of(folder) for folder in folders]
+    assert made.files == parent.digests.memo
+    stored = sent.works(cache.pack.path(), made.keys)
+    assert stored is not None
+    for key, folder, one in zip(made.keys, folders, stored, strict=True):
+        assert cache.put_stored(key, one) == one.light
+        assert cache.get_paper(key) == process_paper(folder, demo_config)
+    cache.pack.close()
