@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from sitegen.cache.store import BuildCache, FileDigests
 from sitegen.content.config import JournalConfig
 from sitegen.render.paper import process_paper
 from sitegen.render.work import PackedWork, PaperWork, light_work
-from sitegen.workers import FolderKeys
+from sitegen.workers import FolderKeys, _kept
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = sorted((REPO / "content" / "papers").iterdir())
@@ -38,6 +39,17 @@ def test_a_batch_appended_by_a_worker_reads_back_as_the_papers_works(
         assert cache.get_paper(key) == work
         assert cache.get_light_paper(key) == light_work(work)
     assert cache.pack.get("before") == "the parent's"
+    frozen = gc.get_freeze_count()
+    try:  # the parent reads them with the collector off, and freezes them at once
+        kept = _kept(sent, cache.pack.path(), keys)
+        assert kept is not None and [k.light for k in kept] == [s.light for s in stored]
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+        gc.disable()
+        assert _kept(sent, cache.pack.path(), keys) is not None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
     assert sent.works(cache.pack.path(), keys[::-1]) is None  # not the keys it was made for
     assert sent.works(cache.pack.path(), keys[1:]) is None
     with cache.pack.path().open("r+b") as fh:
@@ -62,7 +74,11 @@ def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
         keys = workers.FolderKeys("inputs", FileDigests())
         if given:
             keys.made.update({folder.name: f"key-{folder.name}" for folder in DEMO})
-        done = list(workers._process(folders, demo_config, 2, {}, None, None, keys, pack))
+        try:
+            done = list(workers._process(folders, demo_config, 2, {}, None, None, keys, pack))
+        finally:
+            assert gc.isenabled()
+            gc.unfreeze()  # the light works read back were frozen (pipeline unfreezes)
         want_keys = {folder.name: FolderKeys("inputs", FileDigests()).of(folder) for folder in DEMO}
         assert keys.made == ({k: f"key-{k}" for k in want_keys} if given else want_keys)
         return done
