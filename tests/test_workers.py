@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import gc
+import shutil
 from pathlib import Path
 
 import pytest
 
+from sitegen.cache.folderkeys import FolderKeys
 from sitegen.cache.pack import StoredBatch, StoredWork
 from sitegen.cache.store import BuildCache, FileDigests
 from sitegen.content.config import JournalConfig
 from sitegen.render.paper import process_paper
 from sitegen.render.work import PackedWork, PaperWork, light_work
-from sitegen.workers import FolderKeys, _kept
+from sitegen.workers import _kept
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = sorted((REPO / "content" / "papers").iterdir())
@@ -71,7 +73,7 @@ def test_the_pool_gives_stored_works_or_else_processes_the_batch_again(
     pack = tmp_path / "papers.0.pack"
 
     def run() -> list[PaperWork | PackedWork | StoredWork]:
-        keys = workers.FolderKeys("inputs", FileDigests())
+        keys = FolderKeys("inputs", FileDigests())
         if given:
             keys.made.update({folder.name: f"key-{folder.name}" for folder in DEMO})
         try:
@@ -103,8 +105,6 @@ def test_a_worker_makes_the_keys_the_parent_would_reading_only_what_it_did_not_h
     CIDs processing made of the bytes it read; only the files it does not read (hidden
     ones, ``attestations/``) or whose CID is not their sha256 (several chunks) are read
     again to be hashed."""
-    import shutil
-
     import sitegen.workers as workers
 
     folders = []
@@ -148,3 +148,31 @@ def test_a_worker_makes_the_keys_the_parent_would_reading_only_what_it_did_not_h
         assert cache.put_stored(key, one) == one.light
         assert cache.get_paper(key) == process_paper(folder, demo_config)
     cache.pack.close()
+
+
+@pytest.mark.parametrize("profile", ["unixfs-v1-2025", "unixfs-v0-2015"])
+def test_cid_digests_are_the_sha256_of_the_files_or_absent(
+    tmp_path: Path, demo_config: JournalConfig, profile: str
+) -> None:
+    """A raw leaf's CID names the sha256 of the file's bytes (the folder digest's hash);
+    a file of several chunks or any file under a CIDv0 profile gives none."""
+    import dataclasses
+    import hashlib
+
+    from sitegen.cache.folderkeys import cid_digests
+
+    folder = tmp_path / DEMO[0].name
+    shutil.copytree(DEMO[0], folder)
+    (folder / "big.bin").write_bytes(b"\x03" * (1 << 20) + b"\x04")
+    (folder / "empty.txt").write_bytes(b"")
+    config = dataclasses.replace(demo_config, cid_profile=profile)
+    work = process_paper(folder, config)
+    found = cid_digests(work)
+    if profile == "unixfs-v0-2015":
+        assert found == {}
+        return
+    small = {rel for rel in work.source_nodes if (folder / rel).stat().st_size <= 1 << 20}
+    assert set(found) == small and "empty.txt" in small and "big.bin" not in small
+    for rel, (size, digest) in found.items():
+        data = (folder / rel).read_bytes()
+        assert (size, digest) == (len(data), hashlib.sha256(data).hexdigest())
