@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.cache.folderkeys import FolderKeys, MadeKeys, cid_digests, folder_key
 from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.pack import StoredBatch, StoredWork, append_entries
-from sitegen.cache.store import BuildCache, sha256_hex
+from sitegen.cache.store import BuildCache, FileDigests, sha256_hex
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from sitegen.render.math import MathResult
     from sitegen.render.work import PackedWork, PaperWork
 
-    _BatchResult = tuple[Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult]]
+    _BatchResult = tuple[
+        Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult], MadeKeys | None
+    ]
     """What a pool worker sends back for a batch (``_worker_batch``)."""
 
 FREEZE_EVERY = 200
@@ -60,29 +63,20 @@ def load_papers(
     content-stage diagnostics sorted as ``load_journal`` sorts them, and the slugs whose
     files (``source/``, citations) the workers wrote into ``stage`` already.
     """
-    from sitegen.cache.store import FileDigests
     from sitegen.content.discover import discover
     from sitegen.content.journal import assemble_journal
 
     layout, diags = discover(config.root)
-    paper_part = paper_inputs_key(config)
-    digests = cache.files if cache is not None else FileDigests()
-    keys: dict[str, str] = {}
-
-    def key_of(folder: Path) -> str:
-        """The folder's content key (reads every file whose stat signature is new)."""
-        key = keys.get(folder.name)
-        if key is None:
-            key = sha256_hex(paper_part, folder.name, digests.folder_digest(folder))
-            keys[folder.name] = key
-        return key
-
+    keys = FolderKeys(paper_inputs_key(config), cache.files if cache is not None else FileDigests())
+    key_of = keys.of
     works: dict[str, PaperWork] = {}
     todo: list[Path] = []
     if cache is None or not cache.pack.index:
-        # Nothing to look up: every folder is to do, and its key is made just before
-        # its batch is handed out, while the pool works (at 10k papers, reading and
-        # hashing every file first kept both cores waiting ~0.7 s).
+        # Nothing to look up: every folder is to do, and its key is made by the pool
+        # worker that processes it (or here, without a pool), which hashes little beyond
+        # what it reads anyway (at 10k papers, reading and hashing every file here first
+        # kept both cores waiting ~0.7 s; hashing them here as batches were handed out
+        # still cost ~1 s of the parent's CPU while the pool ran).
         todo = list(layout.paper_dirs)
     else:
         for folder in layout.paper_dirs:
@@ -100,7 +94,7 @@ def load_papers(
         cache.pack.folder.mkdir(parents=True, exist_ok=True)
         pack = cache.pack.path()
     folders = {folder.name: folder for folder in todo}
-    keyed = key_of if cache is not None else None
+    keyed = keys if cache is not None else None
     for done in _process(todo, config, jobs, math, progress, stage, keyed, pack):
         from sitegen.render.work import PackedWork  # only once something was processed
 
@@ -120,14 +114,15 @@ def load_papers(
         if len(works) % FREEZE_EVERY == 0:
             gc.freeze()  # kept for the whole build: out of the collector's sight (pipeline)
     papers: list[Paper] = []
+    in_order: dict[str, str] = {}
     for folder in layout.paper_dirs:
-        key_of(folder)  # made by now unless the folder was processed without a pool
+        in_order[folder.name] = key_of(folder)  # made by now unless processed without a pool
         work = works[folder.name]
         diags.extend(work.load_diagnostics)
         if work.paper is not None:
             papers.append(work.paper)
     journal, diags = assemble_journal(config, layout, papers, diags)
-    return journal, works, keys, diags, staged_here
+    return journal, works, in_order, diags, staged_here
 
 
 def _process(
@@ -137,7 +132,7 @@ def _process(
     math: MutableMapping[str, MathResult],
     progress: Progress | None,
     stage: Path | None = None,
-    key_of: Callable[[Path], str] | None = None,
+    keys: FolderKeys | None = None,
     pack: Path | None = None,
 ) -> Iterator[PaperWork | PackedWork | StoredWork]:
     """``process_paper`` over ``folders``, in a process pool when it pays.
@@ -147,10 +142,13 @@ def _process(
     the build began with (``math``, inherited when the worker is forked) and keeps what it
     converts for its later batches; ``math`` is updated here with what every finished
     batch learned. (Sending the cache with every batch cost the parent ~5 MB of pickling
-    per batch at 10k papers.) With ``key_of`` (the build caches; it gives a folder's
-    key), pool workers pickle each work for the cache themselves (``PackedWork``), and
+    per batch at 10k papers.) With ``keys`` (the build caches: the folders' content
+    keys), pool workers pickle each work for the cache themselves (``PackedWork``), and
     with ``pack`` (the cache's pack file) append it there too, so only its place comes
-    back (``StoredBatch``; its light works are read from the pack, ``StoredWork``).
+    back (``StoredBatch``; its light works are read from the pack, ``StoredWork``). A
+    batch whose keys ``keys`` does not know yet is sent without them: its worker makes
+    them (:func:`_worker_batch`), and ``keys`` takes them and the file digests behind
+    them before the batch's works are yielded.
     """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -181,10 +179,15 @@ def _process(
 
         def submit() -> None:
             batch = next(queued, None)
-            if batch is not None:  # a copy: the pool pickles it later, in another thread
-                batch_keys = [key_of(f) for f in batch] if key_of is not None else None
-                job = pool.submit(_worker_batch, batch, config, stage, batch_keys, pack)
-                waiting[job] = (batch, batch_keys)
+            if batch is None:
+                return
+            batch_keys = part = None
+            if keys is not None:
+                batch_keys = keys.known(batch)
+                part = None if batch_keys is not None else keys.paper_part
+            # ``batch`` is a copy: the pool pickles it later, in another thread
+            job = pool.submit(_worker_batch, batch, config, stage, batch_keys, pack, part)
+            waiting[job] = (batch, batch_keys)
 
         for _ in range(workers + 1):
             submit()
@@ -192,13 +195,16 @@ def _process(
             finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
             for future in finished:
                 batch, batch_keys = waiting.pop(future)
-                result, learned = future.result()
+                result, learned, made = future.result()
                 math.update(learned)
                 submit()
+                if made is not None:
+                    assert keys is not None
+                    batch_keys = keys.take(batch, made)
                 works: Sequence[PaperWork | PackedWork | StoredWork]
                 if isinstance(result, StoredBatch):
                     assert pack is not None and batch_keys is not None
-                    stored = result.works(pack, batch_keys)
+                    stored = _kept(result, pack, batch_keys)
                     # Unreadable (never seen): the batch again, here, as the parent would.
                     works = stored or [process_paper(f, config, math, stage) for f in batch]
                 else:
@@ -207,6 +213,25 @@ def _process(
                 yield from works
                 if progress is not None:
                     progress(done, total)
+
+
+def _kept(batch: StoredBatch, pack: Path, keys: Sequence[str]) -> list[StoredWork] | None:
+    """``batch.works``, read with the cyclic collector off and frozen at once.
+
+    The light works are kept for the whole build (``pipeline._gc_frozen``) and hold no
+    cycles, but reading a batch back allocates ~30k objects: collections ran every 700
+    of them and walked them all again, and again in older generations, before the
+    next ``gc.freeze`` (~13% of reading them back).
+    """
+    if not gc.isenabled():
+        return batch.works(pack, keys)
+    gc.disable()
+    try:
+        stored = batch.works(pack, keys)
+    finally:
+        gc.freeze()
+        gc.enable()
+    return stored
 
 
 def pool_context() -> BaseContext | None:
@@ -256,11 +281,14 @@ def _worker_batch(
     stage: Path | None,
     keys: list[str] | None,
     pack: Path | None = None,
-) -> tuple[Sequence[PaperWork | PackedWork] | StoredBatch, dict[str, MathResult]]:
+    paper_part: str | None = None,
+) -> _BatchResult:
     """``process_papers`` in a pool worker, starting from what this worker knows.
 
     With ``pack`` the works are appended to the cache's pack here, and only where they
     lie goes back (the parent reads the light works from the pack, :class:`StoredBatch`).
+    With ``paper_part`` (``paper_inputs_key``) instead of ``keys``, the folders' keys
+    are made here (:func:`_keys_made`) and sent back (:class:`MadeKeys`, else None).
 
     The cyclic collector is off while the batch runs: a paper's tokens and trees are
     freed by reference counting when it is done, but until then every collection walked
@@ -272,9 +300,14 @@ def _worker_batch(
     from sitegen.render.paper import process_papers
     from sitegen.render.work import PackedWork
 
+    made = None
+    works: Sequence[PaperWork | PackedWork]
     gc.disable()
     try:
-        works, learned = process_papers(folders, config, _WorkerMath.known, stage, keys)
+        if keys is None and paper_part is not None:
+            works, learned, made = _keys_made(folders, config, stage, paper_part)
+        else:
+            works, learned = process_papers(folders, config, _WorkerMath.known, stage, keys)
     finally:
         gc.enable()
     _WorkerMath.known.update(learned)
@@ -282,13 +315,40 @@ def _worker_batch(
     gc.freeze()
     packed = [w for w in works if isinstance(w, PackedWork)]
     if pack is None or not packed or len(packed) != len(works):
-        return works, learned
+        return works, learned, made
     where = append_entries(pack, [w.entry for w in packed])
     if where is None:  # a short write: the parent appends them as before
-        return works, learned
+        return works, learned, made
     lengths = tuple(length for _, length in where)
     stored = StoredBatch(where[0][0], lengths, tuple(w.light_length for w in packed))
-    return stored, learned
+    return stored, learned, made
+
+
+def _keys_made(
+    folders: Sequence[Path], config: JournalConfig, stage: Path | None, paper_part: str
+) -> tuple[list[PackedWork], dict[str, MathResult], MadeKeys]:
+    """``process_papers`` of a batch whose keys are made here, each work packed under its key.
+
+    Each folder is listed (and its files stat-ed) before it is processed; processing
+    reads every file of the research object and names each by its CID, which for a file
+    of one raw leaf (the default profile) holds the sha256 of the bytes read, the
+    folder digest's very hash. Only the other files (hidden ones, ``attestations/``,
+    files of several chunks, any file under a CIDv0 profile) are read again here.
+    """
+    from sitegen.render.paper import process_papers
+    from sitegen.render.work import PaperWork, light_work, pack_work
+
+    digests = FileDigests()
+    listings = [digests.listing(folder) for folder in folders]
+    works, learned = process_papers(folders, config, _WorkerMath.known, stage)
+    keys, packed = [], []
+    for folder, listing, work in zip(folders, listings, works, strict=True):
+        assert isinstance(work, PaperWork)
+        digest = digests.listed_digest(listing, cid_digests(work))
+        key = folder_key(paper_part, folder, digest)
+        keys.append(key)
+        packed.append(pack_work(key, work, light_work(work)))
+    return packed, learned, MadeKeys(tuple(keys), digests.memo)
 
 
 def paper_inputs_key(config: JournalConfig) -> str:

@@ -34,6 +34,8 @@ from sitegen.cache.journal import Loaded, apply_journal, next_journal, remember_
 from sitegen.cache.pack import LIGHT, PaperPack, StoredWork
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sitegen.cache.address import AddressMemo
     from sitegen.render.work import PackedWork, PaperWork
 
@@ -137,11 +139,43 @@ class FileDigests:
 
     def folder_digest(self, folder: Path) -> str:
         """Every entry below ``folder`` (names, kinds, contents), hidden ones included."""
-        parts: list[str] = []
-        self._walk(str(folder), "", parts)
+        return self.listed_digest(self.listing(folder))
+
+    def listing(self, folder: Path) -> FolderListing:
+        """``folder`` as :meth:`folder_digest` walks it, its files stat-ed but not read.
+
+        A pool worker lists a paper's folder before it reads the files to process them,
+        so :meth:`listed_digest` can take their digests from what that read hashed (a
+        stat signature taken before the bytes were read is safe to remember with them:
+        a file changed since has another signature next time, and is read again).
+        """
+        listing = FolderListing([], [])
+        self._walk(str(folder), "", listing)
+        return listing
+
+    def listed_digest(
+        self, listing: FolderListing, given: Mapping[str, tuple[int, str]] | None = None
+    ) -> str:
+        """:meth:`folder_digest` of a :meth:`listing` (fills it in: use it once).
+
+        ``given`` maps a file's path relative to the folder to its (size, sha256 hex), as
+        read after the listing: used (and remembered) where the size is the listed one;
+        other files are hashed here unless the memo knows them.
+        """
+        parts = listing.parts
+        for at, rel, path, st in listing.files:
+            known = given.get(rel) if given is not None else None
+            if known is not None and known[0] == st.st_size:
+                self.seen.add(path)
+                value = known[1]
+                self.memo[path] = (st.st_size, st.st_mtime_ns, st.st_ino, value)
+            else:
+                value = self.digest(path, st)
+            parts[at] = f"F {rel} {value}"
         return sha256_hex(*parts)
 
-    def _walk(self, folder: str, rel: str, parts: list[str]) -> None:
+    def _walk(self, folder: str, rel: str, listing: FolderListing) -> None:
+        parts = listing.parts
         with os.scandir(folder) as scan:
             items = sorted(scan, key=lambda e: e.name)
         for entry in items:
@@ -150,11 +184,22 @@ class FileDigests:
                 parts.append(f"L {child} {os.readlink(entry.path)}")
             elif entry.is_dir():
                 parts.append(f"D {child}")
-                self._walk(entry.path, child, parts)
+                self._walk(entry.path, child, listing)
             elif entry.is_file():
-                parts.append(f"F {child} {self.digest(entry.path, entry.stat())}")
+                listing.files.append((len(parts), child, entry.path, entry.stat()))
+                parts.append("")  # "F child digest", by listed_digest
             else:
                 parts.append(f"? {child}")
+
+
+@dataclass(slots=True)
+class FolderListing:
+    """A folder as ``FileDigests.folder_digest`` hashes it, before its files are read."""
+
+    parts: list[str]
+    """One per entry, in walk order; a file's is filled in by ``listed_digest``."""
+    files: list[tuple[int, str, str, os.stat_result]]
+    """(index in ``parts``, path relative to the folder, path, stat) of each file."""
 
 
 def tree_signature(root: Path, skip: set[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_cache import assert_same, make_journal, snapshot
@@ -206,7 +207,7 @@ def test_a_worker_batch_runs_without_the_collector_and_turns_it_back_on(tmp_path
     assert config is not None
     folders = sorted((source / "content" / "papers").iterdir())
     try:
-        works, _learned = _worker_batch(folders, config, None, None)
+        works, _learned, _made = _worker_batch(folders, config, None, None)
         assert [w.slug for w in works] == [f.name for f in folders]  # type: ignore[union-attr]
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0
@@ -218,10 +219,13 @@ def test_a_worker_batch_runs_without_the_collector_and_turns_it_back_on(tmp_path
         gc.unfreeze()
 
 
-def test_keys_made_while_the_pool_runs_equal_keys_made_first(tmp_path: Path) -> None:
-    """A cold build makes each folder's key as its batch is handed out; a build with
-    papers in the cache makes every key first. Both must give the same keys, and the
-    cold build's works must be found under them."""
+def test_keys_made_while_the_pool_runs_equal_keys_made_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a cold build the pool workers make each folder's key (from the CIDs of what
+    they read); a build with papers in the cache makes every key first, here. Both must
+    give the same keys, the cold build's works must be found under them, and the file
+    digests the workers made must spare the next build every read."""
     from sitegen.cache.store import BuildCache, FileDigests, sha256_hex
     from sitegen.content.config import load_config
     from sitegen.workers import load_papers, paper_inputs_key
@@ -230,18 +234,55 @@ def test_keys_made_while_the_pool_runs_equal_keys_made_first(tmp_path: Path) -> 
     config, _ = load_config(source)
     assert config is not None
     folders = sorted((source / "content" / "papers").iterdir())
+    _odd_entries(folders[0], folders[1])
     digests = FileDigests()
     part = paper_inputs_key(config)
     want = {f.name: sha256_hex(part, f.name, digests.folder_digest(f)) for f in folders}
     cache = BuildCache(source)
-    assert not cache.pack.index  # cold: keys are made lazily
+    assert not cache.pack.index  # cold: keys are made lazily, by the workers
     _, works, keys, _, _ = load_papers(config, cache, jobs=2)
     assert keys == want
     assert list(keys) == [f.name for f in folders]
     assert all(cache.get_light_paper(keys[name]) is not None for name in works)
+    # The workers' file digests are the parent's, as if it had hashed every file itself.
+    assert cache.files.memo == digests.memo
+    assert cache.files.seen == digests.seen == set(digests.memo)
+    reads = _count_reads(monkeypatch)
     _, again, keys_again, _, _ = load_papers(config, cache, jobs=2)  # every key first
     assert keys_again == want
     assert again.keys() == works.keys()
+    assert reads == []  # nothing changed: no file is read to make the keys
+
+
+def _odd_entries(folder: Path, other: Path) -> None:
+    """What a folder digest covers beyond the research object: hidden files and folders,
+    ``attestations/``, a symlink, a file of several chunks, an empty file, a subfolder."""
+    (folder / ".notes").write_text("hidden\n", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (folder / "attestations").mkdir()
+    (folder / "attestations" / "a.json").write_text("{}\n", encoding="utf-8")
+    (folder / "data" / "raw").mkdir(parents=True)
+    (folder / "data" / "raw" / "big.bin").write_bytes(bytes(range(256)) * 5000)  # > 1 MiB
+    (folder / "data" / "empty.txt").write_bytes(b"")
+    (folder / "figure-link.png").symlink_to("paper.md")
+    (other / "dangling").symlink_to("nowhere")
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths ``FileDigests`` opens to hash from now on (in this process)."""
+    import builtins
+
+    import sitegen.cache.store as store
+
+    reads: list[str] = []
+
+    def counting(path: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(path)
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "open", counting, raising=False)
+    return reads
 
 
 def test_the_pool_forks_where_the_system_can() -> None:
