@@ -8,6 +8,7 @@ filesystem, where ``os.replace`` is atomic.
 
 from __future__ import annotations
 
+import enum
 import os
 import shutil
 import tempfile
@@ -16,8 +17,21 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.forked import Forked
 
-OutputTree = Mapping[str, "bytes | Path"]
-"""Site-relative POSIX path -> file content, or a source file to copy byte-for-byte."""
+
+class InPlace(enum.Enum):
+    """The value of a tree entry whose file is at its place in the staging folder
+    already: in a build with nothing to reuse, pages and research-object files are
+    written straight there. (A ``Path`` to that place did the same, but 121k of them at
+    10k papers, made and compared as strings, cost ~0.4 s on one core.)"""
+
+    IN_PLACE = "in place"
+
+
+IN_PLACE = InPlace.IN_PLACE
+Content = bytes | Path | InPlace
+"""Bytes to write, a file to copy (or link) byte-for-byte, or :data:`IN_PLACE`."""
+OutputTree = Mapping[str, Content]
+"""Site-relative POSIX path -> its content."""
 
 
 def stage_dir(out: Path) -> Path:
@@ -40,9 +54,11 @@ def write_tree(tree: OutputTree, dest: Path, *, link_from: Path | None = None) -
     root = f"{dest}/"  # tree paths are POSIX
     for rel in sorted(tree):
         content = tree[rel]
+        if content is IN_PLACE:
+            continue  # written in place already: by far the most entries of a cold build
         target = root + rel
         if _in_place(content, target):
-            continue  # written in place already: by far the most entries of a cold build
+            continue
         _check_rel(rel)
         parent = target.rpartition("/")[0]
         if parent not in made:
@@ -73,7 +89,11 @@ def write_tree_split(tree: OutputTree, dest: Path, *, link_from: Path | None = N
     If the forked process fails, this one redoes its half, replacing what it wrote.
     """
     root = f"{dest}/"
-    paths = sorted(rel for rel, content in tree.items() if not _in_place(content, root + rel))
+    paths = sorted(
+        rel
+        for rel, content in tree.items()
+        if content is not IN_PLACE and not _in_place(content, root + rel)
+    )
     if len(paths) < SPLIT_FROM:
         return write_tree(tree, dest, link_from=link_from)
     half = len(paths) // 2
@@ -118,8 +138,8 @@ def write_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def _in_place(content: bytes | Path, target: str) -> bool:
-    """The entry is the file at ``target`` already (a page rendered into the folder)."""
+def _in_place(content: Content, target: str) -> bool:
+    """The entry names the file at ``target`` itself (see :class:`InPlace`)."""
     return isinstance(content, Path) and str(content) == target
 
 
@@ -212,7 +232,7 @@ def sync_changes(
     dest: Path,
     changed: Iterable[str],
     gone: Iterable[str],
-    content: Callable[[str], bytes | Path],
+    content: Callable[[str], Content],
     *,
     link_from: Path | None = None,
 ) -> None:
@@ -222,10 +242,12 @@ def sync_changes(
     changed); files are replaced, never rewritten in place, as in ``sync_tree``.
     """
     gone = sorted(gone)
+    todo = {rel: content(rel) for rel in changed}
+    if any(value is IN_PLACE for value in todo.values()):  # it would be removed, not made
+        raise ValueError("a file written in place cannot replace another")
     for rel in gone:
         (dest / _safe_rel(rel)).unlink(missing_ok=True)
     _prune_empty(dest, gone)
-    todo = {rel: content(rel) for rel in changed}
     for rel in todo:
         (dest / _safe_rel(rel)).unlink(missing_ok=True)
     write_tree(todo, dest, link_from=link_from)

@@ -26,6 +26,7 @@ from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged
 from sitegen.cache.store import BuildCache, sha256_hex
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
 from sitegen.gitinfo import last_commit
+from sitegen.output import IN_PLACE
 from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inputs_key
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
     from sitegen.ipfs.files import Node
+    from sitegen.output import Content
     from sitegen.render.model import PaperEntry, Site
     from sitegen.render.theme import Theme
     from sitegen.render.work import PaperWork
@@ -100,7 +102,7 @@ class Prepared:
 
     config: JournalConfig
     site: Site
-    tree: dict[str, bytes | Path]
+    tree: dict[str, Content]
     diagnostics: list[Diagnostic]
     nodes: dict[str, Node] = field(default_factory=dict)
     """Site path -> UnixFS node for files whose CID is already known (cache, workers)."""
@@ -441,7 +443,7 @@ def _prepare_site(
     env = theme_environment(theme, cache)
     assets = static_files(theme)
     css = [p for p in assets if p.endswith(".css")]
-    tree: dict[str, bytes | Path] = dict(assets)
+    tree: dict[str, Content] = dict(assets)
     nodes: dict[str, Node] = {}
     page_keys: dict[str, str] = {}
     renderer: SiteRenderer
@@ -483,14 +485,14 @@ def _prepare_site(
         for rel, node in work.source_nodes.items():
             site_path = f"{base}source/{rel}"
             if sink is not None and paper.slug in staged_here:
-                tree[site_path] = sink / site_path  # already there: written in place
+                tree[site_path] = IN_PLACE  # already there: the worker wrote it
             else:
                 tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
             nodes[site_path] = node
         tree.update(attestation_files(paper))
+        in_place = sink is not None and paper.slug in staged_here
         for name, data in work.citations.items():
-            in_place = sink is not None and paper.slug in staged_here
-            tree[base + name] = sink / (base + name) if sink is not None and in_place else data
+            tree[base + name] = IN_PLACE if in_place else data
             if name in work.citation_nodes:
                 nodes[base + name] = work.citation_nodes[name]
     if opts.strict:

@@ -86,7 +86,7 @@ def node_of_bytes(data: bytes, profile: Profile) -> Node:
 
 
 def node_of(content: bytes | Path, profile: Profile) -> Node:
-    """The UnixFS node of a tree entry: bytes in hand, or a file to read."""
+    """The UnixFS node of a tree entry's content: bytes in hand, or a file to read."""
     if isinstance(content, Path):
         with content.open("rb") as fh:
             return import_stream(fh, profile)

@@ -28,6 +28,9 @@ from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
 from sitegen.ipfs.site import CIDS_JSON
 from sitegen.output import (
+    IN_PLACE,
+    Content,
+    OutputTree,
     discard,
     spare_dir,
     stage_dir,
@@ -79,12 +82,12 @@ def publish(
     made = prepared.made_index
     if made is not None and into is not None:  # written into the staging folder already
         for path, node in made.nodes.items():
-            tree[path] = into / path
+            tree[path] = IN_PLACE
             nodes[path] = node
         search_state = made.state
     else:
         search_state = _add_search_index(prepared, tree, nodes, last, old_manifest, previous)
-    want = complete_nodes(tree, nodes, profile)
+    want = complete_nodes(tree, nodes, profile, into)
     gc.freeze()  # the whole tree's nodes, kept to the end (``pipeline._gc_frozen``)
     if before_address is not None:
         before_address(want, search_state)
@@ -119,13 +122,20 @@ def publish(
 
 
 def complete_nodes(
-    tree: Mapping[str, bytes | Path], known: Mapping[str, Node], profile: Profile
+    tree: OutputTree, known: Mapping[str, Node], profile: Profile, into: Path | None = None
 ) -> dict[str, Node]:
-    """A UnixFS node for every file of the tree, hashing only those not known already."""
+    """A UnixFS node for every file of the tree, hashing only those not known already
+    (a file written ``IN_PLACE`` is read back from ``into``, the staging folder)."""
     nodes: dict[str, Node] = {}
     for path, content in tree.items():
         node = known.get(path)
-        nodes[path] = node if node is not None else node_of(content, profile)
+        if node is None:
+            if content is IN_PLACE:
+                if into is None:
+                    raise ValueError(f"{path}: written in place, but into no folder")
+                content = into / path
+            node = node_of(content, profile)
+        nodes[path] = node
     return nodes
 
 
@@ -145,7 +155,7 @@ def take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
 
 def _add_search_index(
     prepared: Prepared,
-    tree: dict[str, bytes | Path],
+    tree: dict[str, Content],
     nodes: dict[str, Node],
     last: Mapping[str, object],
     old_manifest: Mapping[str, tuple[bytes, int, int]],
@@ -169,7 +179,7 @@ def _add_search_index(
     return new_state
 
 
-def _add_full_index(prepared: Prepared, tree: dict[str, bytes | Path]) -> IndexState:
+def _add_full_index(prepared: Prepared, tree: dict[str, Content]) -> IndexState:
     files, state = write_index(prepared.search_docs, None, None)
     tree.update(files.changed)
     return state
