@@ -22,8 +22,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.cache.digests import sha256_hex
 from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged_result
-from sitegen.cache.store import BuildCache, sha256_hex
+from sitegen.cache.store import BuildCache
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
 from sitegen.gitinfo import last_commit
 from sitegen.output import IN_PLACE

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen.cache.digests import FileDigests, sha256_hex
 from sitegen.cache.folderkeys import FolderKeys, MadeKeys, cid_digests, folder_key
 from sitegen.cache.fragments import FragmentStore
 from sitegen.cache.pack import StoredBatch, StoredWork, append_entries
-from sitegen.cache.store import BuildCache, FileDigests, sha256_hex
+from sitegen.cache.store import BuildCache
 from sitegen.errors import Diagnostic
 
 if TYPE_CHECKING:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.cache.digests import FileDigests
 from sitegen.cache.folderkeys import FolderKeys
 from sitegen.cache.pack import StoredBatch, StoredWork
-from sitegen.cache.store import BuildCache, FileDigests
+from sitegen.cache.store import BuildCache
 from sitegen.content.config import JournalConfig
 from sitegen.render.paper import process_paper
 from sitegen.render.work import PackedWork, PaperWork, light_work

@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sitegen.cache.digests import sha256_hex
 from sitegen.cache.incremental import PAPERS_DIR, Fingerprint, Flat
-from sitegen.cache.store import BuildCache, sha256_hex
+from sitegen.cache.store import BuildCache
 from sitegen.content.discover import PAPER_FILE
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache.store import FileDigests, sha256_hex
+from sitegen.cache.digests import FileDigests, sha256_hex
 from sitegen.ipfs.cid import RAW
 
 if TYPE_CHECKING:

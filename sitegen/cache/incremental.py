@@ -19,12 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sitegen
-from sitegen.cache.store import (
-    BuildCache,
-    code_fingerprint,
-    sha256_hex,
-    tree_signature,
-)
+from sitegen.cache.digests import sha256_hex, tree_signature
+from sitegen.cache.store import BuildCache, code_fingerprint
 from sitegen.cache.walk import SignatureWalk
 from sitegen.gitinfo import last_commit
 

@@ -25,7 +25,7 @@ from typing import Any, cast
 
 import jinja2
 
-from sitegen.cache.store import sha256_hex
+from sitegen.cache.digests import sha256_hex
 from sitegen.ipfs.files import Node
 from sitegen.render.model import (
     AuthorEntry,

@@ -20,7 +20,7 @@ import os
 import struct
 from pathlib import Path
 
-from sitegen.cache.store import tree_signature
+from sitegen.cache.digests import tree_signature
 from sitegen.forked import Forked
 
 FORK_FROM = 256

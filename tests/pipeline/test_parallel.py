@@ -226,7 +226,8 @@ def test_keys_made_while_the_pool_runs_equal_keys_made_first(
     they read); a build with papers in the cache makes every key first, here. Both must
     give the same keys, the cold build's works must be found under them, and the file
     digests the workers made must spare the next build every read."""
-    from sitegen.cache.store import BuildCache, FileDigests, sha256_hex
+    from sitegen.cache.digests import FileDigests, sha256_hex
+    from sitegen.cache.store import BuildCache
     from sitegen.content.config import load_config
     from sitegen.workers import load_papers, paper_inputs_key
 
