@@ -267,10 +267,13 @@ def template_sources(env: jinja2.Environment, names: Sequence[str]) -> tuple[dic
 def load_templates(env: jinja2.Environment, names: Sequence[str]) -> None:
     """Load (compile, on a cold build) ``names`` and the templates they name, as a page
     would: before forking, so that the two processes of a split render do not both
-    compile them (some 80 ms of each at the default theme). Names not found are left
-    for the page that asks for them to report."""
+    compile them (some 80 ms of each at the default theme). A template that is not
+    found or does not compile is left for the page that asks for it to report."""
     for name in template_sources(env, names)[0]:
-        env.get_template(name)
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
 
 
 def _format_timestamp(value: object) -> str:

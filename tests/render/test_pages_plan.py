@@ -78,3 +78,26 @@ def test_the_templates_loaded_before_a_fork_are_those_pages_use(
     made = renderer(prepared, None)
     made.render_all({p.slug: "<p>page</p>" for p in prepared.site.pages})  # type: ignore[attr-defined]
     assert set(made._templates) == set(TEMPLATES)
+
+
+def test_load_templates_compiles_what_pages_name_and_leaves_errors_to_pages(
+    tmp_path: Path,
+) -> None:
+    import jinja2
+
+    from sitegen.render.theme import load_templates, template_sources
+
+    (tmp_path / "a.html").write_text(
+        '{% extends "b.html" %}{% from "c.html" import m %}{% include "gone.html" %}'
+    )
+    (tmp_path / "b.html").write_text("{% block x %}{% endblock %}{% include 'd.html' %}")
+    (tmp_path / "c.html").write_text("{{ oops( }}")
+    (tmp_path / "d.html").write_text("d")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)))
+    sources, followed = template_sources(env, ["a.html"])
+    assert set(sources) == {"a.html", "b.html", "c.html", "d.html"} and followed
+    load_templates(env, ["a.html"])
+    loaded = {name for _, name in env.cache} if env.cache is not None else set()
+    assert loaded == {"a.html", "b.html", "d.html"}
+    (tmp_path / "e.html").write_text("{% include name %}")
+    assert template_sources(env, ["e.html"])[1] is False  # not a literal: not followed
