@@ -67,6 +67,16 @@ class PageEnds:
             ends[1] = begin
         return range(stop - 1, begin - 1, -1)
 
+    def stop(self) -> None:
+        """Hand out nothing more: a process that failed stops the other at its next
+        claim, so the build fails without rendering the rest of the site first."""
+        with self._ends.get_lock():
+            self._ends.get_obj()[0] = _NONE_LEFT
+
+
+_NONE_LEFT = 2**62
+"""A front beyond any page list."""
+
 
 def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
     """``renderer.render_all`` in two processes writing into the renderer's sink.
@@ -92,12 +102,16 @@ def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict
     send.close()
     lists = renderer.lists_sink
     try:
-        plan = list(renderer.pages(rendered_pages))
-        order = [path for path, _ in plan]
-        renderer.list_pages(order)
-        renderer.site_files()  # listed as they are written: nobody lists them beforehand
-        renderer.lists_sink = False
-        _take(plan, ends.front)
+        try:
+            plan = list(renderer.pages(rendered_pages))
+            order = [path for path, _ in plan]
+            renderer.list_pages(order)
+            renderer.site_files()  # listed as written: nobody lists them beforehand
+            renderer.lists_sink = False
+            _take(plan, ends.front)
+        except BaseException:
+            ends.stop()  # the child renders no more than the run in its hands
+            raise
         try:
             status, payload = receive.recv()
         except EOFError:
@@ -135,6 +149,8 @@ def _render_child(
         result = ("error", (exc.message, exc.diagnostics))
     except Exception as exc:  # reported in the parent, which raises it as a build error
         result = ("error", (f"page rendering failed: {type(exc).__name__}: {exc}", []))
+    if result[0] != "ok":
+        ends.stop()
     send.send(result)
     send.close()
 
