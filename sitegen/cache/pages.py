@@ -18,7 +18,6 @@ Feeds and static pages are always rendered (feeds carry the bundle CIDs; pages a
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -36,6 +35,7 @@ from sitegen.render.model import (
     VolumeEntry,
 )
 from sitegen.render.pages import SiteRenderer
+from sitegen.render.theme import template_sources
 
 MEMO_TEMPLATES = frozenset({"paper.html", "list.html", "author.html"})
 """Templates whose pages depend only on their own context (never on ``site.*`` lists)."""
@@ -44,15 +44,12 @@ SITE_TEMPLATES = frozenset(
     | {"search.html", "404.html"}
 )
 """Templates whose context is derived from ``site`` alone (keyed by ``site_digest``)."""
-KEYED_TEMPLATES = MEMO_TEMPLATES | SITE_TEMPLATES
 CID_FIELDS = ("bundle_cid", "file_cids", "source_nodes", "citation_nodes")
 _SCALARS = frozenset(
     {str, int, float, bool, type(None), AuthorEntry, SubjectEntry, IssueEntry, VolumeEntry}
 )
 """Types whose ``repr`` is their fingerprint (exact types: ``Markup`` is not ``str``): the
 scalars and the site model's entries (dataclasses that are not mappings)."""
-_REFERENCE = re.compile(r"\{%-?\s*(?:extends|include|import|from)\b([^%]*)%\}")
-_NAME = re.compile(r"""^\s*(["'])([^"']+)\1""")
 
 
 class MemoRenderer(SiteRenderer):
@@ -107,48 +104,32 @@ class MemoRenderer(SiteRenderer):
 
     def render_paper(self, entry: PaperEntry) -> None:
         page_path = f"{entry.url}index.html"
-        if self._keyed_elsewhere(page_path):
-            return
         key = sha256_hex(self.site_key, "paper.html", page_path, self.paper_fp[entry.slug])
         if self._reuse(page_path, key):
             return
         self._pending = page_path
         super().render_paper(entry)
 
-    def _keyed_elsewhere(self, page_path: str) -> bool:
-        """Another process renders this page and works out its key (:func:`render_split`).
-
-        Only when nothing can be reused (no previous OUT): then a key only goes into
-        ``keys``, and the process rendering the page sends it back (``child_report``).
-        The page keeps its place in ``keys`` (filled by ``merge_child``), so the keys
-        come out in the order of a single-process render.
-        """
-        if self.previous_out is not None or not self._theirs(page_path):
-            return False
-        self.keys[page_path] = ""
-        return True
-
-    def _elsewhere(self, template: str, page_path: str) -> bool:
-        if template in KEYED_TEMPLATES:  # as ``_render`` decides it
-            return self._keyed_elsewhere(page_path)
-        return self._theirs(page_path)
-
     def child_report(self) -> object:
-        """Its pages' nodes and keys (the other process's pages have none here)."""
-        return (self.nodes, {path: key for path, key in self.keys.items() if key})
+        """Its pages' nodes and keys, and the pages it took from the previous OUT."""
+        return (self.nodes, self.keys, self.reused)
 
-    def merge_child(self, report: object) -> None:
-        nodes, keys = cast(tuple[dict[str, Node], dict[str, str]], report)
+    def merge_child(self, report: object, order: Sequence[str]) -> None:
+        """The other process's pages join this one's; the keys come out in site order,
+        as a single-process render makes them."""
+        nodes, keys, reused = cast(tuple[dict[str, Node], dict[str, str], dict[str, Any]], report)
         self.nodes.update(nodes)
-        for path, key in keys.items():
-            if not self.keys.get(path):
-                self.keys[path] = key
+        if reused:
+            assert self.previous_out is not None
+            for path, node in reused.items():
+                self.reused[path] = node
+                self.tree[path] = self.previous_out / path
+        known = {**self.keys, **keys}
+        self.keys = {path: known[path] for path in order if path in known}
 
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         if self._pending == page_path:
             self._pending = None
-        elif template in KEYED_TEMPLATES and self._keyed_elsewhere(page_path):
-            return
         elif template in SITE_TEMPLATES:  # all its context comes from ``site``
             key = sha256_hex(self.site_digest, template, page_path, repr(ctx.get("title")))
             if self._reuse(page_path, key):
@@ -225,25 +206,7 @@ def templates_mention(env: jinja2.Environment, names: Sequence[str]) -> bool:
     (``attr()`` with a built string aside). A reference that is not a plain string
     literal cannot be followed, so it counts as a mention: never a stale page.
     """
-    loader = env.loader
-    if loader is None:
+    sources, followed = template_sources(env, names)
+    if not followed:
         return True
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            source = loader.get_source(env, name)[0]
-        except jinja2.TemplateNotFound:
-            continue
-        if any(field in source for field in CID_FIELDS):
-            return True
-        for match in _REFERENCE.finditer(source):
-            literal = _NAME.match(match.group(1))
-            if literal is None:
-                return True
-            todo.append(literal.group(2))
-    return False
+    return any(field in source for source in sources.values() for field in CID_FIELDS)

@@ -8,10 +8,11 @@ end in ``index.html`` for the same reason: ``file://`` has no directory index.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import jinja2
 
@@ -28,6 +29,22 @@ from sitegen.render.reuse import FragmentMemo, LinkMemo, PageLinks
 
 PER_PAGE = 50
 """Listing pages paginate so their size never grows with the journal."""
+Planned = tuple[str, Callable[[], None]]
+"""A page of the site: its path and what renders it (see ``SiteRenderer.pages``)."""
+TEMPLATES = (
+    "index.html",
+    "list.html",
+    "paper.html",
+    "volumes.html",
+    "volume.html",
+    "authors.html",
+    "author.html",
+    "subjects.html",
+    "page.html",
+    "search.html",
+    "404.html",
+)
+"""The templates :meth:`SiteRenderer.pages` renders pages with."""
 RESERVED = frozenset({"papers", "issues", "authors", "subjects", "search", "assets"})
 
 
@@ -53,8 +70,8 @@ class SiteRenderer:
 
     With a ``sink`` folder, each page is written there as soon as it is rendered and the
     tree holds its path, so memory does not grow with the number of pages; its UnixFS node
-    is computed from the bytes in hand (``nodes``). ``others`` names pages another process
-    renders into the same sink (:func:`render_split`): they are listed, not rendered.
+    is computed from the bytes in hand (``nodes``). :meth:`pages` lists every page with
+    what renders it, so that two processes can share them out (:func:`render_split`).
     """
 
     def __init__(
@@ -75,11 +92,10 @@ class SiteRenderer:
         self.sink = sink
         self.nodes: dict[str, Node] = {}
         """page path -> node of every page written into the sink."""
-        self.others: Callable[[str], bool] | None = None
         self.lists_sink = True
-        """Whether the tree lists the pages written into the sink. The forked half of
-        :func:`render_split` does not: its tree is never read, and a ``Path`` for each
-        page cost some 5 µs."""
+        """Whether a page written into the sink is listed in the tree as it is written.
+        Off in :func:`render_split`: the parent lists every page beforehand, and the
+        forked half's tree is never read (a ``Path`` for each page costs ~1.5 µs)."""
         self._made: set[str] = set()
         """Folders of the sink (relative to it) known to exist."""
         self._links = LinkMemo()
@@ -95,25 +111,18 @@ class SiteRenderer:
         """What the forked half of :func:`render_split` sends back: its pages' nodes."""
         return self.nodes
 
-    def merge_child(self, report: object) -> None:
-        """Take in a ``child_report`` of the forked half."""
+    def merge_child(self, report: object, order: Sequence[str]) -> None:
+        """Take in a ``child_report`` of the forked half (``order``: every page's path,
+        in site order)."""
         self.nodes.update(cast(dict[str, Node], report))
 
-    def _theirs(self, page_path: str) -> bool:
-        """Another process renders this page into the sink: list it and move on.
-
-        The forked half of :func:`render_split` lists nothing (``lists_sink`` off).
-        """
-        if self.others is None or self.sink is None or not self.others(page_path):
-            return False
-        if self.lists_sink:
-            self.tree[page_path] = self.sink / page_path
-        return True
-
-    def _elsewhere(self, template: str, page_path: str) -> bool:
-        """``_render(template, page_path, ...)`` would only list this page (another
-        process renders it), so a listing need not make its context."""
-        return self._theirs(page_path)
+    def list_pages(self, paths: Iterable[str]) -> None:
+        """List ``paths`` in the tree as files of the sink, in this order (the pages
+        rendered later, here or by another process, keep their place)."""
+        assert self.sink is not None
+        sink, tree = self.sink, self.tree
+        for path in paths:
+            tree[path] = sink / path
 
     def _emit(self, page_path: str, data: bytes) -> None:
         if self.sink is None:
@@ -131,8 +140,6 @@ class SiteRenderer:
             self.tree[page_path] = self.sink / page_path
 
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
-        if self._theirs(page_path):
-            return
         rel = PageLinks(page_path, self._links, self._memo)
         try:
             html = self._template(template).render(
@@ -190,48 +197,84 @@ class SiteRenderer:
 
     def _listing(
         self, base: str, template: str, papers: Sequence[PaperEntry], **ctx: object
-    ) -> None:
-        """Paginated listing at ``base`` (``papers/``), ``base/page/2/``, ..."""
+    ) -> Iterator[Planned]:
+        """The pages of a paginated listing at ``base`` (``papers/``), ``base/page/2/``..."""
         pages = max(1, -(-len(papers) // PER_PAGE))
         for number in range(1, pages + 1):
             path = f"{base}index.html" if number == 1 else f"{base}page/{number}/index.html"
-            if self._elsewhere(template, path):  # the other process's: no context to make
-                continue
-            chunk = papers[(number - 1) * PER_PAGE : number * PER_PAGE]
-            pager = {
-                "number": number,
-                "pages": pages,
-                "prev": (base if number == 2 else f"{base}page/{number - 1}/")
-                if number > 1
-                else None,
-                "next": f"{base}page/{number + 1}/" if number < pages else None,
-            }
-            self._render(template, path, papers=chunk, pager=pager, **ctx)
+            yield path, partial(self._listing_page, template, path, base, papers, number, ctx)
+
+    def _listing_page(
+        self,
+        template: str,
+        path: str,
+        base: str,
+        papers: Sequence[PaperEntry],
+        number: int,
+        ctx: dict[str, object],
+    ) -> None:
+        """Page ``number`` of a listing (its context is made only when it is rendered)."""
+        pages = max(1, -(-len(papers) // PER_PAGE))
+        chunk = papers[(number - 1) * PER_PAGE : number * PER_PAGE]
+        pager = {
+            "number": number,
+            "pages": pages,
+            "prev": (base if number == 2 else f"{base}page/{number - 1}/") if number > 1 else None,
+            "next": f"{base}page/{number + 1}/" if number < pages else None,
+        }
+        self._render(template, path, papers=chunk, pager=pager, **ctx)
 
     # -- page kinds ------------------------------------------------------------------
     def render_all(self, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
-        site = self.site
-        self._render(
+        """Every page in site order, then the site-wide files."""
+        for _path, render in self.pages(rendered_pages):
+            render()
+        self.site_files()
+        return self.tree
+
+    def pages(self, rendered_pages: dict[str, str]) -> Iterator[Planned]:
+        """Every page of the site in site order: its path and what renders it.
+
+        Nothing is rendered (nor any listing's context made) until that is called, so
+        a process can list all pages and render only its share.
+        """
+        site, render = self.site, self._render
+        title = site.config.title
+        yield (
             "index.html",
-            "index.html",
-            latest=site.papers[:10],
-            issue=site.current_issue,
-            title=site.config.title,
+            partial(
+                render,
+                "index.html",
+                "index.html",
+                latest=site.papers[:10],
+                issue=site.current_issue,
+                title=title,
+            ),
         )
-        self._listing("papers/", "list.html", site.papers, title="All papers", heading="All papers")
+        yield from self._listing(
+            "papers/", "list.html", site.papers, title="All papers", heading="All papers"
+        )
         for entry in site.papers:
-            self.render_paper(entry)
-        self._render("volumes.html", "issues/index.html", title="Volumes and issues")
+            yield f"{entry.url}index.html", partial(self.render_paper, entry)
+        yield (
+            "issues/index.html",
+            partial(render, "volumes.html", "issues/index.html", title="Volumes and issues"),
+        )
         for volume in site.volumes:
-            self._render(
-                "volume.html",
-                f"{volume.url}index.html",
-                volume=volume,
-                title=volume.title,
-                papers=[site.by_slug[slug] for slug in volume.papers],
+            path = f"{volume.url}index.html"
+            yield (
+                path,
+                partial(
+                    render,
+                    "volume.html",
+                    path,
+                    volume=volume,
+                    title=volume.title,
+                    papers=[site.by_slug[slug] for slug in volume.papers],
+                ),
             )
             for issue in volume.issues:
-                self._listing(
+                yield from self._listing(
                     issue.url,
                     "list.html",
                     self.papers_of(issue.papers),
@@ -239,18 +282,24 @@ class SiteRenderer:
                     heading=issue.title,
                     description=issue.description,
                 )
-        self._render("authors.html", "authors/index.html", title="Authors")
+        yield (
+            "authors/index.html",
+            partial(render, "authors.html", "authors/index.html", title="Authors"),
+        )
         for author in site.authors:
-            self._listing(
+            yield from self._listing(
                 author.url,
                 "author.html",
                 self.papers_of(author.papers),
                 author=author,
                 title=author.name,
             )
-        self._render("subjects.html", "subjects/index.html", title="Subjects")
+        yield (
+            "subjects/index.html",
+            partial(render, "subjects.html", "subjects/index.html", title="Subjects"),
+        )
         for subject in site.subjects:
-            self._listing(
+            yield from self._listing(
                 subject.url,
                 "list.html",
                 self.papers_of(subject.papers),
@@ -258,11 +307,20 @@ class SiteRenderer:
                 heading=f"Subject: {subject.name}",
             )
         for page in site.pages:
-            self.render_page(page, rendered_pages[page.slug])
-        self._render("search.html", "search/index.html", title="Search")
-        self._render("404.html", "404.html", title="Page not found")
-        if self._theirs("feed.xml"):  # the site-wide files go with the feed
-            return self.tree
+            yield (
+                f"{page.slug}/index.html",
+                partial(self.render_page, page, rendered_pages[page.slug]),
+            )
+        yield (
+            "search/index.html",
+            partial(render, "search.html", "search/index.html", title="Search"),
+        )
+        yield "404.html", partial(render, "404.html", "404.html", title="Page not found")
+
+    def site_files(self) -> None:
+        """The feeds, sitemap and robots.txt (the sitemap lists the tree's pages: all of
+        them must be listed by then, rendered or not)."""
+        site = self.site
         self._emit("feed.xml", feeds.atom_feed(site))
         self._emit("feed.json", feeds.json_feed(site))
         html_pages = [p for p in self.tree if p.endswith(".html") and p != "404.html"]
@@ -270,7 +328,6 @@ class SiteRenderer:
         if sitemap is not None:
             self._emit("sitemap.xml", sitemap)
         self._emit("robots.txt", feeds.robots(site))
-        return self.tree
 
     def render_page(self, page: Page, body_html: str) -> None:
         if page.slug in RESERVED:
@@ -292,8 +349,6 @@ class SiteRenderer:
     def render_paper(self, entry: PaperEntry) -> None:
         site, paper = self.site, entry.paper
         base = entry.url
-        if self._theirs(f"{base}index.html"):
-            return
         if self.full_entry is not None:
             entry = self.full_entry(entry)
             paper = entry.paper
@@ -375,121 +430,12 @@ def render_site(
     return SiteRenderer(site, env, css).render_all(rendered_pages)
 
 
-FEED = "feed.xml"
-"""The page the site-wide files (feeds, sitemap, robots.txt) go with: always the parent's,
-since the sitemap needs every page's path and the parent lists them all."""
+def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
+    """``renderer.render_all`` in two processes writing into the renderer's sink (see
+    :mod:`sitegen.render.split`, which imports this module)."""
+    from sitegen.render.split import render_split as split
+
+    return split(renderer, rendered_pages)
 
 
-class PageClaims:
-    """Splits one page walk between two processes as they go, so both finish together.
-
-    Both processes walk the same pages in the same order. Every ``RUN`` new pages make a
-    run; the first process to reach a run takes it (a counter in shared memory, under its
-    lock), the other lists those pages and moves on. A page keeps the answer it got first,
-    however often it is asked about. Page costs vary by kind, by theme and with the file
-    system's mood (writing a page is mostly kernel time), which a fixed split measured on
-    one journal cannot follow; this one needs no measuring.
-    """
-
-    RUN = 32
-
-    def __init__(self, context: Any) -> None:
-        self._next = context.Value("q", 0)
-        """The first run nobody has taken yet (shared by the two processes)."""
-        self._decided: dict[str, bool] = {}
-        self._count = 0
-        self._run = -1
-        self._taken = False
-
-    def mine(self, page_path: str) -> bool:
-        """Does this process render ``page_path``? (Per process: each forked copy asks.)"""
-        decided = self._decided.get(page_path)
-        if decided is not None:
-            return decided
-        run = self._count // self.RUN
-        self._count += 1
-        if run != self._run:
-            with self._next.get_lock():
-                self._taken = self._next.value == run
-                if self._taken:
-                    self._next.value = run + 1
-            self._run = run
-        self._decided[page_path] = self._taken
-        return self._taken
-
-
-def render_split(
-    renderer: SiteRenderer,
-    rendered_pages: dict[str, str],
-    child_pages: Callable[[str], bool] | None = None,
-) -> dict[str, bytes | Path]:
-    """``renderer.render_all`` in two processes writing into the renderer's sink.
-
-    A forked child renders about half the pages while this process renders the rest,
-    split as they go (:class:`PageClaims`), or by ``child_pages`` when given; forking
-    shares the site model without pickling it, and only the child's page nodes come back.
-    Both walk every page in the same order, so keys, reuse decisions and the page list
-    are the same as a single-process render; the sink's bytes are too.
-    """
-    import multiprocessing
-
-    if renderer.sink is None:
-        raise ValueError("render_split needs a sink folder")
-    context = multiprocessing.get_context("fork")
-    theirs: Callable[[str], bool]
-    mine_in_child: Callable[[str], bool]
-    if child_pages is None:
-        claims = PageClaims(context)
-
-        def theirs(page_path: str) -> bool:
-            return page_path != FEED and not claims.mine(page_path)
-
-        def mine_in_child(page_path: str) -> bool:
-            return page_path != FEED and claims.mine(page_path)
-    else:
-        theirs = mine_in_child = child_pages
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_render_child, args=(renderer, rendered_pages, mine_in_child, send), daemon=True
-    )
-    child.start()
-    send.close()
-    renderer.others = theirs
-    try:
-        tree = renderer.render_all(rendered_pages)
-        try:
-            status, payload = receive.recv()
-        except EOFError:
-            status, payload = "error", ("page rendering stopped unexpectedly", [])
-    finally:
-        receive.close()
-        child.join()
-        renderer.others = None
-    if status != "ok":
-        message, diagnostics = payload
-        raise ContentError(message, diagnostics)
-    renderer.merge_child(payload)
-    return tree
-
-
-def _render_child(
-    renderer: SiteRenderer,
-    rendered_pages: dict[str, str],
-    mine: Callable[[str], bool],
-    send: object,
-) -> None:
-    """The forked half of :func:`render_split`; reports nodes or the error, never raises."""
-    renderer.others = lambda page_path: not mine(page_path)
-    renderer.lists_sink = False
-    try:
-        renderer.render_all(rendered_pages)
-        result: tuple[str, object] = ("ok", renderer.child_report())
-    except ContentError as exc:
-        result = ("error", (exc.message, exc.diagnostics))
-    except Exception as exc:  # reported in the parent, which raises it as a build error
-        result = ("error", (f"page rendering failed: {type(exc).__name__}: {exc}", []))
-    send.send(result)  # type: ignore[attr-defined]
-    send.close()  # type: ignore[attr-defined]
-
-
-__all__ = ["Download", "SiteRenderer", "make_rel", "render_site"]
+__all__ = ["Download", "Planned", "SiteRenderer", "make_rel", "render_site", "render_split"]

@@ -55,3 +55,21 @@ def test_split_render_stores_the_keys_of_a_single_process_render(tmp_path: Path)
     assert {p for p in pages if p.startswith("authors/") and p.endswith("index.html")} <= set(
         keys_two
     )
+
+
+def test_merged_report_lists_reused_pages_and_orders_the_keys(tmp_path: Path) -> None:
+    """The forked half's pages join the parent's: nodes, keys in site order, and the
+    pages it took from the previous OUT listed as that OUT's files."""
+    from sitegen.cache.pages import MemoRenderer
+    from sitegen.ipfs.files import Node
+
+    made = MemoRenderer.__new__(MemoRenderer)
+    made.nodes, made.reused, made.tree = {"a": Node(b"1", 1)}, {}, {"a": tmp_path / "a"}
+    made.keys = {"c": "kc", "a": "ka"}
+    made.previous_out = tmp_path / "old"
+    report = ({"b": Node(b"2", 2)}, {"b": "kb", "d": "kd"}, {"d": ("cid", 3, 3)})
+    made.merge_child(report, ["a", "b", "c", "d", "e"])
+    assert list(made.keys.items()) == [("a", "ka"), ("b", "kb"), ("c", "kc"), ("d", "kd")]
+    assert set(made.nodes) == {"a", "b"}
+    assert made.reused == {"d": ("cid", 3, 3)}
+    assert made.tree["d"] == tmp_path / "old" / "d"
