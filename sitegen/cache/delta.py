@@ -248,7 +248,9 @@ def _assemble(
     for slug, (work, entry) in entries.items():
         renderer.render_paper(entry)
         page = f"{entry.url}index.html"
-        put(page, renderer.tree.pop(page))
+        html = renderer.tree.pop(page)
+        assert isinstance(html, bytes)  # a renderer without a sink keeps its pages' bytes
+        put(page, html)
         page_keys[page] = sha256_hex(
             base.site_key, "paper.html", page, paper_fingerprint(entry, keys[slug])
         )

@@ -5,7 +5,7 @@ makes the full search index, hashes its files and addresses the site. The index 
 only the papers' search docs, known before the first page is rendered, so a forked
 process makes it while the pages render: it writes the files into the staging folder,
 hashes them, and sends back their nodes and the index state. Three processes on two
-cores share them; the page split (``render.pages.PageClaims``) gives the page renderers
+cores share them; the page split (``render.split.PageEnds``) gives the page renderers
 fewer pages while this one runs, so the index costs half its time instead of all of it
 (~1 s of CPU at 10k papers).
 

@@ -21,7 +21,7 @@ from sitegen.content.model import Author, Page
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
-from sitegen.output import make_folder, write_file
+from sitegen.output import IN_PLACE, Content, make_folder, write_file
 from sitegen.render import feeds, meta
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
@@ -88,14 +88,14 @@ class SiteRenderer:
         """Gives back what the site model left out of a paper (its body), for its page."""
         self.env = env
         self.css = tuple(body_css)
-        self.tree: dict[str, bytes | Path] = {}
+        self.tree: dict[str, Content] = {}
         self.sink = sink
         self.nodes: dict[str, Node] = {}
         """page path -> node of every page written into the sink."""
         self.lists_sink = True
         """Whether a page written into the sink is listed in the tree as it is written.
         Off in :func:`render_split`: the parent lists every page beforehand, and the
-        forked half's tree is never read (a ``Path`` for each page costs ~1.5 µs)."""
+        forked half's tree is never read."""
         self._made: set[str] = set()
         """Folders of the sink (relative to it) known to exist."""
         self._links = LinkMemo()
@@ -120,9 +120,7 @@ class SiteRenderer:
         """List ``paths`` in the tree as files of the sink, in this order (the pages
         rendered later, here or by another process, keep their place)."""
         assert self.sink is not None
-        sink, tree = self.sink, self.tree
-        for path in paths:
-            tree[path] = sink / path
+        self.tree.update(dict.fromkeys(paths, IN_PLACE))
 
     def _emit(self, page_path: str, data: bytes) -> None:
         if self.sink is None:
@@ -137,7 +135,7 @@ class SiteRenderer:
         write_file(f"{self.sink}/{page_path}", data)
         self.nodes[page_path] = node_of_bytes(data, self._profile)
         if self.lists_sink:
-            self.tree[page_path] = self.sink / page_path
+            self.tree[page_path] = IN_PLACE
 
     def _render(self, template: str, page_path: str, **ctx: object) -> None:
         rel = PageLinks(page_path, self._links, self._memo)
@@ -225,7 +223,7 @@ class SiteRenderer:
         self._render(template, path, papers=chunk, pager=pager, **ctx)
 
     # -- page kinds ------------------------------------------------------------------
-    def render_all(self, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
+    def render_all(self, rendered_pages: dict[str, str]) -> dict[str, Content]:
         """Every page in site order, then the site-wide files."""
         for _path, render in self.pages(rendered_pages):
             render()
@@ -426,11 +424,11 @@ def render_site(
     *,
     rendered_pages: dict[str, str],
     css: Sequence[str],
-) -> dict[str, bytes | Path]:
+) -> dict[str, Content]:
     return SiteRenderer(site, env, css).render_all(rendered_pages)
 
 
-def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
+def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, Content]:
     """``renderer.render_all`` in two processes writing into the renderer's sink (see
     :mod:`sitegen.render.split`, which imports this module)."""
     from sitegen.render.split import render_split as split

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import ContentError
 from sitegen.render.theme import load_templates
 
 if TYPE_CHECKING:
+    from sitegen.output import Content
     from sitegen.render.pages import Planned, SiteRenderer
 
 
@@ -78,7 +78,7 @@ _NONE_LEFT = 2**62
 """A front beyond any page list."""
 
 
-def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, bytes | Path]:
+def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict[str, Content]:
     """``renderer.render_all`` in two processes writing into the renderer's sink.
 
     Forking shares the site model without pickling it; only the child's page nodes (and
