@@ -105,7 +105,7 @@ class CitationProcessor:
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is in the bibliography (citing it will resolve)."""
-        return self._resolve(key) is not None
+        return key in self._entries or self._resolve(key) is not None
 
     def _number(self, key: str) -> int:
         if key not in self._order:
