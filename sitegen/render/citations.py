@@ -66,7 +66,7 @@ class CitationProcessor:
         self._names: dict[str, str] = {}
         """Key -> ``cite_names`` of its entry: asked for its year suffix, its label and
         its reference."""
-        self._labels: dict[str, tuple[str, str, str, str]] = {}
+        self._labels: dict[str, tuple[str, str, str, str, str]] = {}
         """Key -> what its author-year citations show, escaped (``_label``): a paper cites
         most entries more than once, and these never change within the document."""
 
@@ -105,7 +105,7 @@ class CitationProcessor:
 
     def has(self, key: str) -> bool:
         """Whether ``key`` is in the bibliography (citing it will resolve)."""
-        return self._resolve(key) is not None
+        return key in self._entries or self._resolve(key) is not None
 
     def _number(self, key: str) -> int:
         if key not in self._order:
@@ -194,13 +194,18 @@ class CitationProcessor:
 
     def _cite_author_year(self, items: Sequence[CiteItem], in_text: bool) -> str:
         parts: list[str] = []
+        order = self._order
         for item in items:
-            key = self._resolve(item.key)
+            key = item.key if item.key in self._entries else self._resolve(item.key)
             if key is None:
                 parts.append(_unknown(item.key))
                 continue
-            self._number(key)
+            if key not in order:  # ``_number``
+                order[key] = len(order) + 1
             label = self._labels.get(key) or self._label(key)
+            if not (in_text or item.prefix or item.locator or item.suppress_author):
+                parts.append(label[4])  # ``[@key]``: most items
+                continue
             opening, year = label[0], label[1]
             loc = _locator(item) if item.locator else ""
             loc_html = f", {escape(loc)}" if loc else ""
@@ -217,14 +222,19 @@ class CitationProcessor:
             return "; ".join(parts)
         return "(" + "; ".join(parts) + ")"
 
-    def _label(self, key: str) -> tuple[str, str, str, str]:
-        """``(link opening, year, names, narrative names)`` of ``key``, escaped."""
+    def _label(self, key: str) -> tuple[str, str, str, str, str]:
+        """``(link opening, year, names, narrative names, plain item)`` of ``key``,
+        escaped; the plain item is a bracketed citation's part for ``@key`` alone."""
         data = self._ref(key)
+        opening = _opening(key)
+        year = escape((data.year or "n.d.") + self._suffix.get(key, ""))
+        names = escape(self._cite_names(key))
         label = (
-            _opening(key),
-            escape((data.year or "n.d.") + self._suffix.get(key, "")),
-            escape(self._cite_names(key)),
+            opening,
+            year,
+            names,
             escape(cite_names(data, narrative=True)),
+            f"{opening}{names}, {year}</a>",
         )
         self._labels[key] = label
         return label

@@ -277,21 +277,30 @@ def _ris(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) 
 
 
 def _csl_json(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:
-    item: dict[str, object] = {
-        "id": shared.key,
-        "type": "article" if paper.status == "preprint" else "article-journal",
-        "title": _title(paper),
-    }
-    authors = []
-    for author in shared.authors:
-        if author.given:
-            authors.append({"family": author.family, "given": author.given})
-        else:
-            authors.append({"literal": author.family})
-    if authors:
-        item["author"] = authors
-    item["container-title"] = config.title
-    optional: list[tuple[str, object]] = [
+    """An array of one CSL item, as ``json.dumps(..., ensure_ascii=False, indent=2)``
+    writes it (whose indenting encoder is pure Python), member by member: the item's
+    shape is known (strings, the author list, the issued date), so no dict is built and
+    walked; strings go to the C string encoder."""
+    enc = _encode_string
+    kind = "article" if paper.status == "preprint" else "article-journal"
+    members = [f'"id": {enc(shared.key)}', f'"type": "{kind}"', f'"title": {enc(_title(paper))}']
+    if shared.authors:
+        people = [
+            f'"family": {enc(a.family)},\n        "given": {enc(a.given)}'
+            if a.given
+            else f'"literal": {enc(a.family)}'
+            for a in shared.authors
+        ]
+        joined = "\n      },\n      {\n        ".join(people)
+        members.append(f'"author": [\n      {{\n        {joined}\n      }}\n    ]')
+    members.append(f'"container-title": {enc(config.title)}')
+    if paper.date:
+        d = paper.date
+        parts = f"{d.year},\n          {d.month},\n          {d.day}"
+        members.append(
+            f'"issued": {{\n      "date-parts": [\n        [\n          {parts}\n        ]\n      ]\n    }}'
+        )
+    for name, value in (
         ("ISSN", config.issn),
         ("publisher", config.publisher),
         ("volume", None if paper.volume is None else str(paper.volume)),
@@ -304,50 +313,10 @@ def _csl_json(paper: Paper, config: JournalConfig, url: str | None, shared: _Sha
         ("license", _license(paper, config)),
         ("version", paper.version),
         ("status", None if paper.status == "published" else paper.status),
-    ]
-    if paper.date:
-        d = paper.date
-        optional.insert(0, ("issued", {"date-parts": [[d.year, d.month, d.day]]}))
-    for name, value in optional:
-        if value is not None and value != "":
-            item[name] = value
-    return _json_indented([item], "\n") + "\n"
-
-
-def _json_indented(value: object, newline: str) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte.
-
-    With ``indent`` the standard library encodes in pure Python (its C encoder only does
-    the compact form), a tenth of this module's time a paper; this walks the lists and
-    dicts a CSL item holds and leaves strings to the C string encoder. ``newline`` carries
-    the indentation of the current level. Anything else goes to ``json.dumps`` itself.
-    """
-    inner = newline + "  "
-    if type(value) is str:
-        return _encode_string(value)
-    if type(value) is int:  # the date parts; ``json`` writes an int as ``int.__repr__``
-        return int.__repr__(value)
-    if type(value) is dict and all(type(k) is str for k in value):
-        if not value:
-            return "{}"
-        items = [
-            _encode_string(k)
-            + ": "
-            + (_encode_string(v) if type(v) is str else _json_indented(v, inner))
-            for k, v in value.items()
-        ]
-        return "{" + inner + ("," + inner).join(items) + newline + "}"
-    if type(value) is list:
-        if not value:
-            return "[]"
-        return (
-            "["
-            + inner
-            + ("," + inner).join([_json_indented(v, inner) for v in value])
-            + (newline + "]")
-        )
-    # JSON text has no raw line breaks (strings escape theirs), so re-indenting is safe.
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", newline)
+    ):
+        if value:
+            members.append(f'"{name}": {enc(value)}')
+    return "[\n  {\n    " + ",\n    ".join(members) + "\n  }\n]\n"
 
 
 _encode_string = json.encoder.encode_basestring

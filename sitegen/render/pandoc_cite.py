@@ -178,14 +178,19 @@ def render_citation(token_meta: dict[str, Any], raw: str, env: dict[str, Any]) -
     doc = doc_state(env)
     items: list[CiteItem] = token_meta["items"]
     in_text: bool = token_meta["in_text"]
-    line: int = token_meta["line"]
-    if all(i.key in doc.labels for i in items):
+    labels = doc.labels
+    xref = bool(labels) and any(i.key in labels for i in items)
+    if not items or (xref and all(i.key in labels for i in items)):
         return "; ".join(_render_xref(doc, i) for i in items)
     processor = doc.processor
     if processor is None or doc.inline_only:
         return html.escape(raw)
     if in_text and doc.ctx.bibliography is None:
         return html.escape(raw)  # "@handle" on a page without a bibliography is just text
+    if not xref and all([processor.has(i.key) for i in items]):
+        cited: str = processor.cite(items, in_text=in_text)  # most: every key a reference
+        return cited
+    line: int = token_meta["line"]
     known: list[CiteItem] = []
     missing: list[CiteItem] = []
     for item in items:
@@ -200,10 +205,6 @@ def render_citation(token_meta: dict[str, Any], raw: str, env: dict[str, Any]) -
             else "not in the bibliography"
         )
         doc.error(line, "citation", f"unknown citation key '@{item.key}' ({where})")
-    labels = doc.labels
-    if len(known) == len(items) and not (labels and any(i.key in labels for i in items)):
-        cited: str = processor.cite(known, in_text=in_text)  # most: every key a reference
-        return cited
     parts: list[str] = []
     if known:
         parts.append(processor.cite(known, in_text=in_text))

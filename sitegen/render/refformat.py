@@ -24,6 +24,8 @@ _PAGE_RANGE = re.compile(r"(?<=\w)\s*[-–]+\s*(?=\w)")
 _HTML_SPECIAL = re.compile("[&<>\"']")
 """What ``html.escape`` (quote=True) replaces."""
 _needs_escape = _HTML_SPECIAL.search
+_TAG_CHARS = re.compile('[<>"]')
+"""What ``html.escape`` replaces that the tags ``_Out`` writes hold too."""
 _MAX_APA_AUTHORS = 20
 _MAX_IEEE_AUTHORS = 6
 
@@ -81,7 +83,9 @@ def normalize_doi(value: str | None) -> str | None:
     """``https://doi.org/10.1/x``, ``doi:10.1/x`` or ``10.1/x`` -> ``10.1/x``; else None."""
     if not value:
         return None
-    value = _DOI_PREFIX.sub("", value.strip()).strip()
+    value = value.strip()
+    if not value.startswith("10."):  # else no prefix to take off (most)
+        value = _DOI_PREFIX.sub("", value).strip()
     m = _DOI.match(value)
     return m.group(0).rstrip(".,;") if m else None
 
@@ -116,7 +120,9 @@ def ref_from_entry(entry: BibEntry) -> RefData:
         arxiv = eprint
     pages = f.get("pages")
     if pages and ("-" in pages or "–" in pages):
-        pages = _PAGE_RANGE.sub("–", pages)
+        first, dash, last = pages.partition("–")  # ``12--34`` decodes to ``12–34``
+        if not (dash and first.isalnum() and last.isalnum()):  # else it is its own range
+            pages = _PAGE_RANGE.sub("–", pages)
     thesis_kind: str | None
     if entry.type == "mastersthesis":
         thesis_kind = "Master's thesis"
@@ -174,26 +180,43 @@ def escape(text: str) -> str:
 
 
 class _Out:
-    """Accumulates a reference as escaped HTML and plain text side by side."""
+    """Accumulates a reference as HTML and plain text side by side, the HTML's text not
+    escaped: ``format_reference`` escapes it whole when it can (``_TAG_CHARS``)."""
 
     def __init__(self) -> None:
         self.html: list[str] = []
         self.text: list[str] = []
 
     def add(self, text: str) -> None:
-        self.html.append(html.escape(text) if _needs_escape(text) else text)  # ``escape``
+        self.html.append(text)
         self.text.append(text)
 
     def em(self, text: str) -> None:
-        self.html.append(f"<em>{html.escape(text) if _needs_escape(text) else text}</em>")
+        self.html.append(f"<em>{text}</em>")
+        self.text.append(text)
+
+    def link(self, text: str, href: str) -> None:
+        self.html.append(f'<a href="{href}">{text}</a>')
+        self.text.append(text)
+
+    def result(self) -> tuple[str, str]:
+        return "".join(self.html).strip(), " ".join("".join(self.text).split())
+
+
+class _EscapingOut(_Out):
+    """``_Out`` escaping each piece of the HTML."""
+
+    def add(self, text: str) -> None:
+        self.html.append(escape(text))
+        self.text.append(text)
+
+    def em(self, text: str) -> None:
+        self.html.append(f"<em>{escape(text)}</em>")
         self.text.append(text)
 
     def link(self, text: str, href: str) -> None:
         self.html.append(f'<a href="{escape(href)}">{escape(text)}</a>')
         self.text.append(text)
-
-    def result(self) -> tuple[str, str]:
-        return "".join(self.html).strip(), " ".join("".join(self.text).split())
 
 
 def _end(text: str) -> str:
@@ -237,9 +260,27 @@ def _name_list(names: tuple[PersonName, ...], style: str) -> str:
 
 def format_reference(ref: RefData, style: str, *, year_suffix: str = "") -> tuple[str, str]:
     """``(html, text)`` of one reference in ``style`` (see ``STYLES``)."""
+    out = _Out()
+    _write(out, ref, style, year_suffix)
+    html_text, text = out.result()
+    if _TAG_CHARS.search(text) is None:
+        # Escaping is per character, and the tags hold none of ``&`` and ``'``: the
+        # pieces escaped one by one give the unescaped HTML with these two replaced.
+        if "&" in html_text:  # (most author-year references: ``Smith, J., & Doe, A.``)
+            html_text = html_text.replace("&", "&amp;")
+        if "'" in html_text:
+            html_text = html_text.replace("'", "&#x27;")
+        return html_text, text
+    out = _EscapingOut()  # a ``<``, ``>`` or ``"`` of the text's own, unlike a tag's
+    _write(out, ref, style, year_suffix)
+    return out.result()
+
+
+def _write(out: _Out, ref: RefData, style: str, year_suffix: str) -> None:
     if style == "numeric":
-        return _format_ieee(ref)
-    return _format_apa(ref, year_suffix)
+        _format_ieee(out, ref)
+    else:
+        _format_apa(out, ref, year_suffix)
 
 
 def _links(out: _Out, ref: RefData) -> None:
@@ -254,8 +295,7 @@ def _links(out: _Out, ref: RefData) -> None:
         out.link(ref.url, ref.url)
 
 
-def _format_apa(ref: RefData, year_suffix: str) -> tuple[str, str]:
-    out = _Out()
+def _format_apa(out: _Out, ref: RefData, year_suffix: str) -> None:
     year = (ref.year or "n.d.") + year_suffix
     names = ref.authors or ref.editors
     italic_title = ref.kind in ("book", "thesis", "report", "software", "dataset", "webpage")
@@ -312,11 +352,9 @@ def _format_apa(ref: RefData, year_suffix: str) -> tuple[str, str]:
     if ref.note:
         out.add(f" {ref.note}{_end(ref.note)}")
     _links(out, ref)
-    return out.result()
 
 
-def _format_ieee(ref: RefData) -> tuple[str, str]:
-    out = _Out()
+def _format_ieee(out: _Out, ref: RefData) -> None:
     names = ref.authors or ref.editors
     if names:
         out.add(_name_list(names, "numeric"))
@@ -361,4 +399,3 @@ def _format_ieee(ref: RefData) -> tuple[str, str]:
     if ref.note:
         out.add(f" {ref.note}{_end(ref.note)}")
     _links(out, ref)
-    return out.result()

@@ -1,0 +1,168 @@
+"""The reference formatter as it was before ``format_reference`` escaped a reference's
+HTML whole (each piece escaped as it was added): the oracle of the differential test in
+``test_refformat.py``. Names, punctuation and the name list are the module's own."""
+
+from __future__ import annotations
+
+import html
+
+from sitegen.render.refformat import (
+    RefData,
+    _end,
+    _ieee_name,
+    _name_list,
+    _needs_escape,
+    escape,
+)
+
+
+def former_format_reference(ref: RefData, style: str, *, year_suffix: str = "") -> tuple[str, str]:
+    """``format_reference`` before the whole-HTML escape."""
+    if style == "numeric":
+        return _format_ieee(ref)
+    return _format_apa(ref, year_suffix)
+
+
+class _Out:
+    """Accumulates a reference as escaped HTML and plain text side by side."""
+
+    def __init__(self) -> None:
+        self.html: list[str] = []
+        self.text: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.html.append(html.escape(text) if _needs_escape(text) else text)  # ``escape``
+        self.text.append(text)
+
+    def em(self, text: str) -> None:
+        self.html.append(f"<em>{html.escape(text) if _needs_escape(text) else text}</em>")
+        self.text.append(text)
+
+    def link(self, text: str, href: str) -> None:
+        self.html.append(f'<a href="{escape(href)}">{escape(text)}</a>')
+        self.text.append(text)
+
+    def result(self) -> tuple[str, str]:
+        return "".join(self.html).strip(), " ".join("".join(self.text).split())
+
+
+def _links(out: _Out, ref: RefData) -> None:
+    if ref.arxiv and not ref.container:
+        out.add(" ")
+        out.link(f"arXiv:{ref.arxiv}", f"https://arxiv.org/abs/{ref.arxiv}")
+    if ref.doi:
+        out.add(" ")
+        out.link(f"https://doi.org/{ref.doi}", f"https://doi.org/{ref.doi}")
+    elif ref.url:
+        out.add(" ")
+        out.link(ref.url, ref.url)
+
+
+def _format_apa(ref: RefData, year_suffix: str) -> tuple[str, str]:
+    out = _Out()
+    year = (ref.year or "n.d.") + year_suffix
+    names = ref.authors or ref.editors
+    italic_title = ref.kind in ("book", "thesis", "report", "software", "dataset", "webpage")
+    italic_title = italic_title or (ref.kind == "misc" and not ref.container)
+    if names:
+        author_text = _name_list(names, "author-year")
+        if not ref.authors:
+            author_text += " (Eds.)" if len(ref.editors) > 1 else " (Ed.)"
+        out.add(f"{author_text}{_end(author_text)} ({year}). ")
+        if ref.title:
+            (out.em if italic_title else out.add)(ref.title)
+    elif ref.title:
+        (out.em if italic_title else out.add)(ref.title)
+        out.add(f" ({year})")
+    extras = []
+    if ref.edition:
+        extras.append(f"{ref.edition} ed.")
+    if ref.version:
+        extras.append(f"Version {ref.version}")
+    if extras:
+        out.add(f" ({', '.join(extras)})")
+    if ref.kind == "thesis" and ref.thesis_kind:
+        out.add(f" [{ref.thesis_kind}]")
+    elif ref.kind == "software":
+        out.add(" [Computer software]")
+    if ref.title:
+        out.add(_end(ref.title))
+    if ref.container and ref.kind == "chapter":
+        out.add(" In ")
+        if ref.editors and ref.authors:
+            editors = [_ieee_name(n) for n in ref.editors if not n.others]
+            label = "Eds." if len(editors) > 1 else "Ed."
+            out.add(
+                " & ".join([", ".join(editors[:-1]), editors[-1]] if len(editors) > 1 else editors)
+            )
+            out.add(f" ({label}), ")
+        out.em(ref.container)
+        if ref.pages:
+            out.add(f" (pp. {ref.pages})")
+        out.add(".")
+    elif ref.container:
+        out.add(" ")
+        out.em(ref.container)
+        if ref.volume:
+            out.add(", ")
+            out.em(ref.volume)
+        if ref.issue:
+            out.add(f"({ref.issue})" if ref.volume else f", {ref.issue}")
+        if ref.pages:
+            out.add(f", {ref.pages}")
+        out.add(".")
+    if ref.publisher and ref.publisher != ref.container:
+        out.add(f" {ref.publisher}{_end(ref.publisher)}")
+    if ref.note:
+        out.add(f" {ref.note}{_end(ref.note)}")
+    _links(out, ref)
+    return out.result()
+
+
+def _format_ieee(ref: RefData) -> tuple[str, str]:
+    out = _Out()
+    names = ref.authors or ref.editors
+    if names:
+        out.add(_name_list(names, "numeric"))
+        out.add(", Eds., " if not ref.authors else ", ")
+    quoted = ref.kind in ("article", "chapter") or (ref.kind == "misc" and ref.container)
+    if ref.title:
+        if quoted:
+            out.add(f"“{ref.title},” ")
+        else:
+            out.em(ref.title)
+            out.add(", ")
+    parts: list[str] = []
+    if ref.container:
+        if ref.kind == "chapter":
+            out.add("in ")
+        out.em(ref.container)
+        out.add(", ")
+    if ref.edition:
+        parts.append(f"{ref.edition} ed.")
+    if ref.version:
+        parts.append(f"version {ref.version}")
+    if ref.volume:
+        parts.append(f"vol. {ref.volume}")
+    if ref.issue:
+        parts.append(f"no. {ref.issue}")
+    if ref.pages:
+        parts.append(f"{'pp.' if '–' in ref.pages else 'p.'} {ref.pages}")
+    if ref.kind == "thesis" and ref.thesis_kind:
+        parts.append(ref.thesis_kind)
+    if ref.publisher and ref.publisher != ref.container:
+        parts.append(ref.publisher)
+    if ref.year:
+        parts.append(ref.year)
+    out.add(", ".join(parts))
+    while out.text and not out.text[-1].strip(", "):
+        out.text.pop()
+        out.html.pop()
+    if out.text:
+        out.text[-1] = out.text[-1].rstrip(", ")
+        out.html[-1] = out.html[-1].rstrip(", ")
+    out.add(_end("".join(out.text)))
+    if ref.note:
+        out.add(f" {ref.note}{_end(ref.note)}")
+    _links(out, ref)
+    return out.result()

@@ -1,0 +1,133 @@
+"""The reference formatter against its former self (``refformat_former``): each piece
+escaped as added. Inputs: every entry of the real corpus's ``.bib`` files, entries of the
+benchmark generator, and variants of them reaching every kind, optional part and
+character to escape."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+
+from sitegen.render.bibtex import parse_bibtex
+from sitegen.render.names import PersonName
+from sitegen.render.refformat import STYLES, RefData, format_reference, ref_from_entry
+from tests.render.refformat_former import former_format_reference
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "joss"
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+KINDS = ("article", "chapter", "book", "thesis", "report", "software", "webpage", "dataset", "misc")
+ODD = ["&", "<", ">", '"', "'", " ", "  ", ",", ", ", ".", "?", "\n", "x", "&amp;", "<em>"]
+
+
+def generated_bib(count: int) -> str:
+    """``count`` entries of the benchmark corpus generator (empty if it is absent)."""
+    if not MAKE_CORPUS.is_file():
+        return ""
+    spec = importlib.util.spec_from_file_location("make_corpus", MAKE_CORPUS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while made
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return "\n".join(entry.text for entry in module.make_bib(random.Random(4), count))
+
+
+def sample_refs() -> list[RefData]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*/*.bib"))]
+    texts.append(generated_bib(400))
+    refs = []
+    for text in texts:
+        bib, _ = parse_bibtex(text, "x.bib")
+        refs.extend(ref_from_entry(entry) for entry in bib.entries.values())
+    return refs
+
+
+def _odd(rng: random.Random, value: str) -> str:
+    at = rng.randint(0, len(value))
+    return value[:at] + rng.choice(ODD) + value[at:]
+
+
+def variant(rng: random.Random, ref: RefData) -> RefData:
+    """``ref`` with a few fields changed: another kind, parts dropped or added, names
+    cut, and characters to escape or trim put into the text."""
+    changes: dict[str, object] = {}
+    for _ in range(rng.randint(1, 4)):
+        f = rng.choice(fields(RefData))
+        old = getattr(ref, f.name)
+        if f.name == "kind":
+            changes["kind"] = rng.choice(KINDS)
+        elif f.name in ("authors", "editors"):
+            names = list(old) or [PersonName("Roe", "Richard")]
+            pick = rng.random()
+            if pick < 0.3:
+                names = []
+            elif pick < 0.5:
+                names.append(PersonName("", others=True))
+            elif pick < 0.7:
+                names = [PersonName(_odd(rng, "O Co"), literal=True), *names]
+            else:
+                names = [replace(n, family=_odd(rng, n.family)) for n in names] * rng.randint(1, 9)
+            changes[f.name] = tuple(names)
+        elif f.name != "key":
+            pick = rng.random()
+            if pick < 0.3:
+                changes[f.name] = None if f.name != "title" else ""
+            else:
+                changes[f.name] = _odd(rng, old or rng.choice(["", "1", "Text"]))
+    return replace(ref, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_format_reference_matches_the_former_formatter(style: str) -> None:
+    refs = sample_refs()
+    assert len(refs) > 1000
+    rng = random.Random(11)
+    refs += [variant(rng, rng.choice(refs)) for _ in range(6000)]
+    escaped = 0
+    for ref in refs:
+        suffix = rng.choice(["", "", "a", "&"])
+        got = format_reference(ref, style, year_suffix=suffix)
+        assert got == former_format_reference(ref, style, year_suffix=suffix), ref
+        escaped += any(c in got[1] for c in '<>"')
+    assert escaped > 300  # the escaping writer's turn comes, too
+
+
+def test_page_ranges_and_dois_as_the_patterns_read_them() -> None:
+    from sitegen.render.bibtex import BibEntry
+    from sitegen.render.refformat import _DOI, _DOI_PREFIX, _PAGE_RANGE, normalize_doi
+
+    rng = random.Random(5)
+    alphabet = [
+        "1",
+        "2",
+        "a",
+        "-",
+        "–",
+        "--",
+        " ",
+        "_",
+        "é",
+        "\u2009",
+        "x",
+        ".",
+        "/",
+        "10.",
+        "1234",
+    ]
+    for _ in range(20000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+        entry = BibEntry("k", "article", {"pages": value, "doi": value}, 1)
+        pages = ref_from_entry(entry).pages
+        assert pages == (_PAGE_RANGE.sub("–", value) if "-" in value or "–" in value else value)
+        m = _DOI.match(_DOI_PREFIX.sub("", value.strip()).strip())
+        assert normalize_doi(value) == (m.group(0).rstrip(".,;") if m else None), value
+    assert ref_from_entry(BibEntry("k", "article", {"pages": "9–37"}, 1)).pages == "9–37"
+    assert normalize_doi(" 10.1234/x. ") == "10.1234/x"
