@@ -37,9 +37,13 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, hold: list[object] | None = None) -> int:
+    """Run one command. ``hold``: where a command may leave the memory it would
+    otherwise free as it returns (``pipeline.build_and_hold``), for a caller that
+    exits without freeing it (:func:`run`)."""
     parser = make_parser()
     args = parser.parse_args(argv)
+    args.hold = hold
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(message)s",
@@ -68,7 +72,8 @@ def run() -> NoReturn:
     are flushed nothing is left to do, unless a thread or child process still runs: then
     the exit is the usual one. Tests call ``main`` and keep the usual exit.
     """
-    code = main()
+    held: list[object] = []  # a build's memory, never freed: see main and build_and_hold
+    code = main(hold=held)
     logging.shutdown()
     try:
         sys.stdout.flush()

@@ -80,3 +80,45 @@ def test_a_closed_output_pipe_is_not_success(tmp_path):
         [sys.executable, "-m", "sitegen", "cid", str(target)], capture_output=True, text=True
     )
     assert good.returncode == 0 and good.stdout.strip().startswith("baf")
+
+
+def test_a_build_leaves_its_memory_to_a_caller_that_holds_it(tmp_path, capsys):
+    """``cli.run`` exits without freeing anything, so a build hands it what it held
+    (``pipeline.build_and_hold``) instead of freeing it as it returns; ``main`` without
+    ``hold`` (tests, other callers) frees as before. A no-change build held nothing."""
+    import gc
+    import weakref
+
+    from sitegen.pipeline import BuildResult
+
+    source = _journal(tmp_path / "j")
+    held: list[object] = []
+    assert main(["build", "-s", str(source), "-o", str(tmp_path / "out")], hold=held) == 0
+    assert len(held) == 1 and held[0] is not None
+    assert main(["build", "-s", str(source), "-o", str(tmp_path / "out")], hold=held) == 0
+    assert held[1] is None  # the no-change build: the last result stood
+    prepared = held[0][0]  # type: ignore[index]
+    assert prepared.site.papers and isinstance(held[0], tuple)
+    (source / "content" / "papers" / "p" / "paper.md").write_text(
+        "---\ntitle: A changed paper\nauthors:\n  - name: Ann Lee\ndate: 2024-01-02\n---\nX.\n",
+        encoding="utf-8",
+    )
+    seen: list[weakref.ref[object]] = []
+    import sitegen.pipeline as pipeline
+
+    real = pipeline.build_and_hold
+
+    def watching(opts: object) -> tuple[BuildResult, object]:
+        result, kept = real(opts)  # type: ignore[arg-type]
+        if kept is not None:
+            seen.append(weakref.ref(kept[2]))  # the build's cache: freed with the rest
+        return result, kept
+
+    pipeline.build_and_hold = watching  # type: ignore[assignment]
+    try:
+        assert main(["build", "-s", str(source), "-o", str(tmp_path / "out2")]) == 0
+    finally:
+        pipeline.build_and_hold = real  # type: ignore[assignment]
+    gc.collect()
+    assert seen and seen[0]() is None, "without a holder the build's memory is freed"
+    capsys.readouterr()

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sitegen.pipeline import BuildOptions, build, output_dir
+    from sitegen.pipeline import BuildOptions, build_and_hold, output_dir
 
     options = BuildOptions(
         source=Path(args.source),
@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     try:
         try:
-            result = build(options)
+            result, held = build_and_hold(options)
+            if getattr(args, "hold", None) is not None:  # the process exits next: cli.run
+                args.hold.append(held)
         finally:
             if options.progress is not None:
                 options.progress(-1, 0)  # clear the bar before anything else is printed
