@@ -135,7 +135,7 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
     """:func:`build`, also returning what the build held in memory: the site model, the
     tree and its nodes, every paper's work. Freeing those millions of objects takes a
     10k-paper build ~0.25 s when it returns; a process about to exit without freeing
-    anything (``cli.run``) holds them instead. None when the build held nothing big.
+    anything (``cli.run``) holds them instead.
 
     With the cache, a build whose inputs did not change returns the last result at once;
     a build where only paper texts changed takes the body-only rebuild
@@ -157,12 +157,12 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
         stamp = pending.finish()
         done = unchanged_result(cache, stamp.whole, out)
         if isinstance(done, BuildResult):
-            return replace(done, seconds=time.perf_counter() - started), None
+            return replace(done, seconds=time.perf_counter() - started), cache
     previous = previous_output(cache)
     if cache is not None and previous is not None and opts.car is None and not opts.online:
         done = _body_only(cache, source, out, previous, stamp, started)
         if done is not None:
-            return done, None
+            return done, cache  # its loaded state: ~0.04 s to free at 10k papers
     # Nothing to reuse: pages go straight into a fresh staging folder as they are rendered.
     sink = stage_dir(out) if previous is None else None
     early: list[EarlySave] = []

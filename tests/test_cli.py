@@ -85,7 +85,7 @@ def test_a_closed_output_pipe_is_not_success(tmp_path):
 def test_a_build_leaves_its_memory_to_a_caller_that_holds_it(tmp_path, capsys):
     """``cli.run`` exits without freeing anything, so a build hands it what it held
     (``pipeline.build_and_hold``) instead of freeing it as it returns; ``main`` without
-    ``hold`` (tests, other callers) frees as before. A no-change build held nothing."""
+    ``hold`` (tests, other callers) frees as before."""
     import gc
     import weakref
 
@@ -96,7 +96,7 @@ def test_a_build_leaves_its_memory_to_a_caller_that_holds_it(tmp_path, capsys):
     assert main(["build", "-s", str(source), "-o", str(tmp_path / "out")], hold=held) == 0
     assert len(held) == 1 and held[0] is not None
     assert main(["build", "-s", str(source), "-o", str(tmp_path / "out")], hold=held) == 0
-    assert held[1] is None  # the no-change build: the last result stood
+    assert held[1] is not None  # the no-change build: the loaded cache state
     prepared = held[0][0]  # type: ignore[index]
     assert prepared.site.papers and isinstance(held[0], tuple)
     (source / "content" / "papers" / "p" / "paper.md").write_text(
