@@ -494,16 +494,16 @@ def _prepare_site(
             and cache is not None
             and cache.paper_keys.get(paper.slug) == keys[paper.slug]
         )
+        in_place = sink is not None and paper.slug in staged_here  # the worker wrote them
         # the worker listed the research object; the folder key proves it is unchanged
         for rel, node in work.source_nodes.items():
             site_path = f"{base}source/{rel}"
-            if sink is not None and paper.slug in staged_here:
-                tree[site_path] = IN_PLACE  # already there: the worker wrote it
+            if in_place:
+                tree[site_path] = IN_PLACE
             else:
                 tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
             nodes[site_path] = node
         tree.update(attestation_files(paper))
-        in_place = sink is not None and paper.slug in staged_here
         for name, data in work.citations.items():
             tree[base + name] = IN_PLACE if in_place else data
             if name in work.citation_nodes:

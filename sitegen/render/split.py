@@ -43,19 +43,16 @@ class PageEnds:
 
     def front(self, count: int) -> range | None:
         """The next run from the front of ``count`` pages, or None when all are taken."""
-        with self._ends.get_lock():
-            ends = self._ends.get_obj()
-            start, stop = ends[0], ends[1]
-            if stop < 0:
-                stop = count
-            if start >= stop:
-                return None
-            end = min(start + self.RUN, stop)
-            ends[0] = end
-        return range(start, end)
+        taken = self._take(count, from_back=False)
+        return None if taken is None else range(*taken)
 
     def back(self, count: int) -> range | None:
         """The next run from the back (last page first), or None when all are taken."""
+        taken = self._take(count, from_back=True)
+        return None if taken is None else range(taken[1] - 1, taken[0] - 1, -1)
+
+    def _take(self, count: int, *, from_back: bool) -> tuple[int, int] | None:
+        """``[start, end)`` of the run taken from one end, or None when none is left."""
         with self._ends.get_lock():
             ends = self._ends.get_obj()
             start, stop = ends[0], ends[1]
@@ -63,9 +60,11 @@ class PageEnds:
                 stop = count
             if start >= stop:
                 return None
-            begin = max(stop - self.RUN, start)
-            ends[1] = begin
-        return range(stop - 1, begin - 1, -1)
+            if from_back:
+                begin = ends[1] = max(stop - self.RUN, start)
+                return begin, stop
+            end = ends[0] = min(start + self.RUN, stop)
+            return start, end
 
     def stop(self) -> None:
         """Hand out nothing more: a process that failed stops the other at its next
