@@ -13,9 +13,8 @@ import gc
 import logging
 import os
 import shutil
-import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.cache.digests import sha256_hex
 from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged_result
+from sitegen.cache.spare import SpareWhen, leave_spare, wait_for_spare
 from sitegen.cache.store import BuildCache
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
 from sitegen.gitinfo import last_commit
@@ -63,12 +63,11 @@ class BuildOptions:
     """Use and update ``SRC/.sitegen/cache/``; False builds everything from scratch."""
     progress: Progress | None = None
     """Told how many of the papers to render are done; never part of the cache keys."""
-    spare_after_cold: bool = False
-    """After a build with nothing to reuse, leave a spare tree (:func:`make_spare`) so
-    the first edit syncs it instead of linking all of OUT. ``serve`` asks for it (its
-    first edit is interactive); ``sitegen build`` does not: on this project's benchmark
-    machine (ext4) the links cost a 1k cold build ~0.5 s and a 10k one ~5 s, more than
-    the first edit saves (0.45 -> 0.26 s at 1k, 3.1 -> 0.9 s at 10k)."""
+    spare_after_cold: SpareWhen = "never"
+    """After a build with nothing to reuse, leave a spare tree (``sitegen.cache.spare``)
+    so the first edit syncs it instead of linking all of OUT: ``now`` before returning
+    (``serve``, whose first edit is interactive), ``later`` in a detached process after
+    the command exits (``sitegen build``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +157,7 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
         done = unchanged_result(cache, stamp.whole, out)
         if isinstance(done, BuildResult):
             return replace(done, seconds=time.perf_counter() - started), cache
+        wait_for_spare(cache)  # this build may take the spare, or replace OUT
     previous = previous_output(cache)
     if cache is not None and previous is not None and opts.car is None and not opts.online:
         done = _body_only(cache, source, out, previous, stamp, started)
@@ -179,7 +179,7 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
                 previous=previous,
                 car=opts.car,
                 into=sink,
-                before_address=None if opts.spare_after_cold else saving,
+                before_address=saving,
             )
     except BaseException:
         for job in early:
@@ -199,26 +199,31 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
         errors=[],
     )
     held = (prepared, staged, cache)
-    if early and early[0].finish(out, result):
+    if cache is None:
         return result, held
-    if cache is not None:
-        # nothing to reuse: the next build's spare is made now if asked (see make_spare)
-        spare = opts.spare_after_cold and sink is not None and make_spare(out, staged.manifest)
-        remember_build(
-            cache,
-            fingerprint=stamp.whole,
-            out=out,
-            paper_keys=prepared.paper_keys,
-            page_keys=prepared.page_keys,
-            manifest=staged.manifest,
-            search_state=staged.search_state,
-            result=result,
-            online=opts.online,
-            frame=stamp.frame,
-            papers=stamp.papers,
-            delta=prepared.delta_base,
-            spare_is_out=spare,
-        )
+    # nothing to reuse: the next build's spare, as asked (``sitegen.cache.spare``)
+    spare = (
+        sink is not None
+        and opts.car is None
+        and leave_spare(opts.spare_after_cold, out, list(staged.manifest), cache)
+    )
+    if early and early[0].finish(out, result, spare_is_out=spare):
+        return result, held
+    remember_build(
+        cache,
+        fingerprint=stamp.whole,
+        out=out,
+        paper_keys=prepared.paper_keys,
+        page_keys=prepared.page_keys,
+        manifest=staged.manifest,
+        search_state=staged.search_state,
+        result=result,
+        online=opts.online,
+        frame=stamp.frame,
+        papers=stamp.papers,
+        delta=prepared.delta_base,
+        spare_is_out=spare,
+    )
     return result, held
 
 
@@ -253,35 +258,6 @@ def _save_early(
             profile=get_profile(prepared.config.cid_profile).name,
         )
     )
-
-
-def make_spare(out: Path, files: Iterable[str]) -> bool:
-    """A spare tree for the next build: OUT's ``files`` (and ``cids.json``), hard-linked.
-
-    A rebuild stages its tree by syncing the spare (the tree before OUT), replacing only
-    the files that changed. After a build with nothing to reuse there was no spare, so
-    the first edit linked every file of OUT into a new tree instead (121k links at 10k
-    papers, three times the one-edit bar). With ``BuildOptions.spare_after_cold`` the
-    links are made here, at the end of that build, by two processes; ``cids.json`` last, as it names a complete tree
-    (``out_signature``), and the folder takes the spare's name only when whole. Files
-    are only ever replaced in a spare, never written in place, so OUT stays as built.
-    False (no spare) if the links could not be made: the next build then links as before.
-    """
-    from sitegen.ipfs.site import CIDS_JSON
-    from sitegen.output import spare_dir, write_tree_split
-
-    spare = spare_dir(out)
-    shutil.rmtree(spare, ignore_errors=True)
-    making = Path(tempfile.mkdtemp(prefix=f".{out.name}.spare-", dir=out.parent))
-    try:
-        write_tree_split({path: out / path for path in files}, making, link_from=out)
-        os.link(out / CIDS_JSON, making / CIDS_JSON)
-        os.replace(making, spare)
-    except OSError as exc:
-        log.info("no spare tree for the next build: %s", exc)
-        shutil.rmtree(making, ignore_errors=True)
-        return False
-    return True
 
 
 def _body_only(

@@ -338,7 +338,7 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     and swap it in; return the root CID. OUT is replaced by one rename, as in a full
     build. None (nothing written) when the address memo cannot serve."""
     from sitegen.cache.address import readdress
-    from sitegen.cache.stage import take_known_spare
+    from sitegen.cache.spare import take_known_spare
     from sitegen.ipfs.profiles import get_profile
     from sitegen.ipfs.site import CIDS_JSON
     from sitegen.output import (

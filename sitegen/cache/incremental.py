@@ -164,7 +164,7 @@ def remember_build(
     are what the next body-only rebuild starts from (``sitegen.cache.delta``), which
     also says which paths ``changed`` since the last build (so the spare's difference is
     found among those alone). ``spare_is_out``: the spare is OUT itself, as links
-    (``pipeline.make_spare``, after a build with nothing to reuse).
+    (``sitegen.cache.spare``, after a build with nothing to reuse).
     """
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
@@ -253,11 +253,15 @@ class EarlySave:
         self._cache.save(paper_keys, pages, last, tail=self._token)
         return True
 
-    def finish(self, out: Path, result: object) -> bool:
-        """Write the tail once OUT is swapped in; False if the state was not written."""
+    def finish(self, out: Path, result: object, *, spare_is_out: bool = False) -> bool:
+        """Write the tail once OUT is swapped in; False if the state was not written.
+        ``spare_is_out`` as for :func:`remember_build`."""
         if not self._job.result():
             return False
-        last = {"out_sig": out_signature(out), "result": result, "time": time.time()}
+        out_sig = out_signature(out)
+        last = {"out_sig": out_sig, "result": result, "time": time.time()}
+        if spare_is_out:
+            last |= {"spare_diff": ({}, ()), "spare_sig": out_sig}
         try:
             self._cache.save_tail(self._token, last)
         except (OSError, ValueError) as exc:

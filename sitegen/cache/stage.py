@@ -15,7 +15,6 @@ its files that a changed paper touches are made again, the rest come from the pr
 from __future__ import annotations
 
 import gc
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.cache.address import address_nodes, node_of
 from sitegen.cache.incremental import spare_manifest
+from sitegen.cache.spare import take_known_spare
 from sitegen.cache.store import BuildCache
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
@@ -36,7 +36,6 @@ from sitegen.output import (
     stage_dir,
     swap_in,
     sync_tree,
-    take_spare,
     write_tree_split,
 )
 from sitegen.searchindex import IndexState, write_index
@@ -137,20 +136,6 @@ def complete_nodes(
             node = node_of(content, profile)
         nodes[path] = node
     return nodes
-
-
-def take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
-    """The spare tree, if the cache knows exactly what it holds; else it is removed."""
-    spare = spare_dir(out)
-    if cache is None or not spare.is_dir():
-        return None
-    from sitegen.cache.incremental import out_signature
-
-    last = cache.last
-    if not last.get("spare_diff") or out_signature(spare) != last.get("spare_sig"):
-        shutil.rmtree(spare, ignore_errors=True)
-        return None
-    return take_spare(out)
 
 
 def _add_search_index(

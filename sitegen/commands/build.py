@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         car=Path(args.car).resolve() if args.car else None,
         online=args.online,
         progress=progress_bar(sys.stderr),
+        spare_after_cold="later",  # linked after this command exits: sitegen.cache.spare
     )
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")

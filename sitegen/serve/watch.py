@@ -150,8 +150,8 @@ class LiveSite:
         try:
             from sitegen.pipeline import BuildOptions, build
 
-            # the first edit after the first build syncs a spare too (see make_spare)
-            opts = BuildOptions(source=self.source, output=out, spare_after_cold=True)
+            # the first edit after the first build syncs a spare too (sitegen.cache.spare)
+            opts = BuildOptions(source=self.source, output=out, spare_after_cold="now")
             result = self.builder.build(opts) if self.builder is not None else build(opts)
         except BuilderGoneError:
             if self._stop.is_set():  # stopped in the middle of a build: nothing to show

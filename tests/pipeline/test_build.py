@@ -119,7 +119,8 @@ def test_failed_build_leaves_previous_output(demo: Path, capsys):
     assert "paper.md:" in err
     assert tree_digest(demo / "public") == before
     leftovers = [p.name for p in demo.iterdir() if p.name.startswith(".public")]
-    assert leftovers == []
+    assert leftovers == [".public.spare"]  # the first build's, for the next: no staging
+    assert tree_digest(demo / ".public.spare") == before
 
 
 def test_check_writes_nothing(demo: Path, capsys):

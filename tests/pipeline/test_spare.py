@@ -1,6 +1,6 @@
-"""A build with nothing to reuse leaves a spare tree when asked (``spare_after_cold``, as
-``serve`` asks; ``pipeline.make_spare``), so the first edit after it syncs a few files
-instead of linking every file of OUT again."""
+"""A build with nothing to reuse leaves a spare tree when asked (``spare_after_cold``:
+``now`` as ``serve`` asks, ``later`` as ``sitegen build`` does; ``sitegen.cache.spare``),
+so the first edit after it syncs a few files instead of linking every file of OUT again."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from test_cache import assert_same, cached, first_paper, fresh, make_journal, snapshot
 
 import sitegen.output as output
-from sitegen.pipeline import BuildOptions, build, make_spare
+from sitegen.cache.spare import make_spare
+from sitegen.pipeline import BuildOptions, build
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +29,7 @@ def test_the_first_edit_after_a_cold_build_syncs_the_spare(
     plain = shutil.copytree(source, tmp_path / "k")
     build(BuildOptions(source=plain, output=tmp_path / "plain"))
     assert not output.spare_dir(tmp_path / "plain").exists()  # not unless asked
-    first, cold = cached(source, out, spare_after_cold=True)
+    first, cold = cached(source, out, spare_after_cold="now")
     spare = output.spare_dir(out)
     assert snapshot(spare) == cold
     for path in cold:  # links, not copies: the spare costs no file data
@@ -62,7 +63,7 @@ def test_no_spare_is_trusted_when_its_links_could_not_be_made(tmp_path: Path) ->
     """A spare is named only once whole; without one the next build links as before."""
     source = make_journal(tmp_path / "j")
     out = tmp_path / "public"
-    build(BuildOptions(source=source, output=out, spare_after_cold=True))
+    build(BuildOptions(source=source, output=out, spare_after_cold="now"))
     output_spare = output.spare_dir(out)
     assert output_spare.is_dir()
     assert not make_spare(out, ["no/such/file.html"])  # a file that is not there

@@ -53,7 +53,8 @@ def test_an_edited_paper_is_served_within_seconds(live: Live, journal: Path) -> 
     edit(journal / PAPER, "title: A Second Look", "title: A Much Fresher Look")
     wait_until(lambda: "A Much Fresher Look" in get(live.url, PAGE).text, 8, "the new title")
     assert "A Much Fresher Look" in get(live.url, "/").text  # listings too
-    assert any(PAPER in r.changed for r in live.reports)
+    # the report comes after the swap that serves the page: wait for it too
+    wait_until(lambda: any(PAPER in r.changed for r in live.reports), 8, "the build report")
     assert live.site.workdir not in journal.parents and journal not in live.site.workdir.parents
     assert not (journal / "public").exists()
 
@@ -85,6 +86,7 @@ def test_a_broken_front_matter_shows_an_overlay_and_keeps_the_last_good_page(
     assert "A Second Look" in page.text  # the last good build
     assert 'id="sitegen-overlay"' in page.text
     assert f"{PAPER}:6: date: &#x27;yesterday&#x27; is not a date" in page.text
+    wait_until(lambda: not live.reports[-1].ok, 8, "the failed build's report")
     failed = live.reports[-1]
     assert not failed.ok and failed.error_lines() == errors
 
@@ -93,7 +95,7 @@ def test_a_broken_front_matter_shows_an_overlay_and_keeps_the_last_good_page(
     page = get(live.url, PAGE)
     assert "sitegen-overlay" not in page.text
     assert "2018" in page.text and "A Second Look" in page.text
-    assert live.reports[-1].ok
+    wait_until(lambda: live.reports[-1].ok, 8, "the recovered build's report")
 
 
 def test_a_journal_that_fails_its_first_build_recovers(journal: Path) -> None:
@@ -153,7 +155,7 @@ def test_editing_the_config_rebuilds(live: Live, journal: Path) -> None:
     tmp.write_text(config.read_text().replace("The Minimal Journal", "The Renamed Journal"))
     tmp.replace(config)
     wait_until(lambda: "The Renamed Journal" in get(live.url, "/").text, 8, "the new title")
-    assert any("sitegen.yaml" in r.changed for r in live.reports)
+    wait_until(lambda: any("sitegen.yaml" in r.changed for r in live.reports), 8, "the report")
     assert not any("sitegen.yaml.new" in r.changed for r in live.reports)
 
 
