@@ -8,11 +8,9 @@ does so atomically.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,28 +19,33 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.cache.digests import sha256_hex
 from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged_result
 from sitegen.cache.spare import SpareWhen, leave_spare, wait_for_spare
 from sitegen.cache.store import BuildCache
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
-from sitegen.gitinfo import last_commit
 from sitegen.output import IN_PLACE
-from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers, paper_inputs_key
+from sitegen.stages import (
+    attest,
+    attestation_files,
+    build_time,
+    citation_policy,
+    full_entry,
+    papers_warned,
+    render_pages,
+    site_key,
+    theme_environment,
+)
+from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
-    import jinja2
-
-    from sitegen.attest.badges import Badge
     from sitegen.cache.delta import DeltaBase
-    from sitegen.cache.incremental import EarlySave
+    from sitegen.cache.incremental import BuildRecord, EarlySave
     from sitegen.cache.indexjob import IndexJob, MadeIndex
     from sitegen.content.config import JournalConfig
-    from sitegen.content.model import Journal, Paper
+    from sitegen.content.model import Journal
     from sitegen.ipfs.files import Node
     from sitegen.output import Content
-    from sitegen.render.model import PaperEntry, Site
-    from sitegen.render.theme import Theme
+    from sitegen.render.model import Site
     from sitegen.render.work import PaperWork
     from sitegen.searchindex import SearchDoc
 
@@ -209,22 +212,34 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
     )
     if early and early[0].finish(out, result, spare_is_out=spare):
         return result, held
-    remember_build(
-        cache,
+    record = _record(opts, stamp, prepared, out, staged.manifest, staged.search_state)
+    remember_build(cache, record, result=result, spare_is_out=spare)
+    return result, held
+
+
+def _record(
+    opts: BuildOptions,
+    stamp: Fingerprint,
+    prepared: Prepared,
+    out: Path,
+    manifest: Mapping[str, Node],
+    search_state: object,
+) -> BuildRecord:
+    """What a full build leaves for the next (``incremental.remember_build``)."""
+    from sitegen.cache.incremental import BuildRecord
+
+    return BuildRecord(
         fingerprint=stamp.whole,
         out=out,
         paper_keys=prepared.paper_keys,
         page_keys=prepared.page_keys,
-        manifest=staged.manifest,
-        search_state=staged.search_state,
-        result=result,
+        manifest=manifest,
+        search_state=search_state,
         online=opts.online,
         frame=stamp.frame,
         papers=stamp.papers,
         delta=prepared.delta_base,
-        spare_is_out=spare,
     )
-    return result, held
 
 
 def _save_early(
@@ -242,22 +257,9 @@ def _save_early(
     from sitegen.cache.incremental import EarlySave
     from sitegen.ipfs.profiles import get_profile
 
-    started.append(
-        EarlySave(
-            cache,
-            fingerprint=stamp.whole,
-            out=out,
-            paper_keys=prepared.paper_keys,
-            page_keys=prepared.page_keys,
-            manifest=manifest,
-            search_state=search_state,
-            online=opts.online,
-            frame=stamp.frame,
-            papers=stamp.papers,
-            delta=prepared.delta_base,
-            profile=get_profile(prepared.config.cid_profile).name,
-        )
-    )
+    record = _record(opts, stamp, prepared, out, manifest, search_state)
+    profile = get_profile(prepared.config.cid_profile).name
+    started.append(EarlySave(cache, record, profile=profile))
 
 
 def _body_only(
@@ -270,7 +272,7 @@ def _body_only(
 ) -> BuildResult | None:
     """The rebuild of ``sitegen.cache.delta`` when only paper bodies changed, else None."""
     from sitegen.cache.delta import prepare_delta, write_delta
-    from sitegen.cache.incremental import remember_build
+    from sitegen.cache.incremental import BuildRecord, remember_build
 
     last = cache.last
     result = last.get("result")
@@ -286,21 +288,19 @@ def _body_only(
     result = replace(
         result, root=root, files=len(delta.manifest) + 1, seconds=time.perf_counter() - started
     )
-    remember_build(
-        cache,
+    record = BuildRecord(
         fingerprint=stamp.whole,
         out=out,
         paper_keys=delta.paper_keys,
         page_keys=delta.page_keys,
         manifest=delta.manifest,
         search_state=delta.search_state,
-        result=result,
         online=False,
         frame=stamp.frame,
         papers=stamp.papers,
         delta=last.get("delta"),
-        changed=delta.changed,
     )
+    remember_build(cache, record, result=result, changed=delta.changed)
     return result
 
 
@@ -411,7 +411,7 @@ def _prepare_site(
     diags += found
 
     renders = {slug: w.render for slug, w in works.items() if w.render is not None}
-    diags += _citation_policy([d for p in papers for d in works[p.slug].render_diagnostics], config)
+    diags += citation_policy([d for p in papers for d in works[p.slug].render_diagnostics], config)
     page_bodies, found = render_pages(journal, config)
     diags += found
     _stop_on_errors(diags, opts.strict)
@@ -449,7 +449,7 @@ def _prepare_site(
             previous=cache.pages,
             previous_out=previous,
             sink=sink,
-            full_entry=partial(_full_entry, cache, keys, config),
+            full_entry=partial(full_entry, cache, keys, config),
         )
     made_index = None
     if job is not None:  # the index is being made beside: render the pages in two processes
@@ -490,7 +490,7 @@ def _prepare_site(
     if isinstance(renderer, MemoRenderer):
         from sitegen.cache.delta import make_base
 
-        noisy = _papers_warned(diags, papers)
+        noisy = papers_warned(diags, papers)
         if noisy is not None:  # warnings beyond the papers' own: always a full build
             delta_base = make_base(site, renderer.site_key, works, noisy)
     return Prepared(
@@ -536,70 +536,6 @@ def _index_beside(
             job.finish()
 
 
-def _papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> frozenset[str] | None:
-    """Slugs of the papers whose folder a diagnostic names; None if one names no paper."""
-    from sitegen.content.discover import display_path
-
-    folders = {display_path(p.dir): p.slug for p in papers}
-    warned: set[str] = set()
-    for diag in diags:
-        path = diag.path
-        while path and path not in folders:
-            path = path.rpartition("/")[0]
-        if not path:
-            return None
-        warned.add(folders[path])
-    return frozenset(warned)
-
-
-def theme_environment(theme: Theme, cache: BuildCache | None) -> jinja2.Environment:
-    """The theme's Jinja environment; with a cache, compiled templates are kept in it.
-
-    Jinja keys compiled code by each template's source; the folder is named by sitegen's
-    own code too, since our environment decides what a template compiles to: code
-    compiled by another sitegen is never loaded (its folder is removed).
-    """
-    import jinja2
-
-    from sitegen.cache.store import code_fingerprint
-    from sitegen.render.theme import make_environment
-
-    env = make_environment(theme)
-    if cache is not None:
-        folder = cache.dir / "jinja" / code_fingerprint()[:16]
-        if not folder.is_dir():
-            shutil.rmtree(folder.parent, ignore_errors=True)  # other code's, or older layout
-            folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-    return env
-
-
-def _full_entry(
-    cache: BuildCache, keys: Mapping[str, str], config: JournalConfig, entry: PaperEntry
-) -> PaperEntry:
-    """The entry with its paper's whole work, read back from the cache (see ``light_work``).
-
-    The entry holds the light work's paper and render: only what they leave out is read
-    back and put into them (``whole_parts``). Should that fail, the whole work is read;
-    should the cache fail to give it back, the paper is processed again: slower, same bytes.
-    """
-    from sitegen.render.work import whole_parts
-
-    key = keys[entry.slug]
-    more = cache.get_paper_more(key)
-    parts = None if more is None else whole_parts(entry.paper, entry.render, more)
-    if parts is not None:
-        return replace(entry, paper=parts[0], render=parts[1])
-    work = cache.get_paper(key)
-    if work is None or work.paper is None or work.render is None:
-        from sitegen.render.paper import process_paper
-
-        work = process_paper(entry.paper.dir, config)
-    if work.paper is None or work.render is None:  # it loaded before; it must load again
-        raise ContentError(f"paper {entry.slug!r} changed while the site was being built")
-    return replace(entry, paper=work.paper, render=work.render)
-
-
 def _as_shown(diags: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:
     """The diagnostics as the build judges them: with ``--strict`` every one an error."""
     return [d.as_error() for d in diags] if strict else list(diags)
@@ -611,91 +547,3 @@ def _stop_on_errors(diags: Sequence[Diagnostic], strict: bool) -> None:
     errors = errors_in(shown)
     if errors:
         raise ContentError(f"{len(errors)} error(s); nothing was written", shown)
-
-
-# -- stages ----------------------------------------------------------------------------
-
-
-def _citation_policy(diags: list[Diagnostic], config: JournalConfig) -> list[Diagnostic]:
-    """``unknown_citations: warning`` turns unknown citation keys into warnings."""
-    if config.unknown_citations != "warning":
-        return diags
-    return [
-        replace(d, severity="warning") if d.field == "citation" and d.severity == "error" else d
-        for d in diags
-    ]
-
-
-def site_key(config: JournalConfig, theme: Theme, cache: BuildCache, site: Site) -> str:
-    """What every memoised page depends on besides its own papers.
-
-    The build time is in it although the default templates do not show it on these pages:
-    a theme may, and a page must never be stale.
-    """
-    theme_parts = [
-        f"{folder}:{cache.files.folder_digest(folder)}"
-        for folder in (*theme.template_dirs, theme.builtin_templates, *theme.static_dirs)
-        if folder.is_dir()
-    ]
-    nav = [(p.slug, p.title, p.menu, p.order) for p in site.pages]
-    return sha256_hex(paper_inputs_key(config), *theme_parts, repr(nav), site.updated.isoformat())
-
-
-def attest(
-    papers: Sequence[Paper],
-    bundles: Mapping[str, tuple[str | None, dict[str, str]]],
-    config: JournalConfig,
-    *,
-    online: bool,
-    now: int,
-) -> tuple[dict[str, list[Badge]], list[Diagnostic]]:
-    """Badges per paper. ``now`` is the build's timestamp, not the clock: expiry is judged
-    as of the commit being built, so the same commit always gives the same badges and CIDs."""
-    from sitegen.attest.stage import attest_papers
-
-    cids = {slug: cid for slug, (cid, _) in bundles.items() if cid is not None}
-    badges, diags = attest_papers(
-        papers, cids, config.attestations, root=config.root, online=online, now=now
-    )
-    return dict(badges), list(diags)
-
-
-def render_pages(
-    journal: Journal, config: JournalConfig
-) -> tuple[dict[str, str], list[Diagnostic]]:
-    from sitegen.render.paper import render_page_body
-
-    bodies: dict[str, str] = {}
-    diags: list[Diagnostic] = []
-    for page in journal.pages:
-        html, found = render_page_body(page, config.citation_style)
-        bodies[page.slug] = html
-        diags += found
-    return bodies, diags
-
-
-def attestation_files(paper: Paper) -> dict[str, bytes | Path]:
-    folder = paper.dir / "attestations"
-    if not folder.is_dir():
-        return {}
-    return {
-        f"papers/{paper.slug}/attestations/{p.name}": p
-        for p in sorted(folder.glob("*.json"))
-        if p.is_file()
-    }
-
-
-def build_time(source: Path, journal: Journal) -> dt.datetime:
-    """SOURCE_DATE_EPOCH, else the last git commit, else the newest content date: never the clock.
-
-    Identical input must give identical bytes and CIDs on any machine, at any time.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    commit = last_commit(source)
-    if commit is not None:
-        return dt.datetime.fromtimestamp(commit.time, tz=dt.UTC)
-    dates = [d for p in journal.papers if (d := p.accepted or p.date) is not None]
-    newest = max(dates, default=dt.date(1970, 1, 1))
-    return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)

@@ -47,7 +47,7 @@ class DeltaBase:
     """What a full build leaves for the next body-only rebuild (kept in the cache state)."""
 
     site_key: str
-    """``pipeline.site_key`` of that build: part of every paper page's key."""
+    """``stages.site_key`` of that build: part of every paper page's key."""
     listed: dict[str, str]
     """slug -> :func:`listed_digest`: what pages other than its own show of the paper."""
     keys: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
@@ -204,13 +204,13 @@ def _assemble(
         templates_mention,
     )
     from sitegen.ipfs.profiles import get_profile
-    from sitegen.pipeline import attestation_files, site_key, theme_environment
     from sitegen.render import feeds
     from sitegen.render.model import Site
     from sitegen.render.pages import SiteRenderer
     from sitegen.render.theme import resolve_theme, static_files
     from sitegen.searchindex import IndexState
     from sitegen.searchindex.index import patch_index
+    from sitegen.stages import attestation_files, site_key, theme_environment
 
     old: dict[str, Flat] = last_manifest(cache)
     state = cache.last.get("search_state")

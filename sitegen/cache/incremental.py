@@ -137,20 +137,33 @@ def previous_output(cache: BuildCache | None) -> Path | None:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What a finished build leaves for the next one to start from (:func:`remember_build`).
+
+    ``manifest`` maps every file to its node, or to the node's ``(cid, tsize, size)``
+    (the stored form). ``frame``, ``papers`` (the paper folders' signatures,
+    ``Fingerprint``) and ``delta`` are what the next body-only rebuild starts from
+    (``sitegen.cache.delta``).
+    """
+
+    fingerprint: str
+    out: Path
+    paper_keys: dict[str, str]
+    page_keys: Mapping[str, str]
+    manifest: Mapping[str, Node] | Mapping[str, Flat]
+    search_state: object
+    online: bool
+    frame: str = ""
+    papers: Mapping[str, str] | None = None
+    delta: object = None
+
+
 def remember_build(
     cache: BuildCache,
+    record: BuildRecord,
     *,
-    fingerprint: str,
-    out: Path,
-    paper_keys: dict[str, str],
-    page_keys: Mapping[str, str],
-    manifest: Mapping[str, Node] | dict[str, tuple[bytes, int, int]],
-    search_state: object,
     result: object,
-    online: bool,
-    frame: str = "",
-    papers: Mapping[str, str] | None = None,
-    delta: object = None,
     changed: set[str] | None = None,
     spare_is_out: bool = False,
 ) -> None:
@@ -158,17 +171,15 @@ def remember_build(
 
     The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest (as
     its difference from the new one, see :func:`spare_manifest`) and signature move to
-    ``spare_*`` for the next build to sync from. ``manifest`` maps
-    every file to its node, or to the node's ``(cid, tsize, size)`` (the stored form).
-    ``frame``, ``papers`` (the paper folders' signatures, ``Fingerprint``) and ``delta``
-    are what the next body-only rebuild starts from (``sitegen.cache.delta``), which
-    also says which paths ``changed`` since the last build (so the spare's difference is
-    found among those alone). ``spare_is_out``: the spare is OUT itself, as links
+    ``spare_*`` for the next build to sync from. A body-only rebuild also says which
+    paths ``changed`` since the last build (so the spare's difference is found among
+    those alone). ``spare_is_out``: the spare is OUT itself, as links
     (``sitegen.cache.spare``, after a build with nothing to reuse).
     """
+    out = record.out
     old = cache.last
     spare_ok = old.get("out") == str(out) and bool(old.get("manifest"))
-    flat = _flat(manifest)
+    flat = _flat(record.manifest)
     out_sig = out_signature(out)
     spare_diff: tuple[dict[str, Flat], tuple[str, ...]] | None = None
     spare_sig = None
@@ -177,7 +188,7 @@ def remember_build(
     elif spare_ok:
         spare_diff, spare_sig = _spare_diff(old["manifest"], flat, changed), old.get("out_sig")
     memo = cache.address_memo()
-    last = _record(fingerprint, out, flat, search_state, frame, papers, delta, online)
+    last = _state_of(record, flat)
     last |= {
         "out_sig": out_sig,
         "address": (memo.profile, memo.folders),
@@ -187,7 +198,7 @@ def remember_build(
         "time": time.time(),
     }
     try:
-        cache.save(paper_keys, _pages(page_keys, flat), last)
+        cache.save(record.paper_keys, _pages(record.page_keys, flat), last)
     except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
         log.warning("could not write the build cache: %s", exc)
 
@@ -209,32 +220,17 @@ class EarlySave:
     reuse. Should the helper fail, :meth:`finish` says so and the caller saves in full.
     """
 
-    def __init__(
-        self,
-        cache: BuildCache,
-        *,
-        fingerprint: str,
-        out: Path,
-        paper_keys: dict[str, str],
-        page_keys: Mapping[str, str],
-        manifest: Mapping[str, Node],
-        search_state: object,
-        online: bool,
-        frame: str,
-        papers: Mapping[str, str],
-        delta: object,
-        profile: str,
-    ) -> None:
+    def __init__(self, cache: BuildCache, record: BuildRecord, *, profile: str) -> None:
         from sitegen.forked import Forked
 
         self._cache = cache
         self._token = os.urandom(8).hex()
 
-        def record() -> tuple[dict[str, Any], dict[str, Any]]:
-            """The pages' entries and the record, made in the helper, off the parent's
+        def record_state() -> tuple[dict[str, Any], dict[str, Any]]:
+            """The pages' entries and the state, made in the helper, off the parent's
             way (the manifest's 121k nodes flattened, at 10k papers)."""
-            flat = _flat(manifest)
-            last = _record(fingerprint, out, flat, search_state, frame, papers, delta, online)
+            flat = _flat(record.manifest)
+            last = _state_of(record, flat)
             last |= {
                 "out_sig": PENDING_SIG,
                 "address": (profile, {}),
@@ -243,9 +239,9 @@ class EarlySave:
                 "result": None,
                 "time": time.time(),
             }
-            return _pages(page_keys, flat), last
+            return _pages(record.page_keys, flat), last
 
-        self._job = Forked(lambda: self._save(paper_keys, *record()))
+        self._job = Forked(lambda: self._save(record.paper_keys, *record_state()))
 
     def _save(
         self, paper_keys: dict[str, str], pages: dict[str, Any], last: dict[str, Any]
@@ -282,26 +278,17 @@ def _pages(page_keys: Mapping[str, str], flat: Mapping[str, Flat]) -> dict[str, 
     return {path: (key, flat[path]) for path, key in page_keys.items() if path in flat}
 
 
-def _record(
-    fingerprint: str,
-    out: Path,
-    flat: dict[str, Flat],
-    search_state: object,
-    frame: str,
-    papers: Mapping[str, str] | None,
-    delta: object,
-    online: bool,
-) -> dict[str, Any]:
-    """The last build's record, but for what only its end knows (``remember_build``)."""
+def _state_of(record: BuildRecord, flat: dict[str, Flat]) -> dict[str, Any]:
+    """The last build's state, but for what only its end knows (``remember_build``)."""
     return {
-        "fingerprint": fingerprint,
-        "out": str(out),
+        "fingerprint": record.fingerprint,
+        "out": str(record.out),
         "manifest": flat,
-        "search_state": search_state,
-        "frame": frame,
-        "paper_signatures": dict(papers or {}),
-        "delta": delta,
-        "online": online,
+        "search_state": record.search_state,
+        "frame": record.frame,
+        "paper_signatures": dict(record.papers or {}),
+        "delta": record.delta,
+        "online": record.online,
     }
 
 

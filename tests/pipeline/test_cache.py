@@ -371,14 +371,14 @@ def test_a_paper_page_reads_its_body_back_from_the_cache(tmp_path: Path) -> None
 
 
 def test_a_paper_page_entry_puts_the_rest_into_its_light_work(tmp_path: Path) -> None:
-    """``_full_entry`` reads only what the light work leaves out, and gives the same
+    """``stages.full_entry`` reads only what the light work leaves out, and gives the same
     entry when it has to read the whole work or process the paper again."""
     from dataclasses import replace
 
     from sitegen.cache.store import BuildCache
     from sitegen.content.config import load_config
-    from sitegen.pipeline import _full_entry
     from sitegen.render.model import PaperEntry
+    from sitegen.stages import full_entry
 
     source = make_journal(tmp_path / "j", papers=3)
     cached(source, tmp_path / "public")
@@ -391,12 +391,12 @@ def test_a_paper_page_entry_puts_the_rest_into_its_light_work(tmp_path: Path) ->
         assert whole is not None and whole.paper is not None
         entry = PaperEntry(light.paper, light.render, bundle_cid="b", author_keys=("a",))
         expected = replace(entry, paper=whole.paper, render=whole.render)
-        assert _full_entry(cache, keys, config, entry) == expected
+        assert full_entry(cache, keys, config, entry) == expected
         where = cache.pack.index.pop(key + "/light")  # no ``more`` alone: the whole entry
         assert cache.get_paper_more(key) is None
-        assert _full_entry(cache, keys, config, entry) == expected
+        assert full_entry(cache, keys, config, entry) == expected
         del cache.pack.index[key]  # nothing cached: the paper is processed again
-        assert _full_entry(cache, keys, config, entry) == expected
+        assert full_entry(cache, keys, config, entry) == expected
         cache.pack.index[key + "/light"] = where
     cache.pack.close()
 

@@ -74,7 +74,7 @@ def test_whole_work_puts_back_what_light_work_leaves_out(works: list[PaperWork])
 
 
 def test_whole_parts_puts_back_the_paper_and_render_alone(works: list[PaperWork]) -> None:
-    """What a paper page does with its entry's light paper and render (``_full_entry``)."""
+    """What a paper page does with its entry's light paper and render (``stages.full_entry``)."""
     for work in works:
         light = light_work(work)
         assert light.paper is not None and light.render is not None
