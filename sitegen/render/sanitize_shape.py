@@ -268,7 +268,8 @@ _ENTITIES = re.compile(r"&(?!amp;|lt;|gt;)(?:(quot|#39|#x27);)?")
 """A character reference other than those of ``&<>``: empty for one not accepted."""
 
 
-_INLINE, _FORMATTING_KIND, _BLOCK, _HEADING, _CHILD, _VOID_INLINE, _VOID_BLOCK = range(7)
+_END, _INLINE, _FORMATTING_KIND, _BLOCK, _HEADING, _CHILD, _VOID_INLINE, _VOID_BLOCK = range(8)
+"""What checks a tag needs (``_END`` for every end tag)."""
 
 
 def _kind(name: str) -> int:
@@ -283,20 +284,14 @@ def _kind(name: str) -> int:
     return _VOID_INLINE if name in VOID else _INLINE
 
 
-_END = 0
-"""``_KIND`` of every end tag (``/name``)."""
-_KIND = {name: _kind(name) + 1 for name in _BY_USE} | {f"/{name}": _END for name in _BY_USE}
-"""Tag name (``/name`` for an end tag) -> what checks it needs (a ``_kind`` + 1), in one
-look-up for both."""
+_KIND = {name: _kind(name) for name in _BY_USE} | {f"/{name}": _END for name in _BY_USE}
+"""Tag name (``/name`` for an end tag) -> its checks, in one look-up for both."""
 _CLOSER = {name: f"/{name}" for name in _BY_USE}
 """Start tag name -> its end tag."""
-_PARENTS = {
-    name: frozenset(f"/{parent}" for parent in parents) for name, parents in _PARENT.items()
-}
+_PARENTS = {name: frozenset(f"/{p}" for p in parents) for name, parents in _PARENT.items()}
 """``_PARENT`` by the end tags (as the open elements are kept)."""
 _TABLE_MODES_END = frozenset(f"/{name}" for name in _TABLE_MODES)
 _HEADINGS_END = frozenset(f"/{name}" for name in _HEADINGS)
-_INLINE_, _FORMATTING_, _BLOCK_, _HEADING_, _CHILD_, _VOID_INLINE_, _VOID_BLOCK_ = range(1, 8)
 
 
 def _nested(tags: list[str]) -> int | None:
@@ -317,11 +312,11 @@ def _nested(tags: list[str]) -> int | None:
         if kind == _END:
             if not stack or pop() != tag:
                 return None
-        elif kind == _INLINE_:
+        elif kind == _INLINE:
             if stack and stack[-1] in _TABLE_MODES_END:
                 return None
             push(_CLOSER[tag])
-        elif kind == _CHILD_:
+        elif kind == _CHILD:
             if not stack or stack[-1] not in _PARENTS[tag]:
                 return None
             if tag == "col":
@@ -329,28 +324,28 @@ def _nested(tags: list[str]) -> int | None:
             else:
                 push(_CLOSER[tag])
         elif not stack:
-            if kind in (_VOID_INLINE_, _VOID_BLOCK_):
+            if kind in (_VOID_INLINE, _VOID_BLOCK):
                 voids += 1
             else:
                 push(_CLOSER[tag])
         elif stack[-1] in _TABLE_MODES_END:
             return None
-        elif kind == _FORMATTING_:
+        elif kind == _FORMATTING_KIND:
             end = _CLOSER[tag]
             if end in stack:
                 return None
             push(end)
-        elif kind == _VOID_INLINE_:
+        elif kind == _VOID_INLINE:
             voids += 1
         elif "/p" in stack:  # a block, heading or void block closes a paragraph
             return None
-        elif kind == _BLOCK_:
+        elif kind == _BLOCK:
             push(_CLOSER[tag])
-        elif kind == _HEADING_:
+        elif kind == _HEADING:
             if not _HEADINGS_END.isdisjoint(stack):
                 return None
             push(_CLOSER[tag])
-        else:  # _VOID_BLOCK_
+        else:  # _VOID_BLOCK
             voids += 1
     return None if stack else voids
 
