@@ -31,14 +31,18 @@ class Renderer(RendererHTML):
     """``RendererHTML``, byte for byte, with less work for plain tags and text."""
 
     def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
-        """Block tokens in order; an inline one's children through ``renderInline``.
+        """Block tokens in order; an inline one's children written here too.
 
         An opening or closing block tag is written here, as ``renderToken`` would: a
         closing one always on a line of its own; an opening one on a new line after a
-        hidden paragraph, and followed by a newline unless its content follows.
+        hidden paragraph, and followed by a newline unless its content follows. An
+        inline run is ``renderInline``'s loop, inlined: a paper has ~60 runs, and the
+        call and its own look-ups of the rules cost as much as a short run's work.
+        A plain closing tag's text is made once per tag name.
         """
         rules = self.rules
         own_text = getattr(rules.get("text"), "__func__", None) is Renderer.text
+        closers: dict[str, str] = {}
         out: list[str] = []
         append = out.append
         last = len(tokens) - 1
@@ -48,21 +52,42 @@ class Renderer(RendererHTML):
                 kids = token.children
                 if not kids:
                     continue
-                if own_text and len(kids) == 1 and kids[0].type == "text":
-                    content = kids[0].content
-                    append(content if _plain(content) else escapeHtml(content))
-                else:
+                if not own_text:
                     append(self.renderInline(kids, options, env))
+                    continue
+                if len(kids) == 1 and kids[0].type == "text":
+                    content = kids[0].content
+                    if "&" in content or "<" in content or ">" in content or '"' in content:
+                        content = escapeHtml(content)  # (``_plain`` written out: no call)
+                    append(content)
+                    continue
+                for at, kid in enumerate(kids):
+                    kind = kid.type
+                    if kind == "text":
+                        content = kid.content
+                        if "&" in content or "<" in content or ">" in content or '"' in content:
+                            content = escapeHtml(content)
+                        append(content)
+                    elif kind in rules:
+                        append(rules[kind](kids, at, options, env))
+                    else:
+                        append(self.renderToken(kids, at, options, env))
             elif kind in rules:
                 append(rules[kind](tokens, idx, options, env))
             elif token.hidden or not token.block or token.nesting == 0:
                 append(self.renderToken(tokens, idx, options, env))
             elif token.nesting == -1:
-                attrs = token.attrs
-                append(f"</{token.tag}{_attributes(attrs) if attrs else ''}>\n")
+                if token.attrs:
+                    append(f"</{token.tag}{_attributes(token.attrs)}>\n")
+                else:
+                    tag = token.tag
+                    closer = closers.get(tag)
+                    if closer is None:
+                        closer = closers[tag] = f"</{tag}>\n"
+                    append(closer)
             else:
                 attrs = token.attrs
-                tag = f"<{token.tag}{_attributes(attrs) if attrs else ''}>"
+                tag = f"<{token.tag}{_attributes(attrs)}>" if attrs else f"<{token.tag}>"
                 if idx and tokens[idx - 1].hidden:
                     tag = "\n" + tag
                 if idx < last:

@@ -268,7 +268,8 @@ _ENTITIES = re.compile(r"&(?!amp;|lt;|gt;)(?:(quot|#39|#x27);)?")
 """A character reference other than those of ``&<>``: empty for one not accepted."""
 
 
-_INLINE, _FORMATTING_KIND, _BLOCK, _HEADING, _CHILD, _VOID_INLINE, _VOID_BLOCK = range(7)
+_END, _INLINE, _FORMATTING_KIND, _BLOCK, _HEADING, _CHILD, _VOID_INLINE, _VOID_BLOCK = range(8)
+"""What checks a tag needs (``_END`` for every end tag)."""
 
 
 def _kind(name: str) -> int:
@@ -283,48 +284,70 @@ def _kind(name: str) -> int:
     return _VOID_INLINE if name in VOID else _INLINE
 
 
-_START = {name: (f"/{name}", _kind(name), _PARENT.get(name, frozenset())) for name in _BY_USE}
-"""Start tag name -> (its end tag, what kind of checks it needs, its possible parents)."""
+_KIND = {name: _kind(name) for name in _BY_USE} | {f"/{name}": _END for name in _BY_USE}
+"""Tag name (``/name`` for an end tag) -> its checks, in one look-up for both."""
+_CLOSER = {name: f"/{name}" for name in _BY_USE}
+"""Start tag name -> its end tag."""
+_PARENTS = {name: frozenset(f"/{p}" for p in parents) for name, parents in _PARENT.items()}
+"""``_PARENT`` by the end tags (as the open elements are kept)."""
 _TABLE_MODES_END = frozenset(f"/{name}" for name in _TABLE_MODES)
 _HEADINGS_END = frozenset(f"/{name}" for name in _HEADINGS)
 
 
-def _nested(tags: list[str]) -> bool:
+def _nested(tags: list[str]) -> int | None:
     """Whether the tag names (``/name`` for an end tag), in order, nest as the HTML5
-    parser reads them literally (see the module docstring)."""
+    parser reads them literally (see the module docstring): None if not, else how many
+    void elements they hold (``clean_known_shape`` drops their ``/`` only if some).
+
+    One look-up a tag tells its checks (most tags are end tags and inline ones, tried
+    first); the open elements are kept as their end tags, so an end tag is compared as
+    it comes."""
     stack: list[str] = []  # the end tags of the open elements
     push = stack.append
+    pop = stack.pop
+    kinds = _KIND
+    voids = 0
     for tag in tags:
-        if tag[0] == "/":
-            if not stack or stack.pop() != tag:
-                return False
-            continue
-        end, kind, parents = _START[tag]
-        if kind == _CHILD:
-            if not stack or stack[-1][1:] not in parents:
-                return False
-            if tag != "col":
-                push(end)
-            continue
-        if stack:
-            if stack[-1] in _TABLE_MODES_END:
-                return False
-            if kind == _BLOCK:
-                if "/p" in stack:
-                    return False
-            elif kind == _FORMATTING_KIND:
-                if end in stack:
-                    return False
-            elif kind == _HEADING:
-                if "/p" in stack or not _HEADINGS_END.isdisjoint(stack):
-                    return False
-            elif kind == _VOID_BLOCK:
-                if "/p" in stack:
-                    return False
-                continue
-        if kind != _VOID_INLINE and kind != _VOID_BLOCK:
+        kind = kinds[tag]
+        if kind == _END:
+            if not stack or pop() != tag:
+                return None
+        elif kind == _INLINE:
+            if stack and stack[-1] in _TABLE_MODES_END:
+                return None
+            push(_CLOSER[tag])
+        elif kind == _CHILD:
+            if not stack or stack[-1] not in _PARENTS[tag]:
+                return None
+            if tag == "col":
+                voids += 1
+            else:
+                push(_CLOSER[tag])
+        elif not stack:
+            if kind in (_VOID_INLINE, _VOID_BLOCK):
+                voids += 1
+            else:
+                push(_CLOSER[tag])
+        elif stack[-1] in _TABLE_MODES_END:
+            return None
+        elif kind == _FORMATTING_KIND:
+            end = _CLOSER[tag]
+            if end in stack:
+                return None
             push(end)
-    return not stack
+        elif kind == _VOID_INLINE:
+            voids += 1
+        elif "/p" in stack:  # a block, heading or void block closes a paragraph
+            return None
+        elif kind == _BLOCK:
+            push(_CLOSER[tag])
+        elif kind == _HEADING:
+            if not _HEADINGS_END.isdisjoint(stack):
+                return None
+            push(_CLOSER[tag])
+        else:  # _VOID_BLOCK
+            voids += 1
+    return None if stack else voids
 
 
 def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
@@ -339,12 +362,15 @@ def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
         or _shape().fullmatch(fragment) is None
     ):
         return None
-    quotes = _ENTITIES.findall(fragment)
-    if "" in quotes:
+    quotes = _ENTITIES.findall(fragment) if "&" in fragment else None
+    if quotes and "" in quotes:
         return None
     names = _NAMES.findall(fragment)
-    if fragment.count(">") != len(names) or not _nested(names):
-        return None  # a '>' in text, or tags that do not nest
+    if fragment.count(">") != len(names):
+        return None  # a '>' in text
+    voids = _nested(names)
+    if voids is None:
+        return None  # tags that do not nest
     if not _encodable(fragment):
         return None
     out = fragment
@@ -352,14 +378,49 @@ def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
         out = out.replace("&quot;", '"').replace("&#39;", "'").replace("&#x27;", "'")
     if "\xa0" in out:
         out = out.replace("\xa0", "&nbsp;")
-    out = out.replace(" />", ">")
-    images = names.count("img")
-    if url_prefix and images:
+    if not voids:
+        return out
+    images = names.count("img") if url_prefix else 0
+    written = _voids_written(out, voids, images, url_prefix)
+    if written is not None:
+        return written
+    out = out.replace(" />", ">", voids)
+    if images:
         if out.count('<img src="') == images:  # each source first, as markdown-it writes
             out = out.replace('<img src="', f'<img src="{url_prefix}')
         else:
             out = _RELATIVE_SRC.sub(lambda m: m.group(1) + url_prefix, out)
     return out
+
+
+def _voids_written(out: str, voids: int, images: int, url_prefix: str) -> str | None:
+    """``out`` with each void tag's `` />`` dropped and, when ``images``, each image's
+    source prefixed, in one pass from one void tag to the next (a ``str.replace`` of
+    each made two over the whole fragment); None when an image does not end in `` />``
+    (then the caller rewrites the sources apart).
+
+    Only a void tag can end in `` />`` (no text or value holds ``>``), and its start
+    is the last ``<`` before that (no value holds ``<``)."""
+    pieces: list[str] = []
+    at = 0
+    for _ in range(voids):
+        end = out.find(" />", at)
+        if end < 0:
+            break
+        start = out.rfind("<", at, end)
+        tag = out[start:end]
+        if images and tag.startswith("<img"):
+            images -= 1
+            if tag.startswith('<img src="'):  # the source first, as markdown-it writes
+                tag = f'<img src="{url_prefix}{tag[10:]}'
+            else:
+                tag = _RELATIVE_SRC.sub(lambda m: m.group(1) + url_prefix, tag)
+        pieces += (out[at:start], tag, ">")
+        at = end + 3
+    if images:
+        return None
+    pieces.append(out[at:])
+    return "".join(pieces)
 
 
 def _encodable(text: str) -> bool:

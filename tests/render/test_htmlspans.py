@@ -63,12 +63,40 @@ def test_random_streams() -> None:
     rng = random.Random(8)
     ours = SpanFormatter()
     pieces = ["", "\n", "\n\n", "a", "b c", "<&>", "'\"", "x\ny", "\nz", "w\n", " ", "λ€"]
-    for _ in range(3000):
+    pieces += ["\0", "&amp;", "&lt;\0&"]  # NUL: the texts are escaped one by one
+    for _ in range(6000):
         tokens = [
             (rng.choice(TYPES), "".join(rng.choices(pieces, k=rng.randint(1, 3))))
             for _ in range(rng.randint(0, 12))
         ]
         assert ours.format(tokens) == _reference(tokens), tokens
+        assert ours.format(iter(tokens)) == _reference(tokens), tokens  # not a list
+
+
+def test_escapes_in_bulk_as_one_by_one() -> None:
+    """``_escaped`` escapes each text as escaping it alone would, whether the texts need
+    no escape (the same texts back), hold NUL (one by one) or are empty strings."""
+    from sitegen.render.htmlspans import _escape, _escaped
+
+    escapes = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")]
+    cases: list[tuple[str, ...]] = [
+        ("",),
+        ("", ""),
+        ("plain", " ", "words"),
+        ("a&b", "<c>", "", "'q'", '"'),
+        ("x\0y", "&"),
+        ("\0", "\0\0", ""),
+        ("&amp;", "&#39;"),
+    ]
+    for texts in cases:
+        expected = [_escape(text, escapes) for text in texts]
+        assert list(_escaped(texts, escapes)) == expected, texts
+        for text, want in zip(texts, expected, strict=True):
+            assert want == text.replace("&", "&amp;").replace("<", "&lt;").replace(
+                ">", "&gt;"
+            ).replace('"', "&quot;").replace("'", "&#39;")
+    plain = ("a", "b")
+    assert _escaped(plain, escapes) is plain
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
