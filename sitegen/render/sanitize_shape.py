@@ -17,13 +17,13 @@ What the check demands, each for a reason in the HTML5 tree-construction rules:
   order mark first (it drops that too), no lone surrogate (nh3 refuses it), no ``>`` in text, ``&`` only in ``&amp; &lt; &gt; &quot;
   &#39; &#x27;`` (``&amp;`` alone in attribute values, so the rewrites of quotes above
   cannot touch an attribute); other control characters pass through both alike;
-- tags: lowercase names from ``_BY_USE``, attributes ammonia keeps for the tag, each once
+- tags: lowercase names from ``html_nesting.BY_USE``, attributes ammonia keeps for the tag, each once
   (the parser keeps the first of two), values double-quoted; ``href`` a fragment, a root
   path or an ``http(s)`` URL with a host the URL parser cannot refuse (a relative file
   link, rare in a paper's text, is left to ammonia); ``src`` a colon-free relative path
   (ammonia calls it relative and the cleaner prefixes it); ``style`` of a form
   ``sanitize._SAFE_STYLE`` accepts; ``/>`` on void tags only;
-- nesting: every end tag closes the innermost open element and everything is closed
+- nesting (``html_nesting``): every end tag closes the innermost open element and everything is closed
   at the end, so no end tag is ignored or implied; no start tag that closes a paragraph
   while one is open (``<p>``, ``<div>``, ``<table>``, ...), no heading in a heading, no
   formatting element (``<a>``, ``<em>``, ...) inside one of its name (the adoption agency
@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+from sitegen.render.html_nesting import BY_USE, VOID, nested
 
 _GLOBAL = [
     "class",
@@ -103,122 +105,6 @@ _TAG_ATTRS: dict[str, dict[str, str]] = {
     "figure": {"style": _STYLE},
 }
 """Tags with attributes of their own (besides ``_GLOBAL``) and their values' forms."""
-_BY_USE = [
-    "p",
-    "a",
-    "td",
-    "tr",
-    "span",
-    "th",
-    "h2",
-    "figure",
-    "figcaption",
-    "img",
-    "li",
-    "sup",
-    "em",
-    "strong",
-    "code",
-    "h3",
-    "h4",
-    "ul",
-    "ol",
-    "pre",
-    "table",
-    "thead",
-    "tbody",
-    "caption",
-    "hr",
-    "section",
-    "br",
-    "sub",
-    "div",
-    "blockquote",
-    "dl",
-    "dt",
-    "dd",
-    "s",
-    "mark",
-    "b",
-    "i",
-    "u",
-    "h1",
-    "h5",
-    "h6",
-    "abbr",
-    "bdi",
-    "bdo",
-    "center",
-    "cite",
-    "colgroup",
-    "col",
-    "dfn",
-    "kbd",
-    "q",
-    "samp",
-    "small",
-    "summary",
-    "details",
-    "tfoot",
-    "time",
-    "del",
-    "ins",
-    "var",
-    "wbr",
-]
-"""Every tag accepted, the most frequent first (the pattern tries them in this order)."""
-
-VOID = frozenset({"br", "hr", "img", "wbr", "col"})
-_CLOSES_P = frozenset(
-    [
-        "blockquote",
-        "center",
-        "details",
-        "div",
-        "dl",
-        "figcaption",
-        "figure",
-        "ol",
-        "p",
-        "section",
-        "summary",
-        "ul",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "pre",
-        "table",
-        "hr",
-        "li",
-        "dd",
-        "dt",
-    ]
-)
-"""Start tags that close an open ``<p>`` (in button scope: any open one, to be safe)."""
-_FORMATTING = frozenset(["a", "b", "code", "em", "i", "s", "small", "strong", "u"])
-_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
-_PARENT = {
-    "li": frozenset({"ol", "ul"}),
-    "dd": frozenset({"dl"}),
-    "dt": frozenset({"dl"}),
-    "caption": frozenset({"table"}),
-    "colgroup": frozenset({"table"}),
-    "thead": frozenset({"table"}),
-    "tbody": frozenset({"table"}),
-    "tfoot": frozenset({"table"}),
-    "tr": frozenset({"thead", "tbody", "tfoot"}),
-    "td": frozenset({"tr"}),
-    "th": frozenset({"tr"}),
-    "col": frozenset({"colgroup"}),
-}
-"""Tags accepted only directly inside one of these (elsewhere the parser drops or
-closes something)."""
-_TABLE_MODES = frozenset({"table", "thead", "tbody", "tfoot", "tr", "colgroup"})
-"""Open elements whose children are only the table parts ``_PARENT`` names for them."""
-
 _AFTER_BLANK_ONLY = ["table", "thead", "tbody", "tfoot", "tr", "colgroup", "col"]
 """Start tags after which the parser is in a table mode (``col``: in its colgroup)."""
 _END_BLANK_ONLY = ["caption", "thead", "tbody", "tfoot", "tr", "td", "th", "colgroup"]
@@ -249,11 +135,11 @@ _BLANK = r"[\t\n\f ]*+(?![^<])"
 def _shape() -> re.Pattern[str]:
     """The whole fragment: text (checked apart) and tags as above, no nesting."""
     ends = "|".join(
-        f"{n}>{_BLANK}" if n in _END_BLANK_ONLY else f"{n}>" for n in _BY_USE if n not in VOID
+        f"{n}>{_BLANK}" if n in _END_BLANK_ONLY else f"{n}>" for n in BY_USE if n not in VOID
     )
     # tags alike in their rules share an alternative, in the order of their first use
     groups: dict[tuple[object, ...], list[str]] = {}
-    for n in _BY_USE:
+    for n in BY_USE:
         own = _TAG_ATTRS.get(n, {})
         key = (n if own else "", n in VOID, n == "pre", n in _AFTER_BLANK_ONLY)
         groups.setdefault(key, []).append(n)
@@ -266,88 +152,6 @@ _RELATIVE_SRC = re.compile(r'(<img(?: [a-z-]+="[^"]*")*? src=")')
 """An image's source in accepted markup: always a relative file, prefixed."""
 _ENTITIES = re.compile(r"&(?!amp;|lt;|gt;)(?:(quot|#39|#x27);)?")
 """A character reference other than those of ``&<>``: empty for one not accepted."""
-
-
-_END, _INLINE, _FORMATTING_KIND, _BLOCK, _HEADING, _CHILD, _VOID_INLINE, _VOID_BLOCK = range(8)
-"""What checks a tag needs (``_END`` for every end tag)."""
-
-
-def _kind(name: str) -> int:
-    if name in _PARENT:
-        return _CHILD
-    if name in _HEADINGS:
-        return _HEADING
-    if name in _CLOSES_P:
-        return _VOID_BLOCK if name in VOID else _BLOCK
-    if name in _FORMATTING:
-        return _FORMATTING_KIND
-    return _VOID_INLINE if name in VOID else _INLINE
-
-
-_KIND = {name: _kind(name) for name in _BY_USE} | {f"/{name}": _END for name in _BY_USE}
-"""Tag name (``/name`` for an end tag) -> its checks, in one look-up for both."""
-_CLOSER = {name: f"/{name}" for name in _BY_USE}
-"""Start tag name -> its end tag."""
-_PARENTS = {name: frozenset(f"/{p}" for p in parents) for name, parents in _PARENT.items()}
-"""``_PARENT`` by the end tags (as the open elements are kept)."""
-_TABLE_MODES_END = frozenset(f"/{name}" for name in _TABLE_MODES)
-_HEADINGS_END = frozenset(f"/{name}" for name in _HEADINGS)
-
-
-def _nested(tags: list[str]) -> int | None:
-    """Whether the tag names (``/name`` for an end tag), in order, nest as the HTML5
-    parser reads them literally (see the module docstring): None if not, else how many
-    void elements they hold (``clean_known_shape`` drops their ``/`` only if some).
-
-    One look-up a tag tells its checks (most tags are end tags and inline ones, tried
-    first); the open elements are kept as their end tags, so an end tag is compared as
-    it comes."""
-    stack: list[str] = []  # the end tags of the open elements
-    push = stack.append
-    pop = stack.pop
-    kinds = _KIND
-    voids = 0
-    for tag in tags:
-        kind = kinds[tag]
-        if kind == _END:
-            if not stack or pop() != tag:
-                return None
-        elif kind == _INLINE:
-            if stack and stack[-1] in _TABLE_MODES_END:
-                return None
-            push(_CLOSER[tag])
-        elif kind == _CHILD:
-            if not stack or stack[-1] not in _PARENTS[tag]:
-                return None
-            if tag == "col":
-                voids += 1
-            else:
-                push(_CLOSER[tag])
-        elif not stack:
-            if kind in (_VOID_INLINE, _VOID_BLOCK):
-                voids += 1
-            else:
-                push(_CLOSER[tag])
-        elif stack[-1] in _TABLE_MODES_END:
-            return None
-        elif kind == _FORMATTING_KIND:
-            end = _CLOSER[tag]
-            if end in stack:
-                return None
-            push(end)
-        elif kind == _VOID_INLINE:
-            voids += 1
-        elif "/p" in stack:  # a block, heading or void block closes a paragraph
-            return None
-        elif kind == _BLOCK:
-            push(_CLOSER[tag])
-        elif kind == _HEADING:
-            if not _HEADINGS_END.isdisjoint(stack):
-                return None
-            push(_CLOSER[tag])
-        else:  # _VOID_BLOCK
-            voids += 1
-    return None if stack else voids
 
 
 def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
@@ -368,7 +172,7 @@ def clean_known_shape(fragment: str, url_prefix: str = "") -> str | None:
     names = _NAMES.findall(fragment)
     if fragment.count(">") != len(names):
         return None  # a '>' in text
-    voids = _nested(names)
+    voids = nested(names)
     if voids is None:
         return None  # tags that do not nest
     if not _encodable(fragment):

@@ -13,15 +13,9 @@ from markdown_samples import markdown_sources
 import sitegen.render.markdown as markdown
 from sitegen.render import sanitize
 from sitegen.render.doc import RenderContext
+from sitegen.render.html_nesting import BY_USE, VOID
 from sitegen.render.math import MathResult
-from sitegen.render.sanitize_shape import (
-    _BY_USE,
-    _GLOBAL,
-    _TAG_ATTRS,
-    VOID,
-    ShapeGate,
-    clean_known_shape,
-)
+from sitegen.render.sanitize_shape import _GLOBAL, _TAG_ATTRS, ShapeGate, clean_known_shape
 
 PREFIXES = ("", "source/")
 
@@ -74,12 +68,12 @@ def test_the_renderers_markup_is_written_as_ammonia_writes_it() -> None:
 
 def test_every_accepted_tag_and_attribute_is_one_ammonia_keeps() -> None:
     allowed = sanitize._attributes(drop_ids=False)
-    for name in _BY_USE:
+    for name in BY_USE:
         assert name in sanitize.ALLOWED_TAGS
         own = set(_TAG_ATTRS.get(name, {}))
         assert own | set(_GLOBAL) <= allowed[name] | allowed["*"], name
         assert "cite" not in own  # the callback rewrites it
-    assert set(_TAG_ATTRS) <= set(_BY_USE) and len(set(_BY_USE)) == len(_BY_USE)
+    assert set(_TAG_ATTRS) <= set(BY_USE) and len(set(BY_USE)) == len(BY_USE)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +185,7 @@ def _tree(rng: random.Random, depth: int) -> str:
         if depth <= 0 or rng.random() < 0.4:
             parts.append(rng.choice(_TEXTS[:20]))
             continue
-        tag = rng.choice(_BY_USE[:30] if rng.random() < 0.8 else _BY_USE)
+        tag = rng.choice(BY_USE[:30] if rng.random() < 0.8 else BY_USE)
         attrs = "".join(_attribute(rng, tag) for _ in range(rng.choice((0, 0, 1, 2))))
         if tag in VOID:
             parts.append(f"<{tag}{attrs}{rng.choice(('', ' /'))}>")
