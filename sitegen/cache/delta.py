@@ -338,7 +338,7 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     and swap it in; return the root CID. OUT is replaced by one rename, as in a full
     build. None (nothing written) when the address memo cannot serve."""
     from sitegen.cache.address import readdress
-    from sitegen.cache.spare import take_known_spare
+    from sitegen.cache.spare import spare_sync, take_known_spare
     from sitegen.ipfs.profiles import get_profile
     from sitegen.ipfs.site import CIDS_JSON
     from sitegen.output import (
@@ -370,7 +370,7 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     staged = spare if spare is not None else stage_dir(out)
     try:
         if spare is not None:
-            changed, gone = _spare_sync(cache.last, manifest, delta.changed)
+            changed, gone = spare_sync(cache.last, manifest, delta.changed)
             sync_changes(staged, changed, gone, content, link_from=previous)
             (staged / CIDS_JSON).unlink(missing_ok=True)
         else:
@@ -381,33 +381,6 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
         discard(staged)
         raise
     return addressed.root
-
-
-def _spare_sync(
-    last: Mapping[str, Any], manifest: Mapping[str, Flat], changed: set[str]
-) -> tuple[list[str], list[str]]:
-    """Files to replace in, and to remove from, the spare tree to make it ``manifest``.
-
-    The spare differs from the last build only where ``spare_changes`` says, and the new
-    tree from the last build only at ``changed``: only those paths are looked at.
-    """
-    from sitegen.cache.incremental import spare_changes
-
-    known = spare_changes(last)
-    if known is None:  # take_known_spare checked it is there
-        raise RuntimeError("the spare tree's manifest is missing")
-    differ, absent = known
-    old: Mapping[str, Flat] = last["manifest"]
-    todo, gone = [], []
-    for path in sorted(set(differ) | absent | changed):
-        had = differ[path] if path in differ else None if path in absent else old.get(path)
-        now = manifest.get(path)
-        if now is None:
-            if had is not None:
-                gone.append(path)
-        elif now != had:
-            todo.append(path)
-    return todo, gone
 
 
 __all__ = ["DELTA_MAX", "Delta", "DeltaBase", "make_base", "prepare_delta", "write_delta"]

@@ -170,7 +170,7 @@ def remember_build(
     """Record the new state; a cache that cannot be written only costs speed next time.
 
     The previous OUT became the spare tree (``swap_in(keep=...)``), so its manifest (as
-    its difference from the new one, see :func:`spare_manifest`) and signature move to
+    its difference from the new one, see ``spare.spare_manifest``) and signature move to
     ``spare_*`` for the next build to sync from. A body-only rebuild also says which
     paths ``changed`` since the last build (so the spare's difference is found among
     those alone). ``spare_is_out``: the spare is OUT itself, as links
@@ -305,27 +305,3 @@ def _spare_diff(
         return differ, tuple(p for p in paths if p in manifest and p not in spare)
     differ = {p: n for p, n in spare.items() if manifest.get(p) != n}
     return differ, tuple(p for p in manifest if p not in spare)
-
-
-def spare_changes(
-    last: Mapping[str, Any],
-) -> tuple[dict[str, Flat], frozenset[str]] | None:
-    """Where the spare tree differs from the last build's manifest: the spare's nodes
-    of the paths that differ (those it lacks have none), and the paths it lacks.
-    None when there is no known spare."""
-    diff = last.get("spare_diff")
-    if not diff or not last.get("manifest"):
-        return None
-    differ, absent = diff
-    return differ, frozenset(absent)
-
-
-def spare_manifest(last: Mapping[str, Any]) -> dict[str, Flat] | None:
-    """The spare tree's manifest in full, rebuilt from the last manifest and the diff."""
-    changes = spare_changes(last)
-    if changes is None:
-        return None
-    differ, absent = changes
-    spare = {p: n for p, n in last["manifest"].items() if p not in absent}
-    spare.update(differ)
-    return spare

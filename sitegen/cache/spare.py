@@ -17,7 +17,10 @@ three times the one-edit bar. So such a build leaves a spare of hard links to OU
 A spare is named only when whole, ``cids.json`` linked last, and a build trusts it only
 when that file's signature is the one the cache recorded, so a spare made from an OUT
 that changed under it is never used. Files are only ever replaced in a spare, never
-written in place, so OUT's files, shared through the links, stay as built.
+written in place, so OUT's files, shared through the links, stay as built. The cache
+state records the spare as its difference from the last build's manifest
+(:func:`spare_changes`), so a rebuild knows which of its files to replace
+(:func:`spare_sync`, :func:`spare_manifest`).
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sitegen.cache.store import BuildCache
 from sitegen.output import spare_dir, take_spare, write_tree_split
+
+if TYPE_CHECKING:
+    from sitegen.cache.incremental import Flat
 
 log = logging.getLogger(__name__)
 
@@ -152,3 +158,52 @@ def take_known_spare(out: Path, cache: BuildCache | None) -> Path | None:
         shutil.rmtree(spare, ignore_errors=True)
         return None
     return take_spare(out)
+
+
+def spare_changes(
+    last: Mapping[str, Any],
+) -> tuple[dict[str, Flat], frozenset[str]] | None:
+    """Where the spare tree differs from the last build's manifest: the spare's nodes
+    of the paths that differ (those it lacks have none), and the paths it lacks.
+    None when there is no known spare."""
+    diff = last.get("spare_diff")
+    if not diff or not last.get("manifest"):
+        return None
+    differ, absent = diff
+    return differ, frozenset(absent)
+
+
+def spare_manifest(last: Mapping[str, Any]) -> dict[str, Flat] | None:
+    """The spare tree's manifest in full, rebuilt from the last manifest and the diff."""
+    changes = spare_changes(last)
+    if changes is None:
+        return None
+    differ, absent = changes
+    spare = {p: n for p, n in last["manifest"].items() if p not in absent}
+    spare.update(differ)
+    return spare
+
+
+def spare_sync(
+    last: Mapping[str, Any], manifest: Mapping[str, Flat], changed: set[str]
+) -> tuple[list[str], list[str]]:
+    """Files to replace in, and to remove from, the spare tree to make it ``manifest``.
+
+    The spare differs from the last build only where ``spare_changes`` says, and the new
+    tree from the last build only at ``changed``: only those paths are looked at.
+    """
+    known = spare_changes(last)
+    if known is None:  # take_known_spare checked it is there
+        raise RuntimeError("the spare tree's manifest is missing")
+    differ, absent = known
+    old: Mapping[str, Flat] = last["manifest"]
+    todo, gone = [], []
+    for path in sorted(set(differ) | absent | changed):
+        had = differ[path] if path in differ else None if path in absent else old.get(path)
+        now = manifest.get(path)
+        if now is None:
+            if had is not None:
+                gone.append(path)
+        elif now != had:
+            todo.append(path)
+    return todo, gone

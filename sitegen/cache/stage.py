@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache.address import address_nodes, node_of
-from sitegen.cache.incremental import spare_manifest
-from sitegen.cache.spare import take_known_spare
+from sitegen.cache.spare import spare_manifest, take_known_spare
 from sitegen.cache.store import BuildCache
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
