@@ -20,7 +20,7 @@ import re
 from xml.etree.ElementTree import Element, tostring
 from xml.sax.saxutils import unescape
 
-from sitegen.render.sanitize import MATHML_ATTRS, MATHML_TAGS
+from sitegen.render.allowlist import MATHML_ATTRS, MATHML_TAGS
 
 _ATTR_ESCAPES = str.maketrans({'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 """What survives of ElementTree's attribute escaping after latex2mathml unescapes

@@ -28,230 +28,17 @@ from collections.abc import Callable
 
 import nh3
 
+from sitegen.render.allowlist import (
+    ALLOWED_TAGS,
+    DROP_CONTENT,
+    GLOBAL_ATTRS,
+    MATHML_ATTRS,
+    MATHML_TAGS,
+    TAG_ATTRS,
+    TEXT_TAGS,
+)
 from sitegen.render.sanitize_shape import ShapeGate
 
-_TEXT_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "blockquote",
-        "br",
-        "caption",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "rp",
-        "rt",
-        "ruby",
-        "s",
-        "samp",
-        "section",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "tr",
-        "u",
-        "ul",
-        "var",
-        "wbr",
-        "center",
-        "font",
-    ]
-)
-MATHML_TAGS = frozenset(
-    [
-        "math",
-        "maction",
-        "annotation",
-        "menclose",
-        "merror",
-        "mfenced",
-        "mfrac",
-        "mi",
-        "mmultiscripts",
-        "mn",
-        "mo",
-        "mover",
-        "mpadded",
-        "mphantom",
-        "mprescripts",
-        "mroot",
-        "mrow",
-        "ms",
-        "mspace",
-        "msqrt",
-        "mstyle",
-        "msub",
-        "msubsup",
-        "msup",
-        "mtable",
-        "mtd",
-        "mtext",
-        "mtr",
-        "munder",
-        "munderover",
-        "none",
-        "semantics",
-    ]
-)
-"""MathML elements kept (``mathml.mathml_forms`` cleans only trees made of these)."""
-ALLOWED_TAGS = _TEXT_TAGS | MATHML_TAGS
-"""Tags kept as they are; any other tag is dropped (its text content stays)."""
-
-_DROP_CONTENT = frozenset(
-    [
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "template",
-        "noscript",
-        "textarea",
-        "select",
-        "title",
-        "head",
-        "frameset",
-        "frame",
-        "applet",
-        "svg",
-        "canvas",
-        "audio",
-        "video",
-        "source",
-        "xmp",
-        "noembed",
-        "plaintext",
-    ]
-)
-"""Tags whose content is dropped too: it is code or markup, not readable text."""
-
-_GLOBAL_ATTRS = frozenset(
-    [
-        "id",
-        "class",
-        "title",
-        "lang",
-        "dir",
-        "role",
-        "aria-label",
-        "aria-hidden",
-        "aria-describedby",
-        "aria-labelledby",
-        "data-secno",
-        "data-label",
-        "data-cites",
-    ]
-)
-_TAG_ATTRS: dict[str, frozenset[str]] = {
-    "a": frozenset({"href", "rel", "hreflang"}),
-    "img": frozenset({"src", "alt", "width", "height", "loading", "style"}),
-    "td": frozenset({"colspan", "rowspan", "align", "style"}),
-    "th": frozenset({"colspan", "rowspan", "align", "scope", "style"}),
-    "col": frozenset({"span", "width"}),
-    "ol": frozenset({"start", "type", "reversed"}),
-    "li": frozenset({"value"}),
-    "time": frozenset({"datetime"}),
-    "q": frozenset({"cite"}),
-    "blockquote": frozenset({"cite"}),
-    "del": frozenset({"cite", "datetime"}),
-    "ins": frozenset({"cite", "datetime"}),
-    "details": frozenset({"open"}),
-    "figure": frozenset({"style"}),
-    "font": frozenset({"color"}),
-}
-MATHML_ATTRS = frozenset(
-    [
-        "xmlns",
-        "display",
-        "mathvariant",
-        "mathsize",
-        "mathcolor",
-        "stretchy",
-        "fence",
-        "form",
-        "separator",
-        "lspace",
-        "rspace",
-        "largeop",
-        "movablelimits",
-        "accent",
-        "accentunder",
-        "columnalign",
-        "columnspacing",
-        "columnlines",
-        "rowalign",
-        "rowspacing",
-        "rowlines",
-        "frame",
-        "displaystyle",
-        "scriptlevel",
-        "width",
-        "height",
-        "depth",
-        "linebreak",
-        "columnspan",
-        "rowspan",
-        "notation",
-        "open",
-        "close",
-        "separators",
-        "encoding",
-        "symmetric",
-        "minsize",
-        "maxsize",
-        "align",
-        "equalrows",
-        "equalcolumns",
-        "side",
-        # written by latex2mathml: \binom (a bar-less mfrac), \sideset, \colorbox, \rule
-        "linethickness",
-        "voffset",
-        "mathbackground",
-    ]
-)
-"""Attributes kept on every MathML element."""
 _URL_ATTRS = frozenset({"href", "src", "cite"})
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "ipfs", "ipns", "doi"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -312,9 +99,9 @@ def _is_remote(src: str) -> bool:
 
 def _attributes(*, drop_ids: bool) -> dict[str, set[str]]:
     """Ammonia's per-tag allow-list."""
-    allowed: dict[str, set[str]] = {tag: set(_TAG_ATTRS.get(tag, ())) for tag in _TEXT_TAGS}
+    allowed: dict[str, set[str]] = {tag: set(TAG_ATTRS.get(tag, ())) for tag in TEXT_TAGS}
     allowed.update({tag: set(MATHML_ATTRS) for tag in MATHML_TAGS})
-    allowed["*"] = set(_GLOBAL_ATTRS - {"id"} if drop_ids else _GLOBAL_ATTRS)
+    allowed["*"] = set(GLOBAL_ATTRS - {"id"} if drop_ids else GLOBAL_ATTRS)
     return allowed
 
 
@@ -352,7 +139,7 @@ def _cleaner(drop_ids: bool, url_prefix: str) -> nh3.Cleaner:
 
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(_DROP_CONTENT),
+        clean_content_tags=set(DROP_CONTENT),
         attributes=_attributes(drop_ids=drop_ids),
         attribute_filter=_check_attribute(url_prefix),
         strip_comments=True,

@@ -58,7 +58,7 @@ _GLOBAL = [
     "data-label",
     "data-cites",
 ]
-"""Attributes ammonia keeps on every tag (``sanitize._GLOBAL_ATTRS``), the common first."""
+"""Attributes ammonia keeps on every tag (``allowlist.GLOBAL_ATTRS``), the common first."""
 _VALUE = r'"[^"<>&]*+(?:&amp;[^"<>&]*+)*+"'
 """An attribute value with ``&`` only as ``&amp;``."""
 _LABEL = r"(?![xX][nN]--)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"

@@ -7,10 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from sitegen.render.allowlist import ALLOWED_TAGS
 from sitegen.render.doc import RenderContext
 from sitegen.render.markdown import render_markdown
 from sitegen.render.math import tex_to_html
-from sitegen.render.sanitize import ALLOWED_TAGS, presanitize, safe_url, sanitize_html
+from sitegen.render.sanitize import presanitize, safe_url, sanitize_html
 
 
 @pytest.mark.parametrize(

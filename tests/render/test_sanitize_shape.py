@@ -11,7 +11,7 @@ import pytest
 from markdown_samples import markdown_sources
 
 import sitegen.render.markdown as markdown
-from sitegen.render import sanitize
+from sitegen.render import allowlist, sanitize
 from sitegen.render.doc import RenderContext
 from sitegen.render.html_nesting import BY_USE, VOID
 from sitegen.render.math import MathResult
@@ -69,7 +69,7 @@ def test_the_renderers_markup_is_written_as_ammonia_writes_it() -> None:
 def test_every_accepted_tag_and_attribute_is_one_ammonia_keeps() -> None:
     allowed = sanitize._attributes(drop_ids=False)
     for name in BY_USE:
-        assert name in sanitize.ALLOWED_TAGS
+        assert name in allowlist.ALLOWED_TAGS
         own = set(_TAG_ATTRS.get(name, {}))
         assert own | set(_GLOBAL) <= allowed[name] | allowed["*"], name
         assert "cite" not in own  # the callback rewrites it
