@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from synthetic import make_journal
 
 import sitegen.pipeline as pipeline
 from sitegen.pipeline import BuildOptions, BuildResult, build
 
 REPO = Path(__file__).resolve().parents[2]
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +38,6 @@ def full_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pipeline, "_prepare", counting)
     return calls
-
-
-def make_journal(dest: Path, papers: int) -> Path:
-    subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), "--papers", str(papers), "--seed", "5", "--out", dest],
-        check=True,
-        capture_output=True,
-    )
-    return dest
 
 
 def snapshot(out: Path) -> dict[str, bytes]:

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synthetic import make_journal
 
 import sitegen.cache.stage as stage
 from sitegen.cache.incremental import EarlySave, out_signature
 from sitegen.cache.store import TAIL, BuildCache
 from sitegen.pipeline import BuildOptions, BuildResult, build
-from tests.cache.test_delta import append, check_against_fresh, make_journal, papers_of
+from tests.cache.test_delta import append, check_against_fresh, papers_of
 
 
 @pytest.fixture(autouse=True)

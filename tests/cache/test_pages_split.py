@@ -8,33 +8,21 @@ exactly as a ``--jobs 1`` build stores them.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from synthetic import make_journal
 
 from sitegen.cache.store import BuildCache
 from sitegen.pipeline import BuildOptions, build
 from sitegen.workers import PARALLEL_THRESHOLD
 
 REPO = Path(__file__).resolve().parents[2]
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 
 
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-
-
-def _journal(dest: Path, papers: int) -> Path:
-    args = ["--papers", str(papers), "--seed", "5", "--out", str(dest)]
-    subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), *args],
-        check=True,
-        capture_output=True,
-    )
-    return dest
 
 
 def _cold_build(source: Path, out: Path, jobs: int) -> tuple[str | None, dict[str, str]]:
@@ -45,7 +33,7 @@ def _cold_build(source: Path, out: Path, jobs: int) -> tuple[str | None, dict[st
 
 
 def test_split_render_stores_the_keys_of_a_single_process_render(tmp_path: Path) -> None:
-    source = _journal(tmp_path / "journal", PARALLEL_THRESHOLD + 6)
+    source = make_journal(tmp_path / "journal", PARALLEL_THRESHOLD + 6)
     root_one, keys_one = _cold_build(source, tmp_path / "one", jobs=1)
     root_two, keys_two = _cold_build(source, tmp_path / "two", jobs=2)
     assert root_two == root_one

@@ -11,12 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from synthetic import make_journal
 
 import sitegen.cache.spare as spare_mod
 import sitegen.output as output
 from sitegen.cache.store import BuildCache, cache_dir
 from sitegen.pipeline import BuildOptions, BuildResult, build
-from tests.cache.test_delta import append, check_against_fresh, make_journal, papers_of, snapshot
+from tests.cache.test_delta import append, check_against_fresh, papers_of, snapshot
 
 GATED_CLI = """
 import pathlib, sys, time

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from synthetic import make_journal
 
 import sitegen.cache.store as store
 from sitegen.cache.journal import (
@@ -23,7 +24,7 @@ from sitegen.cache.journal import (
 )
 from sitegen.cache.store import JOURNAL, BuildCache
 from sitegen.pipeline import BuildOptions, build
-from tests.cache.test_delta import append, check_against_fresh, make_journal, papers_of
+from tests.cache.test_delta import append, check_against_fresh, papers_of
 
 
 def mutate(rng: random.Random, d: dict[str, Any]) -> dict[str, Any]:

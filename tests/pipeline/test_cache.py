@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from journal_fixtures import REPO, copy_demo
+from synthetic import make_journal as synthetic_journal
 
 from sitegen.cache.address import address_nodes, node_of_bytes
 from sitegen.errors import ContentError
@@ -23,8 +23,6 @@ from sitegen.ipfs.profiles import get_profile
 from sitegen.ipfs.site import address_site
 from sitegen.pipeline import BuildOptions, BuildResult, build
 
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
-
 
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,22 +30,8 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_journal(dest: Path, papers: int = 6) -> Path:
-    """A synthetic journal (the benchmark generator) plus the demo's pages and issues."""
-    subprocess.run(
-        [
-            sys.executable,
-            str(MAKE_CORPUS),
-            "--papers",
-            str(papers),
-            "--seed",
-            "3",
-            "--out",
-            str(dest),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return dest
+    """A synthetic journal (the benchmark generator) of six papers unless asked."""
+    return synthetic_journal(dest, papers, seed=3)
 
 
 def snapshot(out: Path) -> dict[str, bytes]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from synthetic import make_journal
 
 from sitegen.errors import ContentError
 from sitegen.pipeline import BuildOptions, build
@@ -25,14 +24,6 @@ from sitegen.serve.builder import Builder, BuilderGoneError
 from sitegen.workers import PARALLEL_THRESHOLD
 
 REPO = Path(__file__).resolve().parents[2]
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
-
-
-def _journal(dest: Path, papers: int) -> Path:
-    """A synthetic journal from the benchmark generator."""
-    command = [sys.executable, str(MAKE_CORPUS), "--papers", str(papers), "--seed", "5"]
-    subprocess.run([*command, "--out", str(dest)], check=True, capture_output=True)
-    return dest
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +43,7 @@ def _no_fork_here(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_pooled_build_runs_in_the_builder_and_equals_one_built_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _journal(tmp_path / "j", PARALLEL_THRESHOLD + 2)
+    source = make_journal(tmp_path / "j", PARALLEL_THRESHOLD + 2)
     here = build(BuildOptions(source=source, output=tmp_path / "here", jobs=2, cache=False))
     builder = Builder()
     waiting = threading.Event()
@@ -94,7 +85,7 @@ def test_stopping_in_the_middle_of_a_build_leaves_no_staging_folder(
     is there and the paper pool has run); the build unwinds and discards the folder."""
     import sitegen.render.model as model
 
-    source = _journal(tmp_path / "j", PARALLEL_THRESHOLD + 2)
+    source = make_journal(tmp_path / "j", PARALLEL_THRESHOLD + 2)
     reached = tmp_path / "reached"
     real_model = model.build_site_model
 
