@@ -353,7 +353,7 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
         meta=" · ".join(where),
         abstract_text=render.abstract_text,
         keywords=paper.keywords,
-        body_text=html_to_text(render.body.html, collapse=False),  # see make_doc
+        body_html=render.body.html,
         volume=volume,
         subjects=paper.keywords,
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import add
 
-from sitegen.searchindex.text import utf8_token_counts
+from sitegen.searchindex.text import html_to_text, markup_token_counts, utf8_token_counts
 
 FIELD_WEIGHTS = {"title": 20, "authors": 12, "keywords": 12, "abstract": 3, "body": 1}
 FIELD_CAP = {"title": 2, "authors": 2, "keywords": 2, "abstract": 4, "body": 10}
@@ -110,7 +110,13 @@ def excerpt_of(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 def weigh_terms(fields: dict[str, str]) -> str:
-    """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``).
+    """The ``terms`` string for texts by field name (keys of ``FIELD_WEIGHTS``)."""
+    return weigh_counts({name: utf8_token_counts(text) for name, text in fields.items() if text})
+
+
+def weigh_counts(counts: dict[str, dict[bytes, int]]) -> str:
+    """``weigh_terms`` of the fields whose ``utf8_token_counts`` are ``counts`` (which it
+    empties).
 
     This runs for every paper of a cold build, so the field with the most distinct
     terms (the body, hundreds of them) is handled by C-level maps only: its counts look
@@ -120,7 +126,6 @@ def weigh_terms(fields: dict[str, str]) -> str:
     items are decoded once; they are not sorted (see the module docstring), so the
     order is the fields' order of first occurrence: the same texts give the same string.
     """
-    counts = {name: utf8_token_counts(text) for name, text in fields.items() if text}
     if not counts:
         return ""
     big = max(counts, key=lambda name: len(counts[name]))
@@ -150,35 +155,44 @@ def make_doc(
     meta: str,
     abstract_text: str,
     keywords: Sequence[str],
-    body_text: str,
+    body_text: str = "",
+    body_html: str | None = None,
     volume: str = "",
     subjects: Sequence[str] | None = None,
 ) -> SearchDoc:
     """The search entry of one paper; texts are plain (see ``html_to_text``), their
     whitespace need not be collapsed (neither the terms nor the excerpt depend on it).
 
+    A body given as rendered markup (``body_html``, instead of ``body_text``) gives the
+    doc that ``body_text=html_to_text(body_html)`` gives, cheaper: its tokens are counted
+    from the markup in one pass over its tags (``markup_token_counts``), and its text is
+    made only when there is no abstract to take the excerpt from.
+
     ``volume`` and ``subjects`` are facet values for the search filters; subjects default
     to ``keywords`` (the journal's subject pages are its keywords). Each author in
     ``authors`` is an author facet value.
     """
-    author_line = ", ".join(authors)
-    terms = weigh_terms(
-        {
-            "title": title,
-            "authors": " ".join(authors),
-            "keywords": " ".join(keywords),
-            "abstract": abstract_text,
-            "body": body_text,
-        }
-    )
-    excerpt = excerpt_of(abstract_text or body_text)
+    fields = {
+        "title": title,
+        "authors": " ".join(authors),
+        "keywords": " ".join(keywords),
+        "abstract": abstract_text,
+    }
+    counts = {name: utf8_token_counts(text) for name, text in fields.items() if text}
+    if body_html is not None:
+        # a body without tokens weighs nothing wherever it stands (see weigh_counts)
+        counts["body"] = markup_token_counts(body_html)
+        if not abstract_text:
+            body_text = html_to_text(body_html, collapse=False)
+    elif body_text:
+        counts["body"] = utf8_token_counts(body_text)
     return SearchDoc(
         url,
         " ".join(title.split()),
-        author_line,
+        ", ".join(authors),
         meta,
-        excerpt,
-        terms,
+        excerpt_of(abstract_text or body_text),
+        weigh_counts(counts),
         volume=" ".join(volume.split()),
         subjects=_values(keywords if subjects is None else subjects),
         author_names=_values(authors),
