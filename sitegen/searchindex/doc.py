@@ -79,10 +79,9 @@ class SearchDoc:
     leaves them alone does not rebuild the facet files."""
 
     def __post_init__(self) -> None:
-        h = hashlib.blake2b(digest_size=16)
-        for part in (self.url, self.title, self.authors, self.meta, self.excerpt, self.terms):
-            h.update(part.encode("utf-8", "surrogatepass"))
-            h.update(b"\x00")
+        # each of these fields, then \x00: one string, encoded and hashed at once
+        parts = (self.url, self.title, self.authors, self.meta, self.excerpt, self.terms, "")
+        h = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16)
         # facet values: \x01 separates values, so ("a b",) and ("a", "b") differ
         facets = b"\x00".join(
             "\x01".join(values).encode("utf-8", "surrogatepass")
@@ -124,35 +123,27 @@ def weigh_counts(counts: dict[str, dict[bytes, int]]) -> str:
     """``weigh_terms`` of the fields whose ``utf8_token_counts`` are ``counts`` (which it
     empties).
 
-    This runs for every paper of a cold build, so it is C-level maps and dict
-    operations throughout, no Python step per term. The fields other than the one with
-    the most distinct terms (the body, hundreds of them) are weighed by table look-ups
-    and summed where they share terms (a set intersection finds those); then the terms
-    they share with the big field are taken out of it (their total, capped once, picks
-    the item end) and the big field's remaining counts look up ready-made ``":weight "``
-    item ends. Terms and item ends are interleaved in one list by slice assignment and
-    joined: the ~500 ``term + end`` concatenations cost a third of the weighing. Terms
-    stay UTF-8 (``utf8_token_counts``) until the joined items are decoded once; they are
-    not sorted (see the module docstring), so the order is the fields' order of first
-    occurrence: the same texts give the same string.
+    This runs for every paper of a cold build, so the field with the most distinct
+    terms (the body, hundreds of them) is handled by C-level maps only. The other
+    fields' few terms are summed one by one (a loop is quicker there than dict and set
+    operations); then the terms they share with the big field are taken out of it
+    (their total, capped once, picks the item end) and the big field's remaining counts
+    look up ready-made ``":weight "`` item ends. Terms and item ends are interleaved in
+    one list by slice assignment and joined: ~500 ``term + end`` concatenations cost a
+    third of the weighing. Terms stay UTF-8 (``utf8_token_counts``) until the joined
+    items are decoded once; they are not sorted (see the module docstring), so the order
+    is the fields' order of first occurrence: the same texts give the same string.
     """
     if not counts:
         return ""
     big = max(counts, key=lambda name: len(counts[name]))
     big_counts = counts.pop(big)
     others: dict[bytes, int] = {}
+    get = others.get
     for name, field_counts in counts.items():
-        weights = dict(
-            zip(
-                field_counts,
-                map(_WEIGHT_BY_COUNT[name].get, field_counts.values(), repeat(_CAPPED[name][-1])),
-                strict=True,
-            )
-        )
-        if others:
-            for term in weights.keys() & others.keys():
-                weights[term] += others[term]
-        others.update(weights)  # shared terms keep their place, new ones follow in order
+        per, cap = FIELD_WEIGHTS[name], FIELD_CAP[name]
+        for term, n in field_counts.items():
+            others[term] = get(term, 0) + per * (n if n < cap else cap)
     big_weight = map(
         _WEIGHT_BY_COUNT[big].get, map(big_counts.pop, others, repeat(0)), repeat(_CAPPED[big][-1])
     )

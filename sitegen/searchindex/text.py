@@ -84,14 +84,17 @@ element, a tag name IGNORECASE would fold), which takes the rest of the text and
 a ``<`` behind (``_space_or_doubt``) so the caller falls back. The element names need no
 IGNORECASE here: one spelled otherwise than in lowercase has a folding character."""
 _TOKEN_TAG = re.compile(
-    r"<(?:(?i:math\b[^<]*(?:<(?!/math>)[^<]*)*</math)(?=>)"
+    r"<(?:/?(?:span|a)\b[^<>]*+>|/?(?:p|t[dhr])\b[^<>]*+(?=>)"  # the most common first
+    r"|(?i:math\b[^<]*(?:<(?!/math>)[^<]*)*</math)(?=>)"
     r"|(?!!--|(?:s(?:cript|tyle)|template)\b|/?+[a-z0-9]*+[" + _FOLDS_TO_NAME + r"])"
     r"(?:/?" + _BLOCK_NAME + r"[^<>]*+(?=>)|[^<>]*+>))"
 )
 """``markup_token_counts``'s one pass: a MathML element, a block tag (both without their
 last ``>``, which stays as a separator), or any other tag, each with nothing inside that
 could be another tag's ``<``; never at what ``_MATH_OR_DOUBT`` doubts (a comment, a
-script, style or template element, a tag name IGNORECASE would fold)."""
+script, style or template element, a tag name IGNORECASE would fold). The most common
+tags (code spans, links, paragraphs, table cells) have branches of their own ahead of
+the rest: no other branch matches where they do, and they are a fifth of the time."""
 
 
 def html_to_text(markup: str, *, collapse: bool = True) -> str:
