@@ -3,9 +3,9 @@ the same doc to the byte (terms in the same order, so the same digest):
 
 * the body's terms counted from its markup (``markup_token_counts``,
   ``make_doc(body_html=...)``) against counting the text ``html_to_text`` makes of it;
-* ``utf8_token_counts`` (non-ASCII pieces found by their lead bytes, short words and
-  stopwords popped) and ``weigh_counts`` (items interleaved by slice assignment) against
-  their former versions, kept here as ``former_*``.
+* ``utf8_token_counts`` (short words and stopwords popped) and ``weigh_counts`` (items
+  interleaved by slice assignment) against their former versions, kept here as
+  ``former_*``, and the digest against its field-by-field hash.
 
 The inputs are the demo journal's and the 38 JOSS papers' rendered bodies, variants of
 each with the cases the one-pass strip argues about spliced in (entities cut short next to
@@ -59,7 +59,7 @@ _SPLICES = [
 
 
 def former_utf8_token_counts(text: str) -> dict[bytes, int]:
-    """``utf8_token_counts`` before the lead-byte search and the popped stopwords."""
+    """``utf8_token_counts`` before the popped stopwords."""
     data = text.encode("utf-8")
     counts = Counter(data.translate(_ASCII_SEPARATORS).split())
     if not data.isascii():
