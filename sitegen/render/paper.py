@@ -32,7 +32,8 @@ from sitegen.render.work import (
     pack_work,
     with_changes,
 )
-from sitegen.searchindex.doc import SearchDoc
+from sitegen.searchindex.doc import SearchDoc, make_doc
+from sitegen.searchindex.text import html_to_text
 
 if TYPE_CHECKING:
     from sitegen.render.math import MathResult
@@ -336,8 +337,6 @@ def _stage_source(
 
 def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
     """The paper's search entry, made in the worker so the parent only assembles the index."""
-    from sitegen.searchindex import html_to_text, make_doc
-
     where = []
     volume = f"Vol. {paper.volume}" if paper.volume is not None else ""
     if volume:
@@ -353,7 +352,7 @@ def search_doc(paper: Paper, render: PaperRender) -> SearchDoc:
         meta=" · ".join(where),
         abstract_text=render.abstract_text,
         keywords=paper.keywords,
-        body_text=html_to_text(render.body.html, collapse=False),  # see make_doc
+        body_html=render.body.html,
         volume=volume,
         subjects=paper.keywords,
     )
