@@ -9,6 +9,7 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -317,6 +318,23 @@ def faked_clock_env(when: str) -> dict[str, str]:
     return {**env, "FAKETIME": f"@{when}"}
 
 
+@pytest.fixture
+def _faketime_tidy() -> Iterator[None]:
+    """libfaketime leaves a shared-memory segment and a semaphore in /dev/shm for every
+    process that exits without running C destructors, as ``sitegen`` does (``os._exit``);
+    those this test's children made are removed after it."""
+    shm = Path("/dev/shm")
+
+    def made() -> set[Path]:
+        return set(shm.glob("faketime_shm_*")) | set(shm.glob("sem.faketime_sem_*"))
+
+    before = made()
+    yield
+    for path in made() - before:
+        path.unlink(missing_ok=True)
+
+
+@pytest.mark.usefixtures("_faketime_tidy")
 def test_same_commit_same_root_in_other_folders_years_later(tmp_path: Path) -> None:
     """Without SOURCE_DATE_EPOCH the build time comes from the last commit: two clones of one
     commit, in different folders, with different file times and time zones, built on clocks
