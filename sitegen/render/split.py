@@ -10,8 +10,8 @@ Taking the two ends rather than alternating runs keeps each kind of page in one 
 for the most part: in the default order the parent renders the home page, the paper
 listing and paper pages, the child the subject, author and issue listings from the end
 and paper pages from the back of theirs. A listing's paper cards, rendered once per
-renderer and link depth (``FragmentMemo``), are then rendered by one process, not by
-both, and neither process makes the context of a page the other renders.
+renderer and filled in for each page (``render.cards.CardMemo``), are then rendered
+by one process for the most part, not by both, and neither process makes the context of a page the other renders.
 """
 
 from __future__ import annotations
