@@ -251,11 +251,14 @@ class SiteRenderer:
                 title=title,
             ),
         )
+        for entry in site.papers:
+            yield f"{entry.url}index.html", partial(self.render_paper, entry)
+        # the listing of all papers after the papers' own pages, beside the other
+        # listings: each process of a split render takes one end of this order, and the
+        # listings' cards are rendered by the one that takes the listings (render.split)
         yield from self._listing(
             "papers/", "list.html", site.papers, title="All papers", heading="All papers"
         )
-        for entry in site.papers:
-            yield f"{entry.url}index.html", partial(self.render_paper, entry)
         yield (
             "issues/index.html",
             partial(render, "volumes.html", "issues/index.html", title="Volumes and issues"),
