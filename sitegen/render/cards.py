@@ -8,11 +8,13 @@ in each page's answers (``rel`` of the same targets) between the pieces of text.
 
 That gives the bytes of a direct call when the card prints what ``rel`` answers as it
 is (escaped or ``| safe``) and does nothing else with it. A card whose markers do not
-all come out whole, or that draws a NUL of its own, is left to ``FragmentMemo``; so is
-a page whose answers hold a character escaping would change. A card that computes with
-its links (their length, a filter) cannot be told from its markers alone: the first
-cards of each macro at each kind of answer are also rendered directly and compared,
-and a macro found to differ goes back to ``FragmentMemo`` for good.
+all come out whole, that draws a NUL of its own or that asks more of ``rel`` than a call
+is left to ``FragmentMemo``; so is a page whose answers hold a character escaping would
+change. A card that computes with its links (their length, a filter) cannot be told
+from its markers alone: the first cards of each macro at each kind of answer are also
+rendered directly and compared, and a macro found to differ goes back to
+``FragmentMemo`` for good (a card whose output depends on its link in a way those
+first cards do not show would still be filled in wrongly: none of ours does).
 """
 
 from __future__ import annotations
@@ -121,7 +123,10 @@ def _marked(macro: Callable[..., Any], entry: object) -> object:
         targets.append(target)
         return f"\x00{len(targets) - 1}\x00"
 
-    html = str(macro(entry, rel))
+    try:
+        html = str(macro(entry, rel))
+    except Exception:  # it wanted more of rel than a call: rendered as before, where
+        return _UNFIT  # an error of its own is raised again and reported for the page
     parts = _MARK.split(html)
     pieces, slots = parts[0::2], [int(s) for s in parts[1::2]]
     if set(slots) != set(range(len(targets))) or any("\x00" in p for p in pieces):

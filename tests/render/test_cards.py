@@ -76,6 +76,9 @@ CARDS = {
         "{{ rel(e.url) }}{% endmacro %}"
     ),
     "upper": "{% macro card(e, rel) %}{{ rel(e.url) | upper }}{% endmacro %}",
+    "uses rel's own methods": (
+        "{% macro card(e, rel) %}{{ rel.answers((e.url,)) | join }}{% endmacro %}"
+    ),
 }
 
 
