@@ -253,9 +253,8 @@ class SiteRenderer:
         )
         for entry in site.papers:
             yield f"{entry.url}index.html", partial(self.render_paper, entry)
-        # the listing of all papers after the papers' own pages, beside the other
-        # listings: each process of a split render takes one end of this order, and the
-        # listings' cards are rendered by the one that takes the listings (render.split)
+        # after the papers' pages, beside the other listings: one process of a split
+        # render takes them all, and with them every card (see render.split)
         yield from self._listing(
             "papers/", "list.html", site.papers, title="All papers", heading="All papers"
         )
