@@ -23,9 +23,10 @@ from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
 from sitegen.output import IN_PLACE, Content, make_folder, write_file
 from sitegen.render import feeds, meta
+from sitegen.render.cards import CardMemo
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
-from sitegen.render.reuse import FragmentMemo, LinkMemo, PageLinks
+from sitegen.render.reuse import LinkMemo, PageLinks
 
 PER_PAGE = 50
 """Listing pages paginate so their size never grows with the journal."""
@@ -99,8 +100,9 @@ class SiteRenderer:
         self._made: set[str] = set()
         """Folders of the sink (relative to it) known to exist."""
         self._links = LinkMemo()
-        self._memo = FragmentMemo()
-        """Links and paper cards worked out once for all pages (see ``sitegen.render.reuse``)."""
+        self._memo = CardMemo()
+        """Links, fragments and paper cards worked out once for all pages (see
+        ``sitegen.render.reuse`` and ``sitegen.render.cards``)."""
         self._menu: list[tuple[str, str]] | None = None
         self._templates: dict[str, jinja2.Template] = {}
         self._profile: Profile | None = None
@@ -249,11 +251,13 @@ class SiteRenderer:
                 title=title,
             ),
         )
+        for entry in site.papers:
+            yield f"{entry.url}index.html", partial(self.render_paper, entry)
+        # after the papers' pages, beside the other listings: one process of a split
+        # render takes them all, and with them every card (see render.split)
         yield from self._listing(
             "papers/", "list.html", site.papers, title="All papers", heading="All papers"
         )
-        for entry in site.papers:
-            yield f"{entry.url}index.html", partial(self.render_paper, entry)
         yield (
             "issues/index.html",
             partial(render, "volumes.html", "issues/index.html", title="Volumes and issues"),

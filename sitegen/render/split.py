@@ -7,11 +7,12 @@ child from the back, each run claimed in shared memory (:class:`PageEnds`), so b
 finish together however the pages' costs vary (by kind, theme, file system).
 
 Taking the two ends rather than alternating runs keeps each kind of page in one process
-for the most part: in the default order the parent renders the home page, the paper
-listing and paper pages, the child the subject, author and issue listings from the end
-and paper pages from the back of theirs. A listing's paper cards, rendered once per
-renderer and link depth (``FragmentMemo``), are then rendered by one process, not by
-both, and neither process makes the context of a page the other renders.
+for the most part: in the default order the parent renders the home page and paper
+pages, the child the subject, author and issue listings and the listing of all papers
+from the end, then paper pages from the back of theirs. Each paper's card, rendered
+once per renderer and filled in for each page (``render.cards.CardMemo``), is then
+rendered by the child alone (the parent's only cards are the home page's few), and
+neither process makes the context of a page the other renders.
 """
 
 from __future__ import annotations

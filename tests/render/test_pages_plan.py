@@ -101,3 +101,26 @@ def test_load_templates_compiles_what_pages_name_and_leaves_errors_to_pages(
     assert loaded == {"a.html", "b.html", "d.html"}
     (tmp_path / "e.html").write_text("{% include name %}")
     assert template_sources(env, ["e.html"])[1] is False  # not a literal: not followed
+
+
+def test_every_listing_with_cards_follows_the_paper_pages(
+    demo: tuple[object, dict[str, bytes]],
+) -> None:
+    """A split render's child takes the back of this order: the listings (all papers',
+    issues', authors', subjects') are its own, so each paper's card is rendered by it
+    alone; the parent's front holds the home page (a few cards) and paper pages."""
+    prepared, _ = demo
+    site = prepared.site  # type: ignore[attr-defined]
+    made = renderer(prepared, None)
+    listed = [path for path, _ in made.pages({p.slug: "" for p in site.pages})]
+    paper_pages = {f"{e.url}index.html" for e in site.papers}
+    last_paper = max(i for i, p in enumerate(listed) if p in paper_pages)
+    listings = [
+        i
+        for i, p in enumerate(listed)
+        if p.startswith(("papers/", "issues/", "authors/", "subjects/"))
+        and p not in paper_pages
+        and p not in {"issues/index.html", "authors/index.html", "subjects/index.html"}
+    ]
+    assert listings and min(listings) > last_paper
+    assert listed[0] == "index.html" and "papers/index.html" in listed
