@@ -38,8 +38,6 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from sitegen.render.gfmtable import table_rule
-
 TOKEN_FIELDS = (
     *("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup"),
     *("info", "meta", "block", "hidden"),
@@ -57,11 +55,13 @@ LONE_LINE_REFUSED = frozenset(
     )
 )
 """Block rules that refuse a lone line (see ``QuickParserBlock._tokenize_top``): none
-starts at a letter, ``table`` and ``lheading`` need a next line that is not blank,
+starts at one of ``_LONE_STARTS``, ``table`` and ``lheading`` need a next line that is not blank,
 ``code`` indentation, ``deflist`` a ``:`` or ``~`` line after the blank one (which the
 quick path leaves to the rules). ``tests/render/test_quickparse.py`` runs each on every
 lone line of the samples."""
-_ASCII_LETTERS = frozenset(string.ascii_letters)
+_LONE_STARTS = frozenset(string.ascii_letters + "!$\\@(\"'")
+"""What a lone line may start with: ASCII letters and characters no block rule starts
+at, of those a paragraph often does (an image, a formula, a LaTeX command, a citation)."""
 
 
 def _first_char(state: StateBlock, line: int) -> str:
@@ -220,8 +220,8 @@ class QuickParserBlock(ParserBlock):
 
     def _tokenize_top(self, state: QuickStateBlock) -> None:
         """``ParserBlock.tokenize`` over the whole text, making a lone line (a paragraph
-        of one unindented line starting with an ASCII letter, a blank line or the end
-        after it) into its paragraph at once: where every other rule refuses it
+        of one unindented line starting with one of ``_LONE_STARTS``, a blank line or
+        the end after it) into its paragraph at once: where every other rule refuses it
         (``LONE_LINE_REFUSED``), as ``paragraph`` makes it. Most of a paper's
         paragraphs are such lines, and the chain of rules took ~1 us more for each.
 
@@ -247,7 +247,7 @@ class QuickParserBlock(ParserBlock):
             if (
                 shifts[line] == 0
                 and state.blkIndent == 0
-                and src[start] in _ASCII_LETTERS
+                and src[start] in _LONE_STARTS
                 and (after == end or begins[after] + shifts[after] >= ends[after])
                 and (after + 1 >= end or _first_char(state, after + 1) not in (":", "~"))
             ):
@@ -333,6 +333,8 @@ def use_quick_parsers(md: MarkdownIt) -> None:
     has the fields ``new_token`` fills; the caller checks the release."""
     if not tokens_fit():
         return
+    from sitegen.render.gfmtable import table_rule  # (which makes tokens with new_token)
+
     block, inline = _quick(md.block, QuickParserBlock), _quick(md.inline, QuickParserInline)
     assert isinstance(block, QuickParserBlock) and isinstance(inline, QuickParserInline)
     md.block, md.inline = block, inline

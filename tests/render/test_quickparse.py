@@ -25,6 +25,7 @@ from sitegen.render import markdown as md_module
 from sitegen.render.doc import RenderContext
 from sitegen.render.mdstate import ENV_KEY, DocState
 from sitegen.render.quickparse import (
+    _LONE_STARTS,
     LONE_LINE_REFUSED,
     QuickParserBlock,
     QuickParserInline,
@@ -151,6 +152,8 @@ LONE_PIECES = [
     *("", "", "", "  ", ": definition", "~ tilde", "| a |", "|--|", "---", "===", ":--"),
     *("    indented", "  two", "\tTab", "# head", "- item", "1. one", "> quote", "[^1]: n"),
     *("[ref]: /url", "```", "~~~", "$$", "<div>", "***", "![img](x.png)", "9 nine", "é"),
+    *("$x$ and", "\\begin{equation}", "\\ref{a}", "@key says", "(aside)", '"quoted"', "'q'"),
+    *("!not an image", "$$ x $$", "![a](b){#fig:c}", "_u_", "+ plus", "=equal", "|x"),
 ]
 
 
@@ -173,8 +176,7 @@ def _lone_lines(state: StateBlock) -> list[int]:
         if (
             state.tShift[line] == 0
             and start < state.eMarks[line]
-            and state.src[start].isascii()
-            and state.src[start].isalpha()
+            and state.src[start] in _LONE_STARTS
             and (after == end or state.isEmpty(after))
             and (after + 1 >= end or _first_char(state, after + 1) not in (":", "~"))
         ):
