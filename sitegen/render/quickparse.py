@@ -290,35 +290,45 @@ class QuickParserBlock(ParserBlock):
 class QuickParserInline(ParserInline):
     """``ParserInline`` parsing into a ``QuickStateInline``, a plain run at once."""
 
-    _plain_known: tuple[list[Any], list[Any], bool] | None = None
-    """The rule chains ``_plain_runs_whole`` last looked at, and its answer."""
+    _plain_known: tuple[list[Any], list[Any], bool, bool] | None = None
+    """The rule chains ``_known`` last looked at, and its answers."""
 
     def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
         # With ``text`` the first rule, it takes every character up to a terminator (one
         # where some rule may start), so a run with none is one text token, which the
-        # post-processing rules in _PLAIN_POST leave as it is.
-        if src and self.terminator_re.search(src) is None and self._plain_runs_whole():
+        # post-processing rules in _PLAIN_POST leave as it is; in any other run, it
+        # takes what comes before the first terminator (found here anyway) at once.
+        found = self.terminator_re.search(src) if src else None
+        _, _, text_first, plain_whole = self._known()
+        if src and found is None and plain_whole:
             token = new_token("text", "", 0)
             token.content = src
             tokens.append(token)
             return tokens
         state = QuickStateInline(src, md, env, tokens)
+        if found is not None and found.start() and text_first and md.options["maxNesting"] > 0:
+            state.append_pending(src[: found.start()])  # as ``text`` would, first
+            state.pos = found.start()
         self.tokenize(state)
         for rule in self.ruler2.getRules(""):
             rule(state)
         return state.tokens
 
     def _plain_runs_whole(self) -> bool:
-        """Whether ``text`` is the first rule and all post-processing is in _PLAIN_POST;
-        decided again only when a ruler's chain is rebuilt (a rule added or switched)."""
+        """Whether ``text`` is the first rule and all post-processing is in _PLAIN_POST."""
+        return self._known()[3]
+
+    def _known(self) -> tuple[list[Any], list[Any], bool, bool]:
+        """The rule chains, whether ``text`` is the first rule, and whether besides all
+        post-processing is in _PLAIN_POST; decided again only when a ruler's chain is
+        rebuilt (a rule added or switched)."""
         rules, post = self.ruler.getRules(""), self.ruler2.getRules("")
         known = self._plain_known
         if known is None or known[0] is not rules or known[1] is not post:
-            whole = self.ruler.get_active_rules()[:1] == ["text"] and _PLAIN_POST.issuperset(
-                self.ruler2.get_active_rules()
-            )
-            known = self._plain_known = (rules, post, whole)
-        return known[2]
+            first = self.ruler.get_active_rules()[:1] == ["text"]
+            whole = first and _PLAIN_POST.issuperset(self.ruler2.get_active_rules())
+            known = self._plain_known = (rules, post, first, whole)
+        return known
 
 
 def _quick(parser: object, cls: type[object]) -> object:

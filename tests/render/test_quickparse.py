@@ -235,3 +235,36 @@ def test_lone_lines_take_the_rules_when_another_rule_could_take_them() -> None:
     md.block.ruler.disable("shout")
     assert md.block._lone_lines_quick()
     assert [t.type for t in md.parse("quiet")] == ["paragraph_open", "inline", "paragraph_close"]
+
+
+def test_the_text_before_a_run_s_first_terminator_is_taken_only_as_text_would() -> None:
+    """``parse`` takes a run's text up to its first terminator itself only where
+    ``text`` is the first rule and may run (nesting allowed)."""
+    md = MarkdownIt("commonmark")
+    use_quick_parsers(md)
+    run = "plain words *then* more"
+    reference = MarkdownIt("commonmark")
+    assert _dump(md.inline.parse(run, md, {}, [])) == _dump(
+        reference.inline.parse(run, reference, {}, [])
+    )
+
+    def words(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "p":
+            return False
+        if not silent:
+            token = state.push("word", "", 0)
+            token.content = "p"
+        state.pos += 1
+        return True
+
+    for parser in (md, reference):
+        parser.inline.ruler.before("text", "words", words)
+    found = md.inline.parse(run, md, {}, [])
+    assert [t.type for t in found][:2] == ["word", "text"]
+    assert _dump(found) == _dump(reference.inline.parse(run, reference, {}, []))
+    for parser in (md, reference):
+        parser.inline.ruler.disable("words")
+        parser.options["maxNesting"] = 0
+    assert _dump(md.inline.parse(run, md, {}, [])) == _dump(
+        reference.inline.parse(run, reference, {}, [])
+    )
