@@ -172,19 +172,21 @@ class FastRegexLexer:
         highlighter's formatter reads the list): ~10% of a Python block's tokenizing."""
         if filtered and self.lexer.filters:
             return list(self.get_tokens(text))
-        return [(t, v) for _, t, v in self._scan(self.lexer._preprocess_lexer_input(text))]
+        return self._scan(self.lexer._preprocess_lexer_input(text), at=False)
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, Any, str]]:
         """As ``RegexLexer.get_tokens_unprocessed`` (worked out whole, not lazily)."""
-        return iter(self._scan(text))
+        return iter(self._scan(text, at=True))
 
-    def _scan(self, text: str) -> list[tuple[int, Any, str]]:
-        """The loop of ``RegexLexer.get_tokens_unprocessed``, one ``match`` per segment."""
+    def _scan(self, text: str, *, at: bool) -> list[Any]:
+        """The loop of ``RegexLexer.get_tokens_unprocessed``, one ``match`` per segment:
+        its (position, type, text) triples with ``at``, else (type, text) pairs (what
+        ``token_list`` gives, made without a triple for each first)."""
         from pygments.token import Error, Whitespace, _TokenType  # type: ignore[import-untyped]
 
         lexer = self.lexer
         tables = self._tables
-        out: list[tuple[int, Any, str]] = []
+        out: list[Any] = []
         append = out.append
         stack: list[Any] = ["root"]
         table = tables.setdefault("root", {})
@@ -209,11 +211,14 @@ class FastRegexLexer:
                     own = None
                 _, action, new_state = rule
                 if action is not None:
-                    if type(action) is _TokenType:
+                    if type(action) is not _TokenType:
+                        # a callback reads the rule's groups: give it the rule's own match
+                        made = action(lexer, own if own is not None else rule[0](text, pos))
+                        out.extend(made if at else [(t, v) for _, t, v in made])
+                    elif at:
                         append((pos, action, text[pos:stop]))
                     else:
-                        # a callback reads the rule's groups: give it the rule's own match
-                        out.extend(action(lexer, own if own is not None else rule[0](text, pos)))
+                        append((action, text[pos:stop]))
                 pos = stop
                 if new_state is not None:
                     _transition(stack, new_state)
@@ -225,9 +230,9 @@ class FastRegexLexer:
                 if text[pos] == "\n":
                     stack = ["root"]
                     table = tables.setdefault("root", {})
-                    append((pos, Whitespace, "\n"))
+                    append((pos, Whitespace, "\n") if at else (Whitespace, "\n"))
                 else:
-                    append((pos, Error, text[pos]))
+                    append((pos, Error, text[pos]) if at else (Error, text[pos]))
                 pos += 1
 
 

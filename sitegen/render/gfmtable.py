@@ -6,7 +6,8 @@ rule's time. ``table_rule`` splits a row without a backslash with ``str.split`` 
 checks the delimiter row with a regular expression; everything else (which lines
 make a table, the tokens, their maps and alignments, the limit on filled-in cells) is
 as markdown-it's rule has it. It is installed with the quick parsers
-(``quickparse.use_quick_parsers``), so only with the release it was checked against;
+(``quickparse.use_quick_parsers``, whose ``new_token`` it makes tokens with), so only
+with the release it was checked against;
 the tests compare tokens with markdown-it's rule over the samples and table cases.
 """
 
@@ -16,6 +17,8 @@ import re
 
 from markdown_it.common.utils import mdTrim
 from markdown_it.rules_block import StateBlock
+
+from sitegen.render.quickparse import new_token
 
 _HEADER_CELL = re.compile(r"^:?-+:?$")
 _DELIMITER_REST = re.compile(r"[-:| \t]*")
@@ -159,16 +162,34 @@ def _push_row(
     state: StateBlock, cell: str, line: int, cells: list[str], aligns: list[str], count: int
 ) -> None:
     """One table row of ``count`` cells (``th`` or ``td``) on ``line``; missing cells are
-    empty, as markdown-it fills them."""
-    token = state.push("tr_open", "tr", 1)
-    token.map = [line, line + 1]
+    empty, as markdown-it fills them. The tokens are ``state.push``'s (block tokens at
+    their levels), made here without a call for each."""
+    level = state.level
+    opening, closing = f"{cell}_open", f"{cell}_close"
+    row = new_token("tr_open", "tr", 1)
+    row.map = [line, line + 1]
+    row.level = level
+    row.block = True
+    made = [row]
+    filled = len(cells)
     for i in range(count):
-        token = state.push(f"{cell}_open", cell, 1)
+        token = new_token(opening, cell, 1)
         if aligns[i]:
             token.attrs = {"style": "text-align:" + aligns[i]}
-        token = state.push("inline", "", 0)
-        token.map = [line, line + 1]
-        token.content = mdTrim(cells[i]) if i < len(cells) and cells[i] else ""
-        token.children = []
-        state.push(f"{cell}_close", cell, -1)
-    state.push("tr_close", "tr", -1)
+        token.level = level + 1
+        token.block = True
+        inline = new_token("inline", "", 0)
+        inline.map = [line, line + 1]
+        inline.content = mdTrim(cells[i]) if i < filled and cells[i] else ""
+        inline.children = []
+        inline.level = level + 2
+        inline.block = True
+        token_close = new_token(closing, cell, -1)
+        token_close.level = level + 1
+        token_close.block = True
+        made += (token, inline, token_close)
+    row_close = new_token("tr_close", "tr", -1)
+    row_close.level = level
+    row_close.block = True
+    made.append(row_close)
+    state.tokens += made

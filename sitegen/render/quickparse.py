@@ -23,19 +23,20 @@ real papers, the samples and tricky constructs.
 from __future__ import annotations
 
 import dataclasses
+import string
 from typing import Any, Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
 from markdown_it.parser_block import ParserBlock
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.paragraph import paragraph as markdown_paragraph
 from markdown_it.rules_block.table import table as markdown_table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
-
-from sitegen.render.gfmtable import table_rule
 
 TOKEN_FIELDS = (
     *("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup"),
@@ -45,6 +46,28 @@ TOKEN_FIELDS = (
 
 _PLAIN_POST = frozenset(("balance_pairs", "strikethrough", "emphasis", "fragments_join"))
 """Post-processing rules that leave a lone text token as it is."""
+
+
+LONE_LINE_REFUSED = frozenset(
+    (
+        *("table", "code", "fence", "blockquote", "hr", "list", "footnote_def", "reference"),
+        *("html_block", "heading", "lheading", "deflist"),
+    )
+)
+"""Block rules that refuse a lone line (see ``QuickParserBlock._tokenize_top``): none
+starts at one of ``_LONE_STARTS``, ``table`` and ``lheading`` need a next line that is not blank,
+``code`` indentation, ``deflist`` a ``:`` or ``~`` line after the blank one (which the
+quick path leaves to the rules). ``tests/render/test_quickparse.py`` runs each on every
+lone line of the samples."""
+_LONE_STARTS = frozenset(string.ascii_letters + "!$\\@(\"'")
+"""What a lone line may start with: ASCII letters and characters no block rule starts
+at, of those a paragraph often does (an image, a formula, a LaTeX command, a citation)."""
+
+
+def _first_char(state: StateBlock, line: int) -> str:
+    """The line's first character after its indentation ("" when blank)."""
+    pos = state.bMarks[line] + state.tShift[line]
+    return state.src[pos : pos + 1]
 
 
 def tokens_fit() -> bool:
@@ -171,42 +194,141 @@ class QuickParserBlock(ParserBlock):
         if not src:
             return None
         state = QuickStateBlock(src, md, env, outTokens)
-        self.tokenize(state, state.line, state.lineMax)
+        if self._lone_lines_quick():
+            self._tokenize_top(state)
+        else:
+            self.tokenize(state, state.line, state.lineMax)
         return state.tokens
+
+    _lone_known: tuple[list[Any], bool] | None = None
+    """The rule chain ``_lone_lines_quick`` last looked at, and its answer."""
+
+    def _lone_lines_quick(self) -> bool:
+        """Whether the enabled rules are ``paragraph`` (markdown-it's) and rules known to
+        refuse a lone line (see ``_tokenize_top``); decided again only when the chain is
+        rebuilt (a rule added or switched)."""
+        rules = self.ruler.getRules("")
+        known = self._lone_known
+        if known is None or known[0] is not rules:
+            active = self.ruler.get_active_rules()
+            fns = {rule.name: rule.fn for rule in self.ruler.__rules__ if rule.enabled}
+            quick = fns.get("paragraph") is markdown_paragraph and LONE_LINE_REFUSED.issuperset(
+                name for name in active if name != "paragraph"
+            )
+            known = self._lone_known = (rules, quick)
+        return known[1]
+
+    def _tokenize_top(self, state: QuickStateBlock) -> None:
+        """``ParserBlock.tokenize`` over the whole text, making a lone line (a paragraph
+        of one unindented line starting with one of ``_LONE_STARTS``, a blank line or
+        the end after it) into its paragraph at once: where every other rule refuses it
+        (``LONE_LINE_REFUSED``), as ``paragraph`` makes it. Most of a paper's
+        paragraphs are such lines, and the chain of rules took ~1 us more for each.
+
+        Only at the top level: nested blocks (lists, quotes, notes) run ``tokenize``.
+        """
+        rules = self.ruler.getRules("")
+        end = state.lineMax
+        max_nesting = state.md.options.maxNesting
+        has_empty = False
+        src, begins, ends, shifts = state.src, state.bMarks, state.eMarks, state.tShift
+        line = state.line
+        while line < end:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= end:
+                break
+            if state.sCount[line] < state.blkIndent:
+                break
+            if state.level >= max_nesting:
+                state.line = end
+                break
+            start = begins[line]
+            after = line + 1
+            if (
+                shifts[line] == 0
+                and state.blkIndent == 0
+                and src[start] in _LONE_STARTS
+                and (after == end or begins[after] + shifts[after] >= ends[after])
+                and (after + 1 >= end or _first_char(state, after + 1) not in (":", "~"))
+            ):
+                state.line = after
+                level = state.level
+                token = new_token("paragraph_open", "p", 1)
+                token.map = [line, after]
+                token.level = level
+                token.block = True
+                inline = new_token("inline", "", 0)
+                inline.content = mdTrim(src[start : ends[line]])
+                inline.map = [line, after]
+                inline.level = level + 1
+                inline.children = []
+                inline.block = True
+                closing = new_token("paragraph_close", "p", -1)
+                closing.level = level
+                closing.block = True
+                state.tokens += (token, inline, closing)
+            else:
+                ok = False
+                for rule in rules:
+                    ok = rule(state, line, end, False)
+                    if ok:
+                        if state.line <= line:
+                            raise RuntimeError("block rule didn't increment state.line")
+                        break
+                if not ok:
+                    raise RuntimeError("none of the block rules matched")
+            state.tight = not has_empty
+            line = state.line
+            if (line - 1) < end and state.isEmpty(line - 1):
+                has_empty = True
+            if line < end and state.isEmpty(line):
+                has_empty = True
+                line += 1
+                state.line = line
 
 
 class QuickParserInline(ParserInline):
     """``ParserInline`` parsing into a ``QuickStateInline``, a plain run at once."""
 
-    _plain_known: tuple[list[Any], list[Any], bool] | None = None
-    """The rule chains ``_plain_runs_whole`` last looked at, and its answer."""
+    _plain_known: tuple[list[Any], list[Any], bool, bool] | None = None
+    """The rule chains ``_known`` last looked at, and its answers."""
 
     def parse(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> list[Token]:
         # With ``text`` the first rule, it takes every character up to a terminator (one
         # where some rule may start), so a run with none is one text token, which the
-        # post-processing rules in _PLAIN_POST leave as it is.
-        if src and self.terminator_re.search(src) is None and self._plain_runs_whole():
+        # post-processing rules in _PLAIN_POST leave as it is; in any other run, it
+        # takes what comes before the first terminator (found here anyway) at once.
+        found = self.terminator_re.search(src) if src else None
+        _, _, text_first, plain_whole = self._known()
+        if src and found is None and plain_whole:
             token = new_token("text", "", 0)
             token.content = src
             tokens.append(token)
             return tokens
         state = QuickStateInline(src, md, env, tokens)
+        if found is not None and found.start() and text_first and md.options["maxNesting"] > 0:
+            state.append_pending(src[: found.start()])  # as ``text`` would, first
+            state.pos = found.start()
         self.tokenize(state)
         for rule in self.ruler2.getRules(""):
             rule(state)
         return state.tokens
 
     def _plain_runs_whole(self) -> bool:
-        """Whether ``text`` is the first rule and all post-processing is in _PLAIN_POST;
-        decided again only when a ruler's chain is rebuilt (a rule added or switched)."""
+        """Whether ``text`` is the first rule and all post-processing is in _PLAIN_POST."""
+        return self._known()[3]
+
+    def _known(self) -> tuple[list[Any], list[Any], bool, bool]:
+        """The rule chains, whether ``text`` is the first rule, and whether besides all
+        post-processing is in _PLAIN_POST; decided again only when a ruler's chain is
+        rebuilt (a rule added or switched)."""
         rules, post = self.ruler.getRules(""), self.ruler2.getRules("")
         known = self._plain_known
         if known is None or known[0] is not rules or known[1] is not post:
-            whole = self.ruler.get_active_rules()[:1] == ["text"] and _PLAIN_POST.issuperset(
-                self.ruler2.get_active_rules()
-            )
-            known = self._plain_known = (rules, post, whole)
-        return known[2]
+            first = self.ruler.get_active_rules()[:1] == ["text"]
+            whole = first and _PLAIN_POST.issuperset(self.ruler2.get_active_rules())
+            known = self._plain_known = (rules, post, first, whole)
+        return known
 
 
 def _quick(parser: object, cls: type[object]) -> object:
@@ -221,6 +343,8 @@ def use_quick_parsers(md: MarkdownIt) -> None:
     has the fields ``new_token`` fills; the caller checks the release."""
     if not tokens_fit():
         return
+    from sitegen.render.gfmtable import table_rule  # (which makes tokens with new_token)
+
     block, inline = _quick(md.block, QuickParserBlock), _quick(md.inline, QuickParserInline)
     assert isinstance(block, QuickParserBlock) and isinstance(inline, QuickParserInline)
     md.block, md.inline = block, inline
