@@ -7,9 +7,7 @@ end in ``index.html`` for the same reason: ``file://`` has no directory index.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import cast
@@ -17,7 +15,7 @@ from typing import cast
 import jinja2
 
 from sitegen.cache.address import node_of_bytes
-from sitegen.content.model import Author, Page
+from sitegen.content.model import Page
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.ipfs.files import Node
 from sitegen.ipfs.profiles import Profile, get_profile
@@ -26,6 +24,7 @@ from sitegen.render import feeds, meta
 from sitegen.render.cards import CardMemo
 from sitegen.render.cite_export import formatted_citation
 from sitegen.render.model import PaperEntry, Site
+from sitegen.render.paper_parts import author_rows, downloads_for
 from sitegen.render.reuse import LinkMemo, PageLinks
 
 PER_PAGE = 50
@@ -47,15 +46,6 @@ TEMPLATES = (
 )
 """The templates :meth:`SiteRenderer.pages` renders pages with."""
 RESERVED = frozenset({"papers", "issues", "authors", "subjects", "search", "assets"})
-
-
-@dataclass(frozen=True, slots=True)
-class Download:
-    label: str
-    href: str
-    """Relative to the paper page."""
-    cid: str | None
-    description: str = ""
 
 
 def make_rel(page_path: str) -> Callable[[str], str]:
@@ -381,47 +371,6 @@ class SiteRenderer:
         )
 
 
-def author_rows(entry: PaperEntry) -> list[tuple[Author, str, tuple[str, ...], str]]:
-    """A paper page's author list: (author, their page, their notes' HTML, the numbers of
-    their affiliations in the paper's list, ``"1,3"``; their place in their own list for
-    one the paper does not list). Worked out here once, not with a template loop's
-    ``loop`` variable and a ``list.index`` call for each affiliation of each author."""
-    paper, notes = entry.paper, entry.render.author_notes_html
-    rows = []
-    for i, (author, key) in enumerate(zip(paper.authors, entry.author_keys, strict=False)):
-        refs = ",".join(
-            str(paper.affiliations.index(aff) + 1 if aff in paper.affiliations else n)
-            for n, aff in enumerate(author.affiliations, 1)
-        )
-        rows.append((author, f"authors/{key}/", notes[i] if len(notes) > i else (), refs))
-    return rows
-
-
-def downloads_for(entry: PaperEntry) -> list[Download]:
-    paper, cids = entry.paper, entry.file_cids
-    items = []
-    if paper.pdf:
-        items.append(Download("PDF", f"source/{paper.pdf}", cids.get(paper.pdf)))
-    for data in paper.data:
-        items.append(
-            Download(
-                data.title or posixpath.basename(data.path),
-                f"source/{data.path}",
-                cids.get(data.path),
-                data.description,
-            )
-        )
-    items.append(
-        Download(
-            "Source bundle (research object)",
-            "source/",
-            entry.bundle_cid,
-            "The paper folder byte for byte: markdown, bibliography, figures, data.",
-        )
-    )
-    return items
-
-
 def render_site(
     site: Site,
     env: jinja2.Environment,
@@ -440,4 +389,4 @@ def render_split(renderer: SiteRenderer, rendered_pages: dict[str, str]) -> dict
     return split(renderer, rendered_pages)
 
 
-__all__ = ["Download", "Planned", "SiteRenderer", "make_rel", "render_site", "render_split"]
+__all__ = ["Planned", "SiteRenderer", "make_rel", "render_site", "render_split"]

@@ -1,4 +1,4 @@
-"""A paper page's author rows (``sitegen.render.pages.author_rows``) print what the
+"""A paper page's author rows (``sitegen.render.paper_parts.author_rows``) print what the
 template loop they replace printed: notes by position, affiliation numbers from the
 paper's list, an affiliation the paper does not list by its place in the author's own."""
 
@@ -11,7 +11,7 @@ import jinja2
 from sitegen.content.model import Affiliation, Author, Paper
 from sitegen.render.doc import RenderedDoc
 from sitegen.render.model import PaperEntry, PaperRender
-from sitegen.render.pages import author_rows
+from sitegen.render.paper_parts import author_rows
 
 OLD_LOOP = """{% for author, key in authors %}
 {% set notes = entry.render.author_notes_html[loop.index0] if entry.render.author_notes_html|length > loop.index0 else () %}
