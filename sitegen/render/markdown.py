@@ -10,7 +10,6 @@ local files and unconvertible math are warnings).
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -37,6 +36,7 @@ from sitegen.render.crossref import (
 from sitegen.render.dispatch import use_dispatch
 from sitegen.render.doc import RenderContext, RenderedDoc
 from sitegen.render.figures import figures, image_attribute, plain_text, table_captions
+from sitegen.render.first_section import mark_first_section, section_marker, without_ids
 from sitegen.render.headings import headings, table_of_contents
 from sitegen.render.highlight import Highlighter, presanitized
 from sitegen.render.latex_inline import latex_command_rule
@@ -206,24 +206,6 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _mark_first_section(tokens: list[Token], marker: str) -> str | None:
-    """Put ``marker`` blocks around the first top-level section's content; return its title."""
-    heads = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
-    if not heads:
-        return None
-    top = min(int(t.meta.get("level", 6)) for _, t in heads)
-    start_i, start_tok = next((i, t) for i, t in heads if int(t.meta.get("level", 6)) == top)
-    end_i = next(
-        (i for i, t in heads if i > start_i and int(t.meta.get("level", 6)) <= top),
-        next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens)),
-    )
-    for pos in (end_i, start_i + 3):
-        mark = Token("html_block", "", 0)
-        mark.content = marker
-        tokens.insert(pos, mark)
-    return str(start_tok.meta.get("text", "")) or None
-
-
 @dataclass(frozen=True, slots=True)
 class ParsedDoc:
     """A document parsed but not yet rendered: what ``finish_markdown`` needs.
@@ -253,8 +235,8 @@ def parse_markdown(text: str, ctx: RenderContext) -> ParsedDoc:
         env["docId"] = ctx.id_prefix.strip("-")
     source = _normalise_newlines(text)
     tokens = md.parse(source, env)
-    marker = _section_marker(source)
-    title = _mark_first_section(tokens, marker)
+    marker = section_marker(source)
+    title = mark_first_section(tokens, marker)
     raw_html = _may_hold_html(source)
     return ParsedDoc(ctx, tokens, env, doc, marker, title, frozenset(doc.cite_keys), raw_html)
 
@@ -281,7 +263,7 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
         before, section, after = _sanitize_parked(raw.split(marker), doc, ctx.link_prefix)
         body_html = before + section + after
         # ids dropped: a copy shown beside the full body must not duplicate them
-        first_html = _without_ids(section).strip()
+        first_html = without_ids(section).strip()
         split = (section.strip(), before + after)
     else:
         (body_html,) = _sanitize_parked([raw], doc, ctx.link_prefix)
@@ -296,41 +278,6 @@ def finish_markdown(parsed: ParsedDoc, also_cited: Iterable[str] = ()) -> Render
         has_math=doc.has_math,
         diagnostics=tuple(doc.diagnostics),
     )
-
-
-def _without_ids(html: str) -> str:
-    """``html`` with every `` id="..."`` taken out, as the pattern `` id="[^"]*"`` takes
-    them out (the sanitizer writes ids double-quoted and escaped), by ``str.find`` from
-    one to the next: the pattern's scan of the first section cost about twice this."""
-    at = html.find(' id="')
-    if at < 0:
-        return html
-    pieces: list[str] = []
-    start = 0
-    while at >= 0:
-        end = html.find('"', at + 5)
-        if end < 0:
-            break  # no closing quote: no later ' id="' has one either
-        pieces.append(html[start:at])
-        start = end + 1
-        at = html.find(' id="', start)
-    pieces.append(html[start:])
-    return "".join(pieces)
-
-
-_MARKER_HEAD = "<!--sitegen-section-"
-_PLAIN_MARKER = _MARKER_HEAD + "5ec7104a11d0c5ec7104a11d-->"
-"""The section marker of a text holding neither it nor ``\ue000`` (the start of the park
-tags made from it): all but a crafted one."""
-
-
-def _section_marker(source: str) -> str:
-    """A comment the text cannot hold, to find the first section in the rendered HTML
-    (and, from its hash, the park tags; see ``DocState.park``). Only a text that holds
-    the plain one gets one made from its own hash (which it cannot hold)."""
-    if _PLAIN_MARKER not in source and "\ue000" not in source:
-        return _PLAIN_MARKER
-    return _MARKER_HEAD + hashlib.sha256(source.encode()).hexdigest()[:24] + "-->"
 
 
 def _may_hold_html(source: str) -> bool:

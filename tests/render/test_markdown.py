@@ -229,7 +229,8 @@ def test_may_hold_html_is_the_regular_expression_it_replaced() -> None:
 
 
 def test_section_marker_is_one_the_text_cannot_hold() -> None:
-    from sitegen.render.markdown import _PLAIN_MARKER, _section_marker
+    from sitegen.render.first_section import PLAIN_MARKER as _PLAIN_MARKER
+    from sitegen.render.first_section import section_marker as _section_marker
 
     assert _section_marker("# A\n\ntext") == _PLAIN_MARKER
     for text in (f"# A\n\n{_PLAIN_MARKER}\n", "# A \ue000"):
@@ -239,7 +240,7 @@ def test_section_marker_is_one_the_text_cannot_hold() -> None:
 
 
 def test_a_text_holding_the_marker_renders_as_any_other() -> None:
-    from sitegen.render.markdown import _PLAIN_MARKER
+    from sitegen.render.first_section import PLAIN_MARKER as _PLAIN_MARKER
 
     ctx = RenderContext(path="paper.md")
     plain = render_markdown("# Summary\n\nA.\n\n# Next\n\nB `x`.\n", ctx)

@@ -1,4 +1,4 @@
-"""``markdown._without_ids`` takes out what the former pattern took out, on any text."""
+"""``first_section.without_ids`` takes out what the former pattern took out, on any text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import random
 import re
 
 from sitegen.render.doc import RenderContext
-from sitegen.render.markdown import _without_ids, render_markdown
+from sitegen.render.first_section import without_ids as _without_ids
+from sitegen.render.markdown import render_markdown
 
 FORMER = re.compile(r' id="[^"]*"')
 """The pattern ``finish_markdown`` used for a first section's copy without ids."""
