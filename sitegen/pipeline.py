@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,10 +22,9 @@ from sitegen.cache.incremental import Fingerprint, PendingFingerprint, unchanged
 from sitegen.cache.spare import SpareWhen, leave_spare, wait_for_spare
 from sitegen.cache.store import BuildCache
 from sitegen.errors import ContentError, Diagnostic, errors_in, warnings_in
-from sitegen.output import IN_PLACE
 from sitegen.stages import (
+    add_paper_files,
     attest,
-    attestation_files,
     build_time,
     citation_policy,
     full_entry,
@@ -35,7 +33,7 @@ from sitegen.stages import (
     site_key,
     theme_environment,
 )
-from sitegen.workers import PARALLEL_THRESHOLD, Progress, load_papers
+from sitegen.workers import Progress, load_papers
 
 if TYPE_CHECKING:  # the no-change path must not pay for importing the renderers
     from sitegen.cache.delta import DeltaBase
@@ -366,7 +364,11 @@ def _prepare(
     search_docs = sorted(docs, key=lambda d: d.url)
     doomed = bool(errors_in(_as_shown(diags, opts.strict)))
     loaded = _Loaded(config, journal, works, keys, staged_here, search_docs)
-    with _index_beside(opts, sink, search_docs, config, stopping=doomed) as job:
+    from sitegen.cache.indexjob import index_beside
+    from sitegen.ipfs.profiles import get_profile
+
+    profile = get_profile(config.cid_profile)
+    with index_beside(opts.jobs, sink, search_docs, profile, stopping=doomed) as job:
         return _prepare_site(opts, cache, previous, sink, loaded, diags, job)
 
 
@@ -462,28 +464,9 @@ def _prepare_site(
     if isinstance(renderer, MemoRenderer):
         nodes.update(renderer.reused)
         page_keys = renderer.keys
-    for paper in papers:
-        work = works[paper.slug]
-        base = f"papers/{paper.slug}/"
-        reuse = (
-            previous is not None
-            and cache is not None
-            and cache.paper_keys.get(paper.slug) == keys[paper.slug]
-        )
-        in_place = sink is not None and paper.slug in staged_here  # the worker wrote them
-        # the worker listed the research object; the folder key proves it is unchanged
-        for rel, node in work.source_nodes.items():
-            site_path = f"{base}source/{rel}"
-            if in_place:
-                tree[site_path] = IN_PLACE
-            else:
-                tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
-            nodes[site_path] = node
-        tree.update(attestation_files(paper))
-        for name, data in work.citations.items():
-            tree[base + name] = IN_PLACE if in_place else data
-            if name in work.citation_nodes:
-                nodes[base + name] = work.citation_nodes[name]
+    reusable = cache.paper_keys if previous is not None and cache is not None else {}
+    written = staged_here if sink is not None else set()  # by the workers, into the sink
+    add_paper_files(tree, nodes, papers, works, keys, reusable, previous, written)
     if opts.strict:
         diags = [d.as_error() for d in diags]
     delta_base = None
@@ -505,35 +488,6 @@ def _prepare_site(
         delta_base=delta_base,
         made_index=made_index,
     )
-
-
-@contextmanager
-def _index_beside(
-    opts: BuildOptions,
-    sink: Path | None,
-    docs: list[SearchDoc],
-    config: JournalConfig,
-    *,
-    stopping: bool,
-) -> Iterator[IndexJob | None]:
-    """In a cold build on more than one core, the search index made by a forked process
-    (``cache.indexjob``) from right after the paper pool: beside the serial work before
-    the pages (attestations, the site model) as well as beside the pages. However the
-    build ends, the process is waited for before the staging folder can be discarded, so
-    none is started for a build that ``stopping`` (its papers' errors) already dooms."""
-    workers = opts.jobs or os.cpu_count() or 1
-    if sink is None or workers < 2 or len(docs) < PARALLEL_THRESHOLD or stopping:
-        yield None
-        return
-    from sitegen.cache.indexjob import IndexJob
-    from sitegen.ipfs.profiles import get_profile
-
-    job = IndexJob(docs, sink, get_profile(config.cid_profile))
-    try:
-        yield job
-    finally:
-        if job.pending:  # the build stopped before the pages took its result
-            job.finish()
 
 
 def _as_shown(diags: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:

@@ -19,6 +19,7 @@ from sitegen.cache.digests import sha256_hex
 from sitegen.cache.store import BuildCache
 from sitegen.errors import ContentError, Diagnostic
 from sitegen.gitinfo import last_commit
+from sitegen.output import IN_PLACE
 from sitegen.workers import paper_inputs_key
 
 if TYPE_CHECKING:
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     from sitegen.attest.badges import Badge
     from sitegen.content.config import JournalConfig
     from sitegen.content.model import Journal, Paper
+    from sitegen.ipfs.files import Node
+    from sitegen.output import Content
     from sitegen.render.model import PaperEntry, Site
     from sitegen.render.theme import Theme
+    from sitegen.render.work import PaperWork
 
 
 def papers_warned(diags: Sequence[Diagnostic], papers: Sequence[Paper]) -> frozenset[str] | None:
@@ -178,3 +182,40 @@ def build_time(source: Path, journal: Journal) -> dt.datetime:
     dates = [d for p in journal.papers if (d := p.accepted or p.date) is not None]
     newest = max(dates, default=dt.date(1970, 1, 1))
     return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+
+
+def add_paper_files(
+    tree: dict[str, Content],
+    nodes: dict[str, Node],
+    papers: Sequence[Paper],
+    works: Mapping[str, PaperWork],
+    keys: Mapping[str, str],
+    reusable: Mapping[str, str],
+    previous: Path | None,
+    staged_here: set[str],
+) -> None:
+    """Put each paper's own files into ``tree`` (its ``source/`` folder, attestations and
+    ``cite.*`` exports) and the nodes the workers made for them into ``nodes``.
+
+    A source file comes from the previous OUT when the paper's content key is the one
+    it was built with (``reusable``, the last build's keys), else from the paper folder;
+    the worker listed the folder, and the key proves it unchanged. Files a worker wrote
+    into the staging folder itself (``staged_here``, by slug) are ``IN_PLACE``.
+    """
+    for paper in papers:
+        work = works[paper.slug]
+        base = f"papers/{paper.slug}/"
+        reuse = previous is not None and reusable.get(paper.slug) == keys[paper.slug]
+        in_place = paper.slug in staged_here
+        for rel, node in work.source_nodes.items():
+            site_path = f"{base}source/{rel}"
+            if in_place:
+                tree[site_path] = IN_PLACE
+            else:
+                tree[site_path] = previous / site_path if reuse and previous else paper.dir / rel
+            nodes[site_path] = node
+        tree.update(attestation_files(paper))
+        for name, data in work.citations.items():
+            tree[base + name] = IN_PLACE if in_place else data
+            if name in work.citation_nodes:
+                nodes[base + name] = work.citation_nodes[name]

@@ -21,7 +21,9 @@ here); :meth:`IndexJob.finish` puts back the docs' strings, which makes the stat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,3 +70,32 @@ def _make(docs: Sequence[SearchDoc], sink: Path, profile: Profile) -> MadeIndex:
     write_tree(files.changed, sink)
     nodes = {path: node_of_bytes(data, profile) for path, data in files.changed.items()}
     return MadeIndex(nodes, replace(state, terms=()))
+
+
+@contextmanager
+def index_beside(
+    jobs: int | None,
+    sink: Path | None,
+    docs: list[SearchDoc],
+    profile: Profile,
+    *,
+    stopping: bool,
+) -> Iterator[IndexJob | None]:
+    """In a cold build on more than one core (``jobs``: the build's ``--jobs``), the
+    search index made by a forked process from right after the paper pool: beside the
+    serial work before the pages (attestations, the site model) as well as beside the
+    pages. However the build ends, the process is waited for before the staging folder
+    can be discarded, so none is started for a build that ``stopping`` (its papers'
+    errors) already dooms."""
+    from sitegen.workers import PARALLEL_THRESHOLD
+
+    workers = jobs or os.cpu_count() or 1
+    if sink is None or workers < 2 or len(docs) < PARALLEL_THRESHOLD or stopping:
+        yield None
+        return
+    job = IndexJob(docs, sink, profile)
+    try:
+        yield job
+    finally:
+        if job.pending:  # the build stopped before the pages took its result
+            job.finish()
