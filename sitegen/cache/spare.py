@@ -25,7 +25,6 @@ state records the spare as its difference from the last build's manifest
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
@@ -93,6 +92,10 @@ def _detach(out: Path, files: list[str], lock_dir: Path) -> bool:
     """:func:`make_spare` in a detached grandchild holding the lock; False if it could
     not be started. The grandchild leaves the terminal's session and standard streams
     (a caller reading this process's output to its end must not wait for it)."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no fork either
+        return False
     if not hasattr(os, "fork"):
         return False
     try:
@@ -134,6 +137,10 @@ def _make_detached(out: Path, files: list[str]) -> None:
 def wait_for_spare(cache: BuildCache) -> None:
     """Wait until no detached process is making a spare for this journal's OUT: the build
     that follows may take that spare, or replace OUT while it is being linked."""
+    try:
+        import fcntl
+    except ImportError:
+        return  # no detached process was started (``_detach``)
     try:
         fd = os.open(cache.dir / LOCK, os.O_RDWR | os.O_CLOEXEC)
     except OSError:
