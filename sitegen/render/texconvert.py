@@ -26,6 +26,9 @@ from latex2mathml import commands
 from latex2mathml.symbols_parser import convert_symbol
 from latex2mathml.tokenizer import PATTERN, UNITS
 
+from sitegen.render.mathml import mathml_forms
+from sitegen.render.mathwrite import write_forms
+
 _GROUPS = {name: PATTERN.groupindex.get(name, -1) for name in ("letter", "number", "escaped")}
 _CHAR = PATTERN.groupindex.get("char", -1)
 _COMMAND = PATTERN.groupindex.get("command", -1)
@@ -80,6 +83,21 @@ def _general(groups: tuple[str | None, ...]) -> Iterator[str]:
             yield part.replace(" ", "")  # a dimension, \begin{..}, \operatorname{..}
         else:
             yield part
+
+
+def convert_forms(latex: str, display: str) -> tuple[str, str | None]:
+    """``mathml.mathml_forms(convert_to_element(latex, display))``: the walker's nodes
+    written by ``mathwrite.write_forms`` when it can, else converted as usual."""
+    if not _INTERNALS:
+        return mathml_forms(l2m_converter.convert_to_element(latex, display=display))
+    converter = l2m_converter.Converter(display=display)
+    nodes = l2m_walker._walk(tex_tokens(latex), block=display == "block", macros=converter.macros)
+    written = write_forms(nodes, display)
+    if written is not None:
+        return written
+    math = Element("math", {"xmlns": converter.xmlns, "display": display})
+    converter._convert_group(iter(nodes), SubElement(math, "mrow"))
+    return mathml_forms(math)
 
 
 def convert_to_element(latex: str, display: str) -> Element:
