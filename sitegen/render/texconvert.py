@@ -28,6 +28,7 @@ from latex2mathml.tokenizer import PATTERN, UNITS
 
 from sitegen.render.mathml import mathml_forms
 from sitegen.render.mathwrite import write_forms
+from sitegen.render.texwalk import walk_nodes
 
 _GROUPS = {name: PATTERN.groupindex.get(name, -1) for name in ("letter", "number", "escaped")}
 _CHAR = PATTERN.groupindex.get("char", -1)
@@ -86,12 +87,22 @@ def _general(groups: tuple[str | None, ...]) -> Iterator[str]:
 
 
 def convert_forms(latex: str, display: str) -> tuple[str, str | None]:
-    """``mathml.mathml_forms(convert_to_element(latex, display))``: the walker's nodes
-    written by ``mathwrite.write_forms`` when it can, else converted as usual."""
+    """``mathml.mathml_forms(convert_to_element(latex, display))``: the tokens walked by
+    ``texwalk.walk_nodes`` and the nodes written by ``mathwrite.write_forms`` when they
+    can, else by latex2mathml as usual."""
     if not _INTERNALS:
         return mathml_forms(l2m_converter.convert_to_element(latex, display=display))
+    block = display == "block"
     converter = l2m_converter.Converter(display=display)
-    nodes = l2m_walker._walk(tex_tokens(latex), block=display == "block", macros=converter.macros)
+    try:
+        tokens = list(tex_tokens(latex))
+    except Exception:  # the walker may fail first on earlier tokens: let it say why
+        nodes = l2m_walker._walk(tex_tokens(latex), block=block, macros=converter.macros)
+    else:
+        walked = walk_nodes(tokens, block)
+        if walked is None:
+            walked = l2m_walker._walk(iter(tokens), block=block, macros=converter.macros)
+        nodes = walked
     written = write_forms(nodes, display)
     if written is not None:
         return written
