@@ -18,6 +18,7 @@ the tests compare both paths on every formula of the corpora and on random TeX.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -59,6 +60,8 @@ _WRAPPED = frozenset((*_SCRIPTS, commands.FRAC, commands.SQRT, *_OVER))
 """Commands with children written here (any other declines)."""
 _DECLINED = frozenset((*commands.MSTYLE_SIZES, *commands.STYLES, commands.UNICODE, commands.RULE))
 """Nodes the converter treats apart from their children (styles take their siblings)."""
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+"""A number token: the converter writes it ``<mn>`` as it is (without a font)."""
 _XMLNS = l2m_converter.Converter().xmlns
 _COMMANDS = frozenset((*commands.CONVERSION_MAP, commands.MOD, commands.PMOD, commands.POD))
 
@@ -101,6 +104,16 @@ def _group(nodes: Iterable[_Node], font: str | None, html: list[str], clean: lis
             if node.alignment is not None or node.modifier is not None:
                 raise _DeclineError  # the walker makes neither without children
             given = node.attributes
+            if (
+                font is None
+                and given is None
+                and "0" <= token[:1] <= "9"
+                and _NUMBER.fullmatch(token) is not None
+            ):
+                number = "<mn>" + token + "</mn>"  # one of many: not worth a memo entry
+                html.append(number)
+                clean.append(number)
+                continue
             attributes = None if given is None else tuple(given.items())
             piece = _leaf(token, node.delimiter, node.text, attributes, font)
             html.append(piece[0])

@@ -7,9 +7,11 @@ makes the same nodes for symbols, braces, sub- and superscripts, commands taking
 or two arguments, ``\\sqrt`` and ``\\left..\\right``, and declines (None) anything else:
 a token it does not know to be plain, a shape the walker treats apart (primes, limits
 commands, a terminator taken as an argument, a missing token): the caller then walks
-the tokens with latex2mathml. A token is plain when latex2mathml's walker makes it a
+the tokens with latex2mathml. A command is plain when latex2mathml's walker makes it a
 node of its own and leaves the tokens after it alone; that is asked of the walker
-itself, once per token (``_plain``). The tests compare the nodes on every formula of the
+itself, once per command (``_plain``). Other tokens (letters, numbers, characters,
+symbols as references) are plain unless structural: the walker only tells commands
+apart (and, here declined, a few characters after commands that take them). The tests compare the nodes on every formula of the
 corpora and on random TeX.
 """
 
@@ -109,7 +111,7 @@ def _walk(
         ):
             children, pos = _arguments(tokens, pos, terminator, 1)
             node = Node(token=token, children=tuple(children))
-        elif _plain(token):
+        elif token[:1] != "\\" or _plain(token):
             node = Node(token=token)
         else:
             raise _DeclineError
