@@ -93,32 +93,18 @@ def _group(nodes: Iterable[_Node], font: str | None, html: list[str], clean: lis
     ``font`` (the command that set it); False when the clean form is not certain."""
     ok = True
     for node in nodes:
-        token = node.token
-        if token in _DECLINED:
-            raise _DeclineError
         children = node.children
         if children is None:
-            if token in commands.GLOBAL_FONTS and token not in _COMMANDS:
-                font = token  # the rest of this group is in that font
+            piece = _leaf_node(node, font) if node.attributes is None else _leaf_of(node, font)
+            if piece is None:
+                font = node.token  # a font command: the rest of this group is in it
                 continue
-            if node.alignment is not None or node.modifier is not None:
-                raise _DeclineError  # the walker makes neither without children
-            given = node.attributes
-            if (
-                font is None
-                and given is None
-                and "0" <= token[:1] <= "9"
-                and _NUMBER.fullmatch(token) is not None
-            ):
-                number = "<mn>" + token + "</mn>"  # one of many: not worth a memo entry
-                html.append(number)
-                clean.append(number)
-                continue
-            attributes = None if given is None else tuple(given.items())
-            piece = _leaf(token, node.delimiter, node.text, attributes, font)
             html.append(piece[0])
             ok = _add(piece[1], clean) and ok
             continue
+        token = node.token
+        if token in _DECLINED:
+            raise _DeclineError
         if node.attributes is not None or node.text is not None:
             raise _DeclineError
         if token in _COMMANDS:
@@ -233,6 +219,30 @@ def _leaf_element(
     element = Element(tag, dict(attributes))
     element.text = text
     return mathml_forms(element)
+
+
+@functools.lru_cache(maxsize=8192)
+def _leaf_node(node: _Node, font: str | None) -> tuple[str, str | None] | None:
+    """``_leaf_of`` memoised (a node without attributes is a tuple of strings)."""
+    return _leaf_of(node, font)
+
+
+def _leaf_of(node: _Node, font: str | None) -> tuple[str, str | None] | None:
+    """A childless node in both forms, or None for a font command (it sets the font of
+    the nodes after it in its group)."""
+    token = node.token
+    if token in _DECLINED:
+        raise _DeclineError
+    if token in commands.GLOBAL_FONTS and token not in _COMMANDS:
+        return None
+    if node.alignment is not None or node.modifier is not None:
+        raise _DeclineError  # the walker makes neither without children
+    given = node.attributes
+    if font is None and given is None and _NUMBER.fullmatch(token) is not None:
+        number = "<mn>" + token + "</mn>"  # one of many: not worth an entry in _leaf
+        return number, number
+    attributes = None if given is None else tuple(given.items())
+    return _leaf(token, node.delimiter, node.text, attributes, font)
 
 
 @functools.cache

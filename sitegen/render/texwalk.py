@@ -111,10 +111,10 @@ def _walk(
         ):
             children, pos = _arguments(tokens, pos, terminator, 1)
             node = Node(token=token, children=tuple(children))
-        elif token[:1] != "\\" or _plain(token):
-            node = Node(token=token)
         else:
-            raise _DeclineError
+            node = _plain_node(token)
+            if node is None:
+                raise _DeclineError
         group.append(node)
         if limit and len(group) >= limit:
             break
@@ -159,6 +159,13 @@ def _script(
     if before in _BRACES_MODIFIERS:
         modifier = before
     return Node(token=token, children=(previous, *children), modifier=modifier), pos
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_node(token: str) -> Any:
+    """The node of a plain token (shared: nodes are tuples), or None if it is not plain.
+    Bounded: papers hold many distinct numbers."""
+    return Node(token=token) if token[:1] != "\\" or _plain(token) else None
 
 
 @functools.cache
