@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Callable
 
 import pytest
@@ -43,10 +45,40 @@ SHAPES = [
 ]
 
 
+_INSERTS = [
+    *("^", "_", "{", "}", "'", "x", "2", "&", "[", "]", "\\\\", r"\text{a~b}", r"\left("),
+    *(r"\right)", r"\frac", r"\sqrt", r"\hat", r"\mathbf", r"\rm", r"\sum", r"\limits"),
+    *(r"\,", r"\mid", r"\over", r"\not"),
+]
+"""Pieces ``mutated_formulas`` inserts: structure, and commands the walker treats apart."""
+
+
+def mutated_formulas(formulas: list[Formula], count: int, seed: int = 3) -> list[Formula]:
+    """``count`` formulas made from ``formulas`` by dropping, inserting or repeating a
+    few of their pieces: near-misses of the shapes papers write."""
+    rng = random.Random(seed)
+    found: list[Formula] = []
+    for _ in range(count):
+        tex, _, env = rng.choice(formulas)
+        pieces = [p for p in re.split(r"(\\[A-Za-z]+|\s+|.)", tex) if p]
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(pieces) + 1)
+            roll = rng.random()
+            if roll < 0.4 and pieces:
+                pieces.pop(min(at, len(pieces) - 1))
+            elif roll < 0.8:
+                pieces.insert(at, rng.choice(_INSERTS))
+            elif pieces:
+                pieces.insert(at, pieces[min(at, len(pieces) - 1)])
+        found.append(("".join(pieces), rng.random() < 0.5, env))
+    return found
+
+
 @pytest.fixture(scope="module")
 def samples() -> list[Formula]:
     shapes = [(tex, display, None) for tex in SHAPES + EDGE_CASES for display in (False, True)]
-    return corpus_formulas() + generated_formulas(600) + shapes + random_formulas(6000)
+    known = corpus_formulas() + generated_formulas(600)
+    return known + shapes + mutated_formulas(known, 6000) + random_formulas(6000)
 
 
 def _outcome(make: Callable[[], object]) -> tuple[str, object]:

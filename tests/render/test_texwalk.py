@@ -11,7 +11,7 @@ from formula_samples import (
     random_formulas,
 )
 from latex2mathml.walker import _walk
-from test_mathwrite import SHAPES
+from test_mathwrite import SHAPES, mutated_formulas
 
 from sitegen.render.math import _normalise
 from sitegen.render.texconvert import tex_tokens
@@ -51,7 +51,8 @@ MORE = [
 @pytest.fixture(scope="module")
 def samples() -> list[Formula]:
     made = [(tex, display, None) for tex in SHAPES + EDGE_CASES + MORE for display in (False, True)]
-    return corpus_formulas() + generated_formulas(600) + made + random_formulas(6000, seed=7)
+    known = corpus_formulas() + generated_formulas(600)
+    return known + made + mutated_formulas(known, 6000, seed=8) + random_formulas(6000, seed=7)
 
 
 def test_nodes_are_latex2mathml_nodes(samples: list[Formula]) -> None:
