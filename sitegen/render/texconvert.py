@@ -13,6 +13,10 @@ latex2mathml has no way to pass it tokens, so ``convert_to_element`` does what i
 namesake does with them (walk the tokens, convert the nodes into a ``<math>`` tree)
 through two of its internal functions. Should a later latex2mathml lack them or their
 token groups, the public ``convert_to_element`` is used; the tests compare both.
+
+``convert_forms`` is what a build calls: it walks the tokens with ``texwalk`` and writes
+the nodes with ``mathwrite`` (no element tree) for the shapes those know, and hands any
+other formula to latex2mathml's walker and converter and to ``mathml.mathml_forms``.
 """
 
 from __future__ import annotations
