@@ -122,14 +122,12 @@ def with_safe(result: MathResult, cleaned: str | None = None) -> MathResult:
 def _convert(tex: str, display: bool, env: str | None, *, want_safe: bool) -> MathResult:
     # imported on the first formula not in the math cache: a rebuild whose formulas are
     # all known (the usual case) does not pay for loading latex2mathml (~25 ms)
-    from sitegen.render.mathml import mathml_forms
-    from sitegen.render.texconvert import convert_to_element
+    from sitegen.render.texconvert import convert_forms
 
     source = _normalise(tex, env)
     try:
         # what latex2mathml's convert() returns, through a faster tokenizer and writer
-        tree = convert_to_element(source, display="block" if display else "inline")
-        mathml, cleaned = mathml_forms(tree)
+        mathml, cleaned = convert_forms(source, "block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many unrelated types on bad input
         reason = str(exc) or type(exc).__name__
         code = html.escape(tex.strip())

@@ -13,6 +13,10 @@ latex2mathml has no way to pass it tokens, so ``convert_to_element`` does what i
 namesake does with them (walk the tokens, convert the nodes into a ``<math>`` tree)
 through two of its internal functions. Should a later latex2mathml lack them or their
 token groups, the public ``convert_to_element`` is used; the tests compare both.
+
+``convert_forms`` is what a build calls: it walks the tokens with ``texwalk`` and writes
+the nodes with ``mathwrite`` (no element tree) for the shapes those know, and hands any
+other formula to latex2mathml's walker and converter and to ``mathml.mathml_forms``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ import latex2mathml.walker as l2m_walker
 from latex2mathml import commands
 from latex2mathml.symbols_parser import convert_symbol
 from latex2mathml.tokenizer import PATTERN, UNITS
+
+from sitegen.render.mathml import mathml_forms
+from sitegen.render.mathwrite import write_forms
+from sitegen.render.texwalk import walk_nodes
 
 _GROUPS = {name: PATTERN.groupindex.get(name, -1) for name in ("letter", "number", "escaped")}
 _CHAR = PATTERN.groupindex.get("char", -1)
@@ -60,6 +68,26 @@ def tex_tokens(latex: str) -> Iterator[str]:
             yield from _general(match.groups())
 
 
+def tex_token_list(latex: str) -> list[str]:
+    """``list(tex_tokens(latex))``, made without a generator (a third faster); raises
+    what ``tex_tokens`` raises, only at once instead of at the token that fails."""
+    tokens: list[str] = []
+    append = tokens.append
+    for match in PATTERN.finditer(latex):
+        group = match.lastindex
+        if group in _PASS:
+            append(match[group])
+        elif group == _CHAR:
+            token = match[group]
+            if token != "%":
+                append(token)
+        elif group == _COMMAND and not (token := match[group]).startswith(_REWRITTEN):
+            append(token)
+        else:
+            tokens.extend(_general(match.groups()))
+    return tokens
+
+
 def _general(groups: tuple[str | None, ...]) -> Iterator[str]:
     """The tokens of one match of any kind, as latex2mathml's tokenizer makes them."""
     captured = tuple(group for group in groups if group is not None)
@@ -80,6 +108,31 @@ def _general(groups: tuple[str | None, ...]) -> Iterator[str]:
             yield part.replace(" ", "")  # a dimension, \begin{..}, \operatorname{..}
         else:
             yield part
+
+
+def convert_forms(latex: str, display: str) -> tuple[str, str | None]:
+    """``mathml.mathml_forms(convert_to_element(latex, display))``: the tokens walked by
+    ``texwalk.walk_nodes`` and the nodes written by ``mathwrite.write_forms`` when they
+    can, else by latex2mathml as usual."""
+    if not _INTERNALS:
+        return mathml_forms(l2m_converter.convert_to_element(latex, display=display))
+    block = display == "block"
+    converter = l2m_converter.Converter(display=display)
+    try:
+        tokens = tex_token_list(latex)
+    except Exception:  # the walker may fail first on earlier tokens: let it say why
+        nodes = l2m_walker._walk(tex_tokens(latex), block=block, macros=converter.macros)
+    else:
+        walked = walk_nodes(tokens, block)
+        if walked is None:
+            walked = l2m_walker._walk(iter(tokens), block=block, macros=converter.macros)
+        nodes = walked
+    written = write_forms(nodes, display)
+    if written is not None:
+        return written
+    math = Element("math", {"xmlns": converter.xmlns, "display": display})
+    converter._convert_group(iter(nodes), SubElement(math, "mrow"))
+    return mathml_forms(math)
 
 
 def convert_to_element(latex: str, display: str) -> Element:

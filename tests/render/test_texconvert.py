@@ -80,3 +80,12 @@ def test_plain_tokens_pass_rewritten_ones_are_rewritten() -> None:
     source = r"x2.5\alpha\,% note" + "\n" + r"\mathbb{R}\begin {matrix}\operatorname {ab}3 em"
     assert list(tex_tokens(source)) == list(tokenize(source))
     assert "&#x0211D;" in list(tex_tokens(source))  # \mathbb{R}, one token
+
+
+def test_token_list_is_the_token_stream(samples: list[Formula]) -> None:
+    from sitegen.render.texconvert import tex_token_list
+
+    for tex, _, env in samples:
+        source = _normalise(tex, env)
+        theirs = _outcome(lambda: list(tex_tokens(source)))  # noqa: B023
+        assert _outcome(lambda: tex_token_list(source)) == theirs, source  # noqa: B023
