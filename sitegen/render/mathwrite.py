@@ -28,8 +28,8 @@ from latex2mathml import commands
 from latex2mathml.symbols_parser import convert_symbol
 from latex2mathml.walker import Node
 
+from sitegen.render.allowlist import MATHML_ATTRS, MATHML_TAGS
 from sitegen.render.mathml import _ATTR_ESCAPES, _PLAIN_VALUE, mathml_forms
-from sitegen.render.sanitize import MATHML_ATTRS, MATHML_TAGS
 
 _Node = Any
 """latex2mathml's ``walker.Node`` (a named tuple; the walker has no type stubs)."""
