@@ -1,0 +1,81 @@
+"""The substring checks of ``cite_export`` against the patterns they stand in for: the
+plain-line test (``_is_plain_line``), the single-spacing test (``_single_spaced``) and the
+BibTeX specials (``_has_bib_special``, ``bib_escape``), on made lines holding every
+character each one looks for, non-ASCII letters, digits and whitespace among them."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from sitegen.render.cite_export import (
+    _BIB_SPECIAL_RE,
+    _bib_special,
+    _has_bib_special,
+    _is_plain_line,
+    _single_spaced,
+    bib_escape,
+)
+
+FORMER_PLAIN_LINE = re.compile(r"[^\W\d_][^\n\r\0!#$&*+<=>@\[\\\]^_`{}~]*")
+"""``_is_plain_line`` as it was: one pattern."""
+
+FIRSTS = "aZé1٣²_ -*#>[\t\u00a0ßǅ"
+ALPHABET = (
+    "abcXYZé ß 09 .,;:%-'\"()/|?!#$&*+<=>@[\\]^_`{}~\r\n\x00\x01\x7f\t\x0b\x0c"
+    "\x1c\x1d\x1e\x1f\x85\u00a0\u2003\u2028\u3000٣²"
+)
+
+
+def made_lines(seed: int, count: int, alphabet: str, longest: int = 40) -> list[str]:
+    """Lines of a few characters of ``alphabet``, mostly letters and spaces."""
+    rng = random.Random(seed)
+    pool = alphabet + "abcdefgh     "
+    lines = []
+    for _ in range(count):
+        body = "".join(rng.choice(pool) for _ in range(rng.randint(0, longest)))
+        lines.append(rng.choice(FIRSTS) + body if rng.random() < 0.9 else body)
+    return lines
+
+
+def test_plain_line_as_the_former_pattern() -> None:
+    lines = made_lines(1, 20000, ALPHABET) + made_lines(2, 20000, "-:%é ", longest=200)
+    lines += ["", "a", "1", "_a", "é", "٣a", "²a", "Über-fast: 50%."]
+    plain = 0
+    for line in lines:
+        expected = FORMER_PLAIN_LINE.fullmatch(line) is not None
+        assert _is_plain_line(line) == expected, repr(line)
+        plain += expected
+    assert plain > 5000
+
+
+def test_single_spaced_as_split_and_joined() -> None:
+    lines = made_lines(3, 20000, ALPHABET) + made_lines(4, 20000, " \t\u2003", longest=8)
+    lines = [line for line in lines if "\n" not in line and "\r" not in line]
+    lines = [line for line in lines if not line.startswith(" ")]
+    lines += ["a b", "a  b", "a b ", "a\tb", "a\x1fb", "é\u00a0b", "é b", "a\x01b"]
+    spaced = 0
+    for line in lines:
+        expected = " ".join(line.split()) == line
+        got = _single_spaced(line)
+        # Never a line split and join would change; in ASCII, every line they keep. Other
+        # text is asked ``isprintable`` as before (a control character that is no space
+        # makes it split and joined for nothing).
+        assert got <= expected, repr(line)
+        if line.isascii() or line.isprintable():
+            assert got == expected, repr(line)
+        spaced += got
+    assert spaced > 5000
+
+
+def test_bib_specials_as_the_pattern_finds_them() -> None:
+    specials = "\\{}&%$#_~^-`'"
+    lines = made_lines(5, 20000, specials) + made_lines(6, 20000, "-`'é", longest=100)
+    lines += ["--", "``", "''", "-`'", "a-b", "O'Brien", "`q'", "x\\y"]
+    found = 0
+    for line in lines:
+        expected = _BIB_SPECIAL_RE.search(line) is not None
+        assert _has_bib_special(line) == expected, repr(line)
+        assert bib_escape(line) == _BIB_SPECIAL_RE.sub(_bib_special, " ".join(line.split()))
+        found += expected
+    assert 5000 < found < len(lines) - 5000
