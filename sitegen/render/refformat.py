@@ -24,8 +24,6 @@ _PAGE_RANGE = re.compile(r"(?<=\w)\s*[-–]+\s*(?=\w)")
 _HTML_SPECIAL = re.compile("[&<>\"']")
 """What ``html.escape`` (quote=True) replaces."""
 _needs_escape = _HTML_SPECIAL.search
-_TAG_CHARS = re.compile('[<>"]')
-"""What ``html.escape`` replaces that the tags ``_Out`` writes hold too."""
 _MAX_APA_AUTHORS = 20
 _MAX_IEEE_AUTHORS = 6
 
@@ -130,25 +128,25 @@ def ref_from_entry(entry: BibEntry) -> RefData:
         thesis_kind = "Doctoral dissertation"
     else:
         thesis_kind = f.get("type")
-    return RefData(
-        key=entry.key,
-        kind=kind,
-        title=f.get("title") or f.get("shorttitle") or "",
-        authors=_names(entry, "author"),
-        editors=_names(entry, "editor"),
-        year=year,
-        container=container,
-        volume=f.get("volume"),
-        issue=f.get("number") or f.get("issue"),
-        pages=pages,
-        publisher=publisher if kind != "article" else None,
-        edition=f.get("edition"),
-        version=f.get("version"),
-        thesis_kind=thesis_kind,
-        doi=normalize_doi(f.get("doi")),
-        url=url,
-        arxiv=arxiv,
-        note=None,
+    return RefData(  # positional (field order): binding 18 keywords costs ~0.5 us more
+        entry.key,
+        kind,
+        f.get("title") or f.get("shorttitle") or "",
+        _names(entry, "author"),
+        _names(entry, "editor"),
+        year,
+        container,
+        f.get("volume"),
+        f.get("number") or f.get("issue"),
+        pages,
+        publisher if kind != "article" else None,
+        f.get("edition"),
+        f.get("version"),
+        thesis_kind,
+        normalize_doi(f.get("doi")),
+        url,
+        arxiv,
+        None,
     )
 
 
@@ -181,7 +179,7 @@ def escape(text: str) -> str:
 
 class _Out:
     """Accumulates a reference as HTML and plain text side by side, the HTML's text not
-    escaped: ``format_reference`` escapes it whole when it can (``_TAG_CHARS``)."""
+    escaped: ``format_reference`` escapes it whole when it can."""
 
     def __init__(self) -> None:
         self.html: list[str] = []
@@ -263,7 +261,9 @@ def format_reference(ref: RefData, style: str, *, year_suffix: str = "") -> tupl
     out = _Out()
     _write(out, ref, style, year_suffix)
     html_text, text = out.result()
-    if _TAG_CHARS.search(text) is None:
+    # What ``html.escape`` replaces that the tags ``_Out`` writes hold too: ``<>"``
+    # (a substring check each, ~8x quicker than a character class on the text).
+    if "<" not in text and ">" not in text and '"' not in text:
         # Escaping is per character, and the tags hold none of ``&`` and ``'``: the
         # pieces escaped one by one give the unescaped HTML with these two replaced.
         if "&" in html_text:  # (most author-year references: ``Smith, J., & Doe, A.``)
