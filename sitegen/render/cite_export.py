@@ -121,6 +121,13 @@ def _commonmark() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+@functools.cache
+def _commonmark_blocks() -> MarkdownIt:
+    """``_commonmark`` reading the block structure only: where the headings are does not
+    depend on the text inside the blocks, and the inline pass is most of a parse."""
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
 def plain_abstract(paper: Paper) -> str | None:
     """The abstract as plain paragraphs (``\\n\\n``-separated); the first section if none.
 
@@ -188,7 +195,7 @@ def _paragraph_texts(text: str) -> list[str]:
 
 def _first_section(body: str) -> str | None:
     """The text under the body's first heading, up to the next heading of its level."""
-    tokens = _commonmark().parse(body)
+    tokens = _commonmark_blocks().parse(body)
     lines = body.split("\n")
     start = level = None
     for token in tokens:

@@ -1,16 +1,21 @@
 """The substring checks of ``cite_export`` against the patterns they stand in for: the
 plain-line test (``_is_plain_line``), the single-spacing test (``_single_spaced``) and the
 BibTeX specials (``_has_bib_special``, ``bib_escape``), on made lines holding every
-character each one looks for, non-ASCII letters, digits and whitespace among them."""
+character each one looks for, non-ASCII letters, digits and whitespace among them; and the
+block-only parse that finds the first section against the full parse, on the real papers'
+bodies, their lines shuffled and bodies made of every kind of block."""
 
 from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 from sitegen.render.cite_export import (
     _BIB_SPECIAL_RE,
     _bib_special,
+    _commonmark_blocks,
+    _first_section,
     _has_bib_special,
     _is_plain_line,
     _single_spaced,
@@ -79,3 +84,58 @@ def test_bib_specials_as_the_pattern_finds_them() -> None:
         assert bib_escape(line) == _BIB_SPECIAL_RE.sub(_bib_special, " ".join(line.split()))
         found += expected
     assert 5000 < found < len(lines) - 5000
+
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "joss"
+BLOCK_LINES = [
+    "# Summary",
+    "## Sub",
+    "# Next",
+    "Title\n=====",
+    "Sub\n---",
+    "```\n# not a heading\n```",
+    "~~~python\n# comment\n",
+    "    # indented code",
+    "- item\n  # in a list",
+    "> # quoted\n> text",
+    "<div>\n# in html\n</div>",
+    "<!--\n# in a comment\n-->",
+    "text\n# right after text",
+    "| a | b |\n|---|---|",
+    "",
+    "plain *text* [link](u) $x$",
+    "\\# escaped",
+]
+
+
+def _bodies() -> list[str]:
+    """The real papers' bodies (front matter cut), shuffled real lines, and made ones."""
+    rng = random.Random(13)
+    bodies = []
+    for path in sorted(CORPUS.glob("*/paper.md")):
+        text = path.read_text(encoding="utf-8")
+        bodies.append(text.split("\n---\n", 1)[-1])
+    for body in bodies[:]:
+        lines = body.split("\n")
+        for _ in range(10):
+            cut = rng.sample(lines, min(len(lines), rng.randint(5, 60)))
+            bodies.append("\n".join(cut))
+    for _ in range(3000):
+        bodies.append("\n".join(rng.choice(BLOCK_LINES) for _ in range(rng.randint(1, 12))))
+    return bodies
+
+
+def test_first_section_as_the_full_parse_finds_it() -> None:
+    # ``_first_section`` reads the headings from a block-only parse; the full parse (inline
+    # pass too) must put them at the same lines.
+    from markdown_it import MarkdownIt
+
+    full = MarkdownIt("commonmark")
+    found = 0
+    for body in _bodies():
+        headings = [
+            (t.map, t.tag) for t in _commonmark_blocks().parse(body) if t.type == "heading_open"
+        ]
+        assert headings == [(t.map, t.tag) for t in full.parse(body) if t.type == "heading_open"]
+        found += _first_section(body) is not None
+    assert found > 1000
