@@ -1,4 +1,4 @@
-"""The substring checks of ``cite_export`` against the patterns they stand in for: the
+"""The substring checks of ``cite_export`` and ``abstract_text`` against the patterns they stand in for: the
 plain-line test (``_is_plain_line``), the single-spacing test (``_single_spaced``) and the
 BibTeX specials (``_has_bib_special``, ``bib_escape``), on made lines holding every
 character each one looks for, non-ASCII letters, digits and whitespace among them; and the
@@ -11,14 +11,16 @@ import random
 import re
 from pathlib import Path
 
+from sitegen.render.abstract_text import (
+    _commonmark_blocks,
+    _first_section,
+    _is_plain_line,
+    _single_spaced,
+)
 from sitegen.render.cite_export import (
     _BIB_SPECIAL_RE,
     _bib_special,
-    _commonmark_blocks,
-    _first_section,
     _has_bib_special,
-    _is_plain_line,
-    _single_spaced,
     bib_escape,
 )
 
@@ -139,3 +141,26 @@ def test_first_section_as_the_full_parse_finds_it() -> None:
         assert headings == [(t.map, t.tag) for t in full.parse(body) if t.type == "heading_open"]
         found += _first_section(body) is not None
     assert found > 1000
+
+
+def _former_first_section(body: str) -> str | None:
+    """``_first_section`` before it parsed a part of the body first: the whole body."""
+    lines = body.split("\n")
+    start = level = None
+    for token in _commonmark_blocks().parse(body):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        depth = int(token.tag[1])
+        if start is None:
+            start, level = token.map[1], depth
+        elif level is not None and depth <= level:
+            return "\n".join(lines[start : token.map[0]])
+    return "\n".join(lines[start:]) if start is not None else None
+
+
+def test_first_section_from_a_part_as_from_the_whole_body() -> None:
+    bodies = _bodies()
+    rng = random.Random(14)
+    bodies += ["\r".join(rng.sample(BLOCK_LINES, 6)) for _ in range(200)]
+    for body in bodies:
+        assert _first_section(body) == _former_first_section(body), body
