@@ -132,8 +132,8 @@ def ref_from_entry(entry: BibEntry) -> RefData:
         entry.key,
         kind,
         f.get("title") or f.get("shorttitle") or "",
-        _names(entry, "author"),
-        _names(entry, "editor"),
+        parse_bibtex_names(authors) if (authors := entry.raw.get("author")) else (),
+        parse_bibtex_names(editors) if (editors := entry.raw.get("editor")) else (),
         year,
         container,
         f.get("volume"),
@@ -148,11 +148,6 @@ def ref_from_entry(entry: BibEntry) -> RefData:
         arxiv,
         None,
     )
-
-
-def _names(entry: BibEntry, fld: str) -> tuple[PersonName, ...]:
-    raw = entry.raw.get(fld)
-    return parse_bibtex_names(raw) if raw else ()
 
 
 def cite_names(ref: RefData, *, narrative: bool = False) -> str:
@@ -239,9 +234,14 @@ def _ieee_name(name: PersonName) -> str:
 def _name_list(names: tuple[PersonName, ...], style: str) -> str:
     named = [n for n in names if not n.others]
     others = len(named) < len(names)
-    fmt = _apa_name if style == "author-year" else _ieee_name
-    parts = [fmt(n) for n in named]
     if style == "author-year":
+        # ``_apa_name`` of a plain given name without suffix (most), written in place
+        parts = [
+            f"{n.family}, {n.given[0]}."
+            if n.given and n.given.isalpha() and not (n.literal or n.suffix)
+            else _apa_name(n)
+            for n in named
+        ]
         if len(parts) > _MAX_APA_AUTHORS:
             return ", ".join(parts[: _MAX_APA_AUTHORS - 1]) + ", … " + parts[-1]
         if others:
@@ -249,6 +249,7 @@ def _name_list(names: tuple[PersonName, ...], style: str) -> str:
         if len(parts) <= 1:
             return "".join(parts)
         return ", ".join(parts[:-1]) + ", & " + parts[-1]
+    parts = [_ieee_name(n) for n in named]
     if len(parts) > _MAX_IEEE_AUTHORS or (others and parts):
         return parts[0] + " et al."
     if len(parts) <= 2:

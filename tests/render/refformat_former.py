@@ -8,19 +8,26 @@ from __future__ import annotations
 import html
 
 from sitegen.render.bibtex import BibEntry
+from sitegen.render.names import PersonName, parse_bibtex_names
 from sitegen.render.refformat import (
     _KINDS,
     _PAGE_RANGE,
     _YEAR,
     RefData,
+    _apa_name,
     _end,
     _ieee_name,
     _name_list,
-    _names,
     _needs_escape,
     escape,
     normalize_doi,
     safe_url,
+)
+from sitegen.render.refformat import (
+    _MAX_APA_AUTHORS as _MAX_APA,
+)
+from sitegen.render.refformat import (
+    _MAX_IEEE_AUTHORS as _MAX_IEEE,
 )
 
 
@@ -228,3 +235,29 @@ def former_ref_from_entry(entry: BibEntry) -> RefData:
         arxiv=arxiv,
         note=None,
     )
+
+
+def _names(entry: BibEntry, fld: str) -> tuple[PersonName, ...]:
+    raw = entry.raw.get(fld)
+    return parse_bibtex_names(raw) if raw else ()
+
+
+def former_name_list(names: tuple[PersonName, ...], style: str) -> str:
+    """``_name_list`` before it wrote plain author-year names in place."""
+    named = [n for n in names if not n.others]
+    others = len(named) < len(names)
+    fmt = _apa_name if style == "author-year" else _ieee_name
+    parts = [fmt(n) for n in named]
+    if style == "author-year":
+        if len(parts) > _MAX_APA:
+            return ", ".join(parts[: _MAX_APA - 1]) + ", … " + parts[-1]
+        if others:
+            return ", ".join(parts) + ", et al."
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + ", & " + parts[-1]
+    if len(parts) > _MAX_IEEE or (others and parts):
+        return parts[0] + " et al."
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]

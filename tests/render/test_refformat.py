@@ -15,8 +15,12 @@ import pytest
 
 from sitegen.render.bibtex import BibEntry, parse_bibtex
 from sitegen.render.names import PersonName
-from sitegen.render.refformat import STYLES, RefData, format_reference, ref_from_entry
-from tests.render.refformat_former import former_format_reference, former_ref_from_entry
+from sitegen.render.refformat import STYLES, RefData, _name_list, format_reference, ref_from_entry
+from tests.render.refformat_former import (
+    former_format_reference,
+    former_name_list,
+    former_ref_from_entry,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "joss"
@@ -202,3 +206,26 @@ def test_page_ranges_and_dois_as_the_patterns_read_them() -> None:
         assert normalize_doi(value) == (m.group(0).rstrip(".,;") if m else None), value
     assert ref_from_entry(BibEntry("k", "article", {"pages": "9–37"}, 1)).pages == "9–37"
     assert normalize_doi(" 10.1234/x. ") == "10.1234/x"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_name_list_matches_the_former_one(style: str) -> None:
+    lists = [ref.authors for ref in sample_refs()] + [ref.editors for ref in sample_refs()]
+    rng = random.Random(15)
+    odd = [
+        PersonName("Doe", "Jane", "Jr."),
+        PersonName("WHO", "x", literal=True),
+        PersonName("Roe", "Jean-Paul"),
+        PersonName("Poe", "É."),
+        PersonName("Lee", "K2"),
+        PersonName("Kim", ""),
+        PersonName("", others=True),
+        PersonName("Ng", "Ánh"),
+    ]
+    for _ in range(3000):
+        names = list(rng.choice(lists))
+        for _ in range(rng.randint(0, 3)):
+            names.insert(rng.randint(0, len(names)), rng.choice(odd))
+        lists.append(tuple(names * rng.choice([1, 1, 5])))
+    for names in lists:
+        assert _name_list(names, style) == former_name_list(names, style), names
