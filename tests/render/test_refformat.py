@@ -15,7 +15,14 @@ import pytest
 
 from sitegen.render.bibtex import BibEntry, parse_bibtex
 from sitegen.render.names import PersonName
-from sitegen.render.refformat import STYLES, RefData, _name_list, format_reference, ref_from_entry
+from sitegen.render.refformat import (
+    STYLES,
+    RefData,
+    _initials,
+    _name_list,
+    format_reference,
+    ref_from_entry,
+)
 from tests.render.refformat_former import (
     former_format_reference,
     former_name_list,
@@ -229,3 +236,19 @@ def test_name_list_matches_the_former_one(style: str) -> None:
         lists.append(tuple(names * rng.choice([1, 1, 5])))
     for names in lists:
         assert _name_list(names, style) == former_name_list(names, style), names
+
+
+def test_initials_as_the_name_gives_them() -> None:
+    names = [n for ref in sample_refs() for n in (*ref.authors, *ref.editors) if n.given]
+    rng = random.Random(16)
+    pieces = ["Anne", "J.", "J", "-", ".", "Jean-Paul", "É.", "é", "Ph.D.", "A.B.", "2", "x"]
+    pieces += ["ǅ", "\u0301", "Ünal", "J.-P.", "--", " ", "  ", "\t", "O'", "ß", "K2", "_"]
+    for _ in range(20000):
+        given = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        names.append(PersonName("Doe", given))
+    inplace = 0
+    for name in names:
+        assert name.given is not None
+        assert _initials(name, name.given) == name.initials(), name
+        inplace += all(w.isalpha() or w[1:] == "." for w in name.given.split())
+    assert inplace > 5000
