@@ -131,14 +131,18 @@ class CitationProcessor:
     def references(self) -> tuple[Reference, ...]:
         """The cited and nocited entries, formatted, in the style's order."""
         keys = list(self._order)
-        if self.style == "author-year":
+        if not keys:
+            return ()
+        suffixes = self._suffix
+        numeric = self.style == "numeric"
+        if not numeric:
             keys.sort(key=self._sort_key)
         refs = []
         for key in keys:
             data = self._ref(key)
-            suffix = self._suffix.get(key, "")
+            suffix = suffixes.get(key, "")
             html_text, text = format_reference(data, self.style, year_suffix=suffix)
-            if self.style == "numeric":
+            if numeric:
                 label = str(self._order[key])
             else:
                 label = f"{self._cite_names(key)} {data.year or 'n.d.'}{suffix}"
@@ -228,14 +232,11 @@ class CitationProcessor:
         data = self._ref(key)
         opening = _opening(key)
         year = escape((data.year or "n.d.") + self._suffix.get(key, ""))
-        names = escape(self._cite_names(key))
-        label = (
-            opening,
-            year,
-            names,
-            escape(cite_names(data, narrative=True)),
-            f"{opening}{names}, {year}</a>",
-        )
+        plain = self._cite_names(key)
+        names = escape(plain)
+        # The narrative form differs only in joining two names by "and", not "&".
+        narrative = escape(cite_names(data, narrative=True)) if " & " in plain else names
+        label = (opening, year, names, narrative, f"{opening}{names}, {year}</a>")
         self._labels[key] = label
         return label
 

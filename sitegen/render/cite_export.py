@@ -8,15 +8,13 @@ CSL-JSON as an array of one item. Output is deterministic (fixed field order, no
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import unicodedata
 
-from markdown_it import MarkdownIt
-
 from sitegen.content.config import JournalConfig
 from sitegen.content.model import Author, Paper
+from sitegen.render.abstract_text import plain_abstract
 from sitegen.render.bibtex import MONTHS
 from sitegen.render.names import PersonName, parse_display_name
 from sitegen.render.refformat import STYLES, RefData, format_reference, normalize_doi
@@ -37,18 +35,10 @@ _BIB_SPECIALS = {
     "''": "'{}'",
 }
 _BIB_SPECIAL_RE = re.compile("--|``|''|[\\\\{}&%$#_~^]")
-_BIB_SPECIAL_CHAR = re.compile("[-`'\\\\{}&%$#_~^]")
-"""A character that may start a ``_BIB_SPECIAL_RE`` match; one class scans faster."""
-_CITATION_RE = re.compile(r"\[[^\[\]]*@[\w:.#$%&+?<>~/-][^\[\]]*\]")
+_BIB_SPECIAL_ONE = tuple("\\{}&%$#_~^")
+"""The one-character specials of ``_BIB_SPECIAL_RE`` (``_has_bib_special``)."""
 _AND_WORD = re.compile(r"(^|\s)and(\s|$)", re.IGNORECASE)
 """An ``and`` that BibTeX would read as a name separator: the name part needs braces."""
-_SPACE_BEFORE_PUNCT = re.compile(r" (?=[.,;:])")
-"""The space before punctuation, in text whose only whitespace is single spaces."""
-_PLAIN_LINE = re.compile(r"[^\W\d_][^\n\r\0!#$&*+<=>@\[\\\]^_`{}~]*")
-"""One line that CommonMark reads as a paragraph holding one text token: it starts with a
-letter (no block marker, indentation or list number) and has no character an inline rule
-reads (``-``, ``:`` or ``%`` only pause the text rule) nor one the parser normalizes."""
-_LATEX_REF_RE = re.compile(r"\\(?:label|ref|autoref|eqref)\{[^}]*\}")
 
 
 def paper_authors(paper: Paper) -> tuple[PersonName, ...]:
@@ -110,70 +100,6 @@ def formatted_citation(paper: Paper, config: JournalConfig, *, url: str | None) 
     return format_reference(ref, style)[0]
 
 
-@functools.cache
-def _commonmark() -> MarkdownIt:
-    """One plain CommonMark parser per process (as ``markdown.make_parser``): it holds no
-    document state, and building one costs more than parsing an abstract with it."""
-    return MarkdownIt("commonmark")
-
-
-def plain_abstract(paper: Paper) -> str | None:
-    """The abstract as plain paragraphs (``\\n\\n``-separated); the first section if none.
-
-    Each paragraph's only whitespace is single spaces between words, so the abstract on
-    one line is ``abstract.replace("\\n\\n", " ")`` (``_Shared``)."""
-    text = paper.abstract if paper.abstract else _first_section(paper.body)
-    if not text:
-        return None
-    if _PLAIN_LINE.fullmatch(text):
-        # One line of prose (most) is its own paragraph. It has no backslash nor bracket
-        # (no reference or citation to drop), and with single spaces only (printable, so
-        # no other whitespace) and none at its ends it is split and joined already.
-        if not text.isprintable() or "  " in text or text.endswith(" "):
-            text = " ".join(text.split())
-        return _SPACE_BEFORE_PUNCT.sub("", text) or None
-    paragraphs = []
-    for paragraph in _paragraph_texts(text):
-        paragraph = _LATEX_REF_RE.sub("", paragraph)
-        paragraph = " ".join(_CITATION_RE.sub("", paragraph).split())
-        paragraph = _SPACE_BEFORE_PUNCT.sub("", paragraph)
-        if paragraph:
-            paragraphs.append(paragraph)
-    return "\n\n".join(paragraphs) or None
-
-
-def _paragraph_texts(text: str) -> list[str]:
-    """The text of each paragraph (and heading...) CommonMark reads in ``text``."""
-    texts = []
-    for token in _commonmark().parse(text):
-        if token.type != "inline":
-            continue
-        parts = []
-        for child in token.children or []:
-            if child.type in ("text", "code_inline", "html_inline"):
-                parts.append(child.content if child.type != "html_inline" else "")
-            elif child.type in ("softbreak", "hardbreak"):
-                parts.append(" ")
-        texts.append("".join(parts))
-    return texts
-
-
-def _first_section(body: str) -> str | None:
-    """The text under the body's first heading, up to the next heading of its level."""
-    tokens = _commonmark().parse(body)
-    lines = body.split("\n")
-    start = level = None
-    for token in tokens:
-        if token.type != "heading_open" or token.map is None:
-            continue
-        depth = int(token.tag[1])
-        if start is None:
-            start, level = token.map[1], depth
-        elif level is not None and depth <= level:
-            return "\n".join(lines[start : token.map[0]])
-    return "\n".join(lines[start:]) if start is not None else None
-
-
 def _title(paper: Paper) -> str:
     return f"{paper.title}: {paper.subtitle}" if paper.subtitle else paper.title
 
@@ -193,7 +119,22 @@ def _bib_key(paper: Paper, authors: tuple[PersonName, ...]) -> str:
 
 def bib_escape(text: str) -> str:
     """Plain text -> BibTeX field text that decodes back to ``text`` (UTF-8 kept)."""
-    return _BIB_SPECIAL_RE.sub(_bib_special, " ".join(text.split()))
+    text = " ".join(text.split())
+    return _BIB_SPECIAL_RE.sub(_bib_special, text) if _has_bib_special(text) else text
+
+
+def _has_bib_special(text: str) -> bool:
+    """Whether ``_BIB_SPECIAL_RE`` finds anything in ``text`` (most fields: no): a
+    substring check for each of its characters, ~10x quicker than a search on an abstract;
+    each pair is looked for only when its character occurs."""
+    for special in _BIB_SPECIAL_ONE:
+        if special in text:
+            return True
+    return (
+        ("-" in text and "--" in text)
+        or ("`" in text and "``" in text)
+        or ("'" in text and "''" in text)
+    )
 
 
 def _bib_special(m: re.Match[str]) -> str:
@@ -239,13 +180,37 @@ def _bibtex(paper: Paper, config: JournalConfig, url: str | None, shared: _Share
             if name in ("url", "doi"):
                 text = text.replace("{", "%7B").replace("}", "%7D").replace(" ", "%20")
             elif name == "abstract":  # already on one line: only the specials to escape
-                if _BIB_SPECIAL_CHAR.search(text):  # (a quick look first: it is long)
+                if _has_bib_special(text):  # (a quick look first: it is long)
                     text = _BIB_SPECIAL_RE.sub(_bib_special, text)
             else:
                 text = bib_escape(text)
             fields.append((name, "{" + text + "}"))
-    body = ",\n".join(f"  {name:<9} = {value}" for name, value in fields)
+    body = ",\n".join([_BIB_LABELS[name] + value for name, value in fields])
     return f"@article{{{shared.key},\n{body}\n}}\n"
+
+
+_BIB_LABELS = {
+    name: f"  {name:<9} = "
+    for name in (
+        "title",
+        "author",
+        "journal",
+        "year",
+        "month",
+        "volume",
+        "number",
+        "publisher",
+        "issn",
+        "doi",
+        "url",
+        "keywords",
+        "abstract",
+        "license",
+        "version",
+        "note",
+    )
+}
+"""Each ``cite.bib`` field's name as the file writes it, aligned (one padding each)."""
 
 
 def _ris(paper: Paper, config: JournalConfig, url: str | None, shared: _Shared) -> str:

@@ -45,7 +45,7 @@ def parse_citation(content: str) -> list[CiteItem] | None:
         return None
     bare = [_BARE_KEY.fullmatch(part.strip()) for part in content.split(";")]
     if all(bare):  # bare keys: what ``_read_items`` makes of them, quicker
-        return [CiteItem(key=_clean_key(m.group(1))) for m in bare if m is not None]
+        return [CiteItem(_clean_key(m.group(1))) for m in bare if m is not None]
     return _read_items(content)
 
 
@@ -104,6 +104,15 @@ def _matching_bracket(src: str, start: int, end: int) -> int:
     return -1
 
 
+def _bare_items(inner: str) -> list[CiteItem]:
+    """The items of a ``_BARE_BRACKET`` match's content: one key (most) is that content
+    without its spaces and ``@``. ``CiteItem`` takes its key by position: binding it by
+    keyword costs as much again (~0.4 us)."""
+    if ";" not in inner:
+        return [CiteItem(inner.strip()[1:])]
+    return [CiteItem(key) for key in _PLAIN_KEY_RE.findall(inner)]
+
+
 def _push(state: StateInline, items: list[CiteItem], in_text: bool, raw: str) -> None:
     token = state.push("citation", "", 0)
     token.content = raw
@@ -123,8 +132,7 @@ def bracket_citation_rule(state: StateInline, silent: bool) -> bool:
         if close + 1 < end and src[close + 1] in "([":
             return False
         if not silent:
-            keys = _PLAIN_KEY_RE.findall(bare.group(1))
-            _push(state, [CiteItem(key=key) for key in keys], False, bare.group())
+            _push(state, _bare_items(bare.group(1)), False, bare.group())
         state.pos = close + 1
         return True
     if src[pos] != "[" or src.startswith("[^", pos):
@@ -163,7 +171,7 @@ def text_citation_rule(state: StateInline, silent: bool) -> bool:
         if close > 0 and "@" not in inner and following not in ("(", "["):
             stop, locator = close + 1, " ".join(inner.split())
     if not silent:
-        item = CiteItem(key=_clean_key(m.group(1)), locator=locator)
+        item = CiteItem(_clean_key(m.group(1)), "", locator)
         _push(state, [item], True, src[pos:stop])
     state.pos = stop
     return True

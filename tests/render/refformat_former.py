@@ -1,18 +1,33 @@
 """The reference formatter as it was before ``format_reference`` escaped a reference's
-HTML whole (each piece escaped as it was added): the oracle of the differential test in
+HTML whole (each piece escaped as it was added), and ``ref_from_entry`` as it was before
+it passed its fields by position: the oracles of the differential tests in
 ``test_refformat.py``. Names, punctuation and the name list are the module's own."""
 
 from __future__ import annotations
 
 import html
 
+from sitegen.render.bibtex import BibEntry
+from sitegen.render.names import PersonName, parse_bibtex_names
 from sitegen.render.refformat import (
+    _KINDS,
+    _PAGE_RANGE,
+    _YEAR,
     RefData,
+    _apa_name,
     _end,
     _ieee_name,
     _name_list,
     _needs_escape,
     escape,
+    normalize_doi,
+    safe_url,
+)
+from sitegen.render.refformat import (
+    _MAX_APA_AUTHORS as _MAX_APA,
+)
+from sitegen.render.refformat import (
+    _MAX_IEEE_AUTHORS as _MAX_IEEE,
 )
 
 
@@ -166,3 +181,83 @@ def _format_ieee(ref: RefData) -> tuple[str, str]:
         out.add(f" {ref.note}{_end(ref.note)}")
     _links(out, ref)
     return out.result()
+
+
+def former_ref_from_entry(entry: BibEntry) -> RefData:
+    """``ref_from_entry`` before it gave ``RefData`` its fields by position."""
+    f = entry.fields
+    kind = _KINDS.get(entry.type, "misc")
+    year = f.get("year") or (f.get("date") or "")[:4] or None
+    if year and not (len(year) == 4 and year.isdecimal()):  # else it is its own match
+        m = _YEAR.search(year)
+        year = m.group(0) if m else year
+    container = f.get("journal") or f.get("journaltitle") or f.get("booktitle")
+    if kind == "misc" and container is None and f.get("howpublished"):
+        howpublished = f["howpublished"]
+        if not safe_url(howpublished):
+            container = howpublished
+    publisher = f.get("publisher") or f.get("institution") or f.get("school")
+    publisher = publisher or f.get("organization")
+    url = safe_url(f.get("url")) or safe_url(f.get("howpublished"))
+    eprint = f.get("eprint")
+    arxiv = None
+    if eprint and (f.get("archiveprefix", f.get("eprinttype", "")).lower() == "arxiv"):
+        arxiv = eprint
+    pages = f.get("pages")
+    if pages and ("-" in pages or "–" in pages):
+        first, dash, last = pages.partition("–")  # ``12--34`` decodes to ``12–34``
+        if not (dash and first.isalnum() and last.isalnum()):  # else it is its own range
+            pages = _PAGE_RANGE.sub("–", pages)
+    thesis_kind: str | None
+    if entry.type == "mastersthesis":
+        thesis_kind = "Master's thesis"
+    elif entry.type == "phdthesis":
+        thesis_kind = "Doctoral dissertation"
+    else:
+        thesis_kind = f.get("type")
+    return RefData(
+        key=entry.key,
+        kind=kind,
+        title=f.get("title") or f.get("shorttitle") or "",
+        authors=_names(entry, "author"),
+        editors=_names(entry, "editor"),
+        year=year,
+        container=container,
+        volume=f.get("volume"),
+        issue=f.get("number") or f.get("issue"),
+        pages=pages,
+        publisher=publisher if kind != "article" else None,
+        edition=f.get("edition"),
+        version=f.get("version"),
+        thesis_kind=thesis_kind,
+        doi=normalize_doi(f.get("doi")),
+        url=url,
+        arxiv=arxiv,
+        note=None,
+    )
+
+
+def _names(entry: BibEntry, fld: str) -> tuple[PersonName, ...]:
+    raw = entry.raw.get(fld)
+    return parse_bibtex_names(raw) if raw else ()
+
+
+def former_name_list(names: tuple[PersonName, ...], style: str) -> str:
+    """``_name_list`` before it wrote plain author-year names in place."""
+    named = [n for n in names if not n.others]
+    others = len(named) < len(names)
+    fmt = _apa_name if style == "author-year" else _ieee_name
+    parts = [fmt(n) for n in named]
+    if style == "author-year":
+        if len(parts) > _MAX_APA:
+            return ", ".join(parts[: _MAX_APA - 1]) + ", … " + parts[-1]
+        if others:
+            return ", ".join(parts) + ", et al."
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + ", & " + parts[-1]
+    if len(parts) > _MAX_IEEE or (others and parts):
+        return parts[0] + " et al."
+    if len(parts) <= 2:
+        return " and ".join(parts)
+    return ", ".join(parts[:-1]) + ", and " + parts[-1]

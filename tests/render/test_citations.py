@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from sitegen.render.bibtex import Bibliography, parse_bibtex
+from sitegen.render.bibtex import BibEntry, Bibliography, parse_bibtex
 from sitegen.render.citations import CitationProcessor
 from sitegen.render.doc import CiteItem
-from sitegen.render.refformat import normalize_doi, safe_url
+from sitegen.render.names import PersonName
+from sitegen.render.refformat import cite_names, escape, normalize_doi, safe_url
+from tests.render.test_refformat import sample_entries
 
 BIB = r"""
 @article{smith2020,
@@ -221,3 +224,23 @@ def test_year_suffixes_are_decided_among_cited_entries(bib: Bibliography) -> Non
     assert strip_tags(nocited.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018b)"
     star = CitationProcessor(bib, "author-year", cited=["alpha2018a", "*"])
     assert strip_tags(star.cite([CiteItem("alpha2018a")])) == "(Alpha & Beta, 2018b)"
+
+
+def test_in_text_names_as_cite_names_gives_them() -> None:
+    """An author-year label takes its in-text names from the bracketed ones unless those
+    join two names by " & ": every corpus and generated entry, and names holding "&"."""
+    entries = {f"k{i}": entry for i, entry in enumerate(sample_entries())}
+    proc = CitationProcessor(Bibliography("x.bib", entries), "author-year", cited=list(entries))
+    two_names = 0
+    for key in entries:
+        proc.cite([CiteItem(key)], in_text=True)
+        narrative = proc._labels[key][3]
+        assert narrative == escape(cite_names(proc._ref(key), narrative=True)), key
+        two_names += " and " in narrative
+    assert two_names > 100
+    for names in [("A & B",), ("Lee", "Kim"), ("Roe & Co", "Big & Small"), ("A & B", "C")]:
+        bib = Bibliography("x.bib", {"k": BibEntry("k", "misc", {}, 1)})
+        one = CitationProcessor(bib, "author-year")
+        data = one._data["k"] = replace(one._ref("k"), authors=tuple(map(PersonName, names)))
+        one.cite([CiteItem("k")])
+        assert one._labels["k"][3] == escape(cite_names(data, narrative=True)), names

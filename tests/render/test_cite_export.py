@@ -192,17 +192,17 @@ def _random_lines(seed: int, count: int, specials: str) -> list[str]:
 
 def test_plain_line_fast_path_reads_as_commonmark_does() -> None:
     # The one-line fast path of ``plain_abstract`` against the parser it stands in for.
-    from sitegen.render.cite_export import _PLAIN_LINE, _paragraph_texts
+    from sitegen.render.abstract_text import _is_plain_line, _paragraph_texts
 
     lines = _random_lines(8, 5000, "!#$&*+<=>@[\\]^_`{}~\r\n\x00")
     lines += _random_lines(9, 5000, "-:%!")
     lines += ["Plain prose: 50% of non-linear cases.  ", "A\u2003", "Über-fast"]
-    plain = [line for line in lines if _PLAIN_LINE.fullmatch(line)]
+    plain = [line for line in lines if _is_plain_line(line)]
     assert len(plain) > 1000
     for line in plain:
         assert _paragraph_texts(line) == [line.strip()], repr(line)
     for bad in ("1. A list", "- item", "Some *emphasis*", "A\nB", "a [@key] b", "x &amp; y"):
-        assert not _PLAIN_LINE.fullmatch(bad)
+        assert not _is_plain_line(bad)
 
 
 def test_plain_abstract_of_one_line(paper: Paper) -> None:
@@ -260,11 +260,11 @@ def test_abstract_files_take_the_one_line_abstract_as_split_and_joined(
 def test_plain_line_abstract_as_the_paragraph_steps_give_it(paper: Paper) -> None:
     # A one-line abstract skips the steps that cannot change it; each must come out as
     # those steps (reference and citation removal, split and join, punctuation) give it.
-    from sitegen.render.cite_export import _CITATION_RE, _LATEX_REF_RE, _PLAIN_LINE
+    from sitegen.render.abstract_text import _CITATION_RE, _LATEX_REF_RE, _is_plain_line
 
     lines = _random_lines(10, 8000, "-:%;,.  ")
     lines += ["Plain prose : 50% of cases .  ", "A\u2003b", "Tab\there", "x ,y"]
-    plain = [line for line in lines if _PLAIN_LINE.fullmatch(line)]
+    plain = [line for line in lines if _is_plain_line(line)]
     assert len(plain) > 1000
     for line in plain:
         steps = " ".join(_CITATION_RE.sub("", _LATEX_REF_RE.sub("", line)).split())

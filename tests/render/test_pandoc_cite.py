@@ -78,13 +78,14 @@ def test_bare_bracket_shortcut_reads_as_the_general_path() -> None:
     from sitegen.render.pandoc_cite import (
         _BARE_BRACKET,
         _PLAIN_KEY_RE,
+        _bare_items,
         _matching_bracket,
         parse_citation,
     )
 
     rng = random.Random(7)
     alphabet = ["@a", "@b1", "@x.y", "@\u00e9", "@a-", ";", ";", " ", "-", ".", ":", "@", "\\"]
-    alphabet += ["[", "]", "{x}", "a", "\u2003", "\n", "p. 3", ",", "_", "/", "^"]
+    alphabet += ["[", "]", "{x}", "a", "\u2003", "\n", "p. 3", ",", "_", "/", "^", "\x1f", "\t"]
     texts = ["[@a]", "[@a; @b]", "[ @a.b ;@c-d ]", "[@a.]", "[@{a]b}]", "[@a;]", "[-@a]"]
     for _ in range(30000):
         inner = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))
@@ -99,6 +100,7 @@ def test_bare_bracket_shortcut_reads_as_the_general_path() -> None:
         assert close == bare.end() - 1, text
         items = [CiteItem(key=key) for key in _PLAIN_KEY_RE.findall(bare.group(1))]
         assert parse_citation(text[1:close]) == items, text
+        assert _bare_items(bare.group(1)) == items, text
     assert matched > 500
 
 

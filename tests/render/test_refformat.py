@@ -13,10 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.render.bibtex import parse_bibtex
+from sitegen.render.bibtex import BibEntry, parse_bibtex
 from sitegen.render.names import PersonName
-from sitegen.render.refformat import STYLES, RefData, format_reference, ref_from_entry
-from tests.render.refformat_former import former_format_reference
+from sitegen.render.refformat import (
+    STYLES,
+    RefData,
+    _initials,
+    _name_list,
+    format_reference,
+    ref_from_entry,
+)
+from tests.render.refformat_former import (
+    former_format_reference,
+    former_name_list,
+    former_ref_from_entry,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "joss"
@@ -40,14 +51,86 @@ def generated_bib(count: int) -> str:
     return "\n".join(entry.text for entry in module.make_bib(random.Random(4), count))
 
 
-def sample_refs() -> list[RefData]:
+def sample_entries() -> list[BibEntry]:
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*/*.bib"))]
     texts.append(generated_bib(400))
-    refs = []
+    entries: list[BibEntry] = []
     for text in texts:
         bib, _ = parse_bibtex(text, "x.bib")
-        refs.extend(ref_from_entry(entry) for entry in bib.entries.values())
-    return refs
+        entries.extend(bib.entries.values())
+    return entries
+
+
+def sample_refs() -> list[RefData]:
+    return [ref_from_entry(entry) for entry in sample_entries()]
+
+
+ENTRY_FIELDS = [
+    "title",
+    "shorttitle",
+    "author",
+    "editor",
+    "year",
+    "date",
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "howpublished",
+    "publisher",
+    "institution",
+    "school",
+    "organization",
+    "url",
+    "eprint",
+    "archiveprefix",
+    "eprinttype",
+    "pages",
+    "type",
+    "volume",
+    "number",
+    "issue",
+    "edition",
+    "version",
+    "doi",
+]
+ENTRY_VALUES = [
+    "",
+    "x",
+    "2004",
+    "c. 1999a",
+    "12--34",
+    "12–34",
+    "https://e.org/a",
+    "arXiv",
+    "doi:10.1234/x.",
+    "10.1/y",
+    "Doe, J. and Roe, R.",
+    "{W H O} and others",
+]
+
+
+def entry_variant(rng: random.Random, entry: BibEntry) -> BibEntry:
+    """``entry`` with another type, and fields dropped, added or changed."""
+    fields_ = dict(entry.fields)
+    raw = dict(entry.raw)
+    for _ in range(rng.randint(1, 5)):
+        name = rng.choice(ENTRY_FIELDS)
+        if rng.random() < 0.3:
+            fields_.pop(name, None)
+            raw.pop(name, None)
+        else:
+            fields_[name] = raw[name] = rng.choice(ENTRY_VALUES)
+    kind = rng.choice([entry.type, "misc", "phdthesis", "mastersthesis", "online", "odd"])
+    return BibEntry(entry.key, kind, fields_, entry.line, raw)
+
+
+def test_ref_from_entry_matches_the_former_mapping() -> None:
+    entries = sample_entries()
+    assert len(entries) > 1000
+    rng = random.Random(12)
+    entries += [entry_variant(rng, rng.choice(entries)) for _ in range(6000)]
+    for entry in entries:
+        assert ref_from_entry(entry) == former_ref_from_entry(entry), entry
 
 
 def _odd(rng: random.Random, value: str) -> str:
@@ -101,7 +184,6 @@ def test_format_reference_matches_the_former_formatter(style: str) -> None:
 
 
 def test_page_ranges_and_dois_as_the_patterns_read_them() -> None:
-    from sitegen.render.bibtex import BibEntry
     from sitegen.render.refformat import _DOI, _DOI_PREFIX, _PAGE_RANGE, normalize_doi
 
     rng = random.Random(5)
@@ -131,3 +213,42 @@ def test_page_ranges_and_dois_as_the_patterns_read_them() -> None:
         assert normalize_doi(value) == (m.group(0).rstrip(".,;") if m else None), value
     assert ref_from_entry(BibEntry("k", "article", {"pages": "9–37"}, 1)).pages == "9–37"
     assert normalize_doi(" 10.1234/x. ") == "10.1234/x"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_name_list_matches_the_former_one(style: str) -> None:
+    lists = [ref.authors for ref in sample_refs()] + [ref.editors for ref in sample_refs()]
+    rng = random.Random(15)
+    odd = [
+        PersonName("Doe", "Jane", "Jr."),
+        PersonName("WHO", "x", literal=True),
+        PersonName("Roe", "Jean-Paul"),
+        PersonName("Poe", "É."),
+        PersonName("Lee", "K2"),
+        PersonName("Kim", ""),
+        PersonName("", others=True),
+        PersonName("Ng", "Ánh"),
+    ]
+    for _ in range(3000):
+        names = list(rng.choice(lists))
+        for _ in range(rng.randint(0, 3)):
+            names.insert(rng.randint(0, len(names)), rng.choice(odd))
+        lists.append(tuple(names * rng.choice([1, 1, 5])))
+    for names in lists:
+        assert _name_list(names, style) == former_name_list(names, style), names
+
+
+def test_initials_as_the_name_gives_them() -> None:
+    names = [n for ref in sample_refs() for n in (*ref.authors, *ref.editors) if n.given]
+    rng = random.Random(16)
+    pieces = ["Anne", "J.", "J", "-", ".", "Jean-Paul", "É.", "é", "Ph.D.", "A.B.", "2", "x"]
+    pieces += ["ǅ", "\u0301", "Ünal", "J.-P.", "--", " ", "  ", "\t", "O'", "ß", "K2", "_"]
+    for _ in range(20000):
+        given = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        names.append(PersonName("Doe", given))
+    inplace = 0
+    for name in names:
+        assert name.given is not None
+        assert _initials(name, name.given) == name.initials(), name
+        inplace += all(w.isalpha() or w[1:] == "." for w in name.given.split())
+    assert inplace > 5000
