@@ -9,15 +9,22 @@ no empty folders and no symlinks, which holds for what ``build`` writes.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.ipfs.cid import cid_to_str
+from sitegen.ipfs.cid import cid_to_str, cids_to_str
 from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
 from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
-from sitegen.ipfs.site import CIDS_JSON, cids_json_lines, cids_json_of_lines, patch_cids_json
+from sitegen.ipfs.site import (
+    CIDS_JSON,
+    cids_json_lines,
+    cids_json_of_lines,
+    cids_json_of_texts,
+    patch_cids_json,
+)
 
 
 @dataclass(slots=True)
@@ -38,6 +45,16 @@ class AddressMemo:
         if found is None:
             found = self.names[cid] = cid_to_str(cid)
         return found
+
+    def texts(self, cids: list[bytes]) -> list[str]:
+        """``[self.text(cid) for cid in cids]``, the unknown ones written all at once."""
+        found = list(map(self.names.get, cids))
+        missing = [cid for cid, text in zip(cids, found, strict=True) if text is None]
+        if not missing:
+            return found  # type: ignore[return-value]
+        made = dict(zip(missing, cids_to_str(missing), strict=True))
+        self.names.update(made)
+        return [made[cid] if text is None else text for cid, text in zip(cids, found, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +117,42 @@ SPLIT_FILES = 4000
 @dataclass(frozen=True, slots=True)
 class _Part:
     """Some of the site's folders addressed: those below some of its units (see
-    ``_split``), with the links they add to the folders the parts share."""
+    ``_split``), with the links they add to the folders the parts share.
+
+    The forked part's comes back through a pipe, so it is a few large objects, not
+    ~100k small ones (pickling lines as tuples and names as a dict cost ~0.13 s at 10k)."""
 
     seen: dict[str, tuple[bytes, bytes, int]]
     """folder -> its memo entry (see ``AddressMemo.folders``)."""
-    lines: list[tuple[str, str]]
+    lines: str | list[tuple[str, str]]
     """Every file and folder of the part with its line of ``cids.json``, sorted: the
     parts' lines merge at C speed, where sorting and formatting all of them cost the
-    parent ~0.25 s at 10k papers while the other core idled."""
-    names: dict[bytes, str]
-    """The CID of every file and folder of the part -> its string (``AddressMemo.names``)."""
+    parent ~0.25 s at 10k papers while the other core idled. For plain paths (see
+    ``_plain``) the lines alone, joined by newlines (they sort as their paths), else
+    (path, line) pairs."""
+    cids: bytes | list[bytes]
+    """The CID of every file and folder of the part, joined when all are one length."""
+    names: str
+    """Their strings (``AddressMemo.names``), in the same order, joined by spaces."""
     shared: dict[str, list[tuple[bytes, Node]]]
     """A shared folder (the root, a split one) -> the links this part gives it."""
+
+    def names_map(self) -> dict[bytes, str]:
+        texts = self.names.split(" ") if self.names else []
+        cids = self.cids
+        if isinstance(cids, bytes):
+            width = len(cids) // len(texts) if texts else 0
+            cids = [cids[at : at + width] for at in range(0, len(cids), width)] if width else []
+        return dict(zip(cids, texts, strict=True))
+
+
+_ESCAPED_OR_LOW = re.compile(r"[\x00-\x22\\]")
+
+
+def _plain(paths: Iterable[str]) -> bool:
+    """No path holds a character JSON escapes or one below ``"``: then every
+    ``cids.json`` line holds its path as is, closed by ``"``, and lines sort as paths."""
+    return _ESCAPED_OR_LOW.search("/".join(paths)) is None
 
 
 def address_nodes(
@@ -132,25 +173,26 @@ def address_nodes(
         memo = AddressMemo(profile=profile.name)
     elif memo.profile != profile.name:
         memo.names, memo.folders, memo.profile = {}, {}, profile.name
+    plain = _plain(files)
     if split and len(files) >= SPLIT_FILES:
         from sitegen.forked import Forked
 
-        shared, given = _split(files)
-        job = Forked(lambda: _address_part(files, memo, profile, shared, given, True))
-        mine = _address_part(files, memo, profile, shared, given, False)
+        shared, given, kept = _split(files)
+        job = Forked(lambda: _address_part(files, given, memo, profile, shared, plain))
+        mine = _address_part(files, kept, memo, profile, shared, plain)
         theirs = job.result()
         if theirs is None:  # the helper failed: do its part here
-            theirs = _address_part(files, memo, profile, shared, given, True)
+            theirs = _address_part(files, given, memo, profile, shared, plain)
         parts = [mine, theirs]
     else:
-        parts = [_address_part(files, memo, profile, frozenset({""}), frozenset(), False)]
+        parts = [_address_part(files, list(files), memo, profile, frozenset({""}), plain)]
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     mapping: dict[str, str] = {}
     names: dict[bytes, str] = {}
     links: dict[str, list[tuple[bytes, Node]]] = {}
     for part in parts:
         seen.update(part.seen)
-        names.update(part.names)
+        names.update(part.names_map())
         for folder, entries in part.shared.items():
             links.setdefault(folder, []).extend(entries)
     for folder in sorted(links, key=lambda d: d.count("/") if d else -1, reverse=True):
@@ -161,15 +203,28 @@ def address_nodes(
         mapping[folder] = names[node.cid] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
         links.setdefault(parent, []).append((name.encode("utf-8"), node))
-    lines = [line for part in parts for line in part.lines]
-    lines += cids_json_lines(mapping)
-    lines.sort()  # sorted runs, one per part: merged, not sorted again (paths are unique)
-    data = cids_json_of_lines(lines)
+    # sorted runs, one per part: merged, not sorted again (paths are unique)
+    if plain:
+        texts = [text for part in parts for text in _text_lines(part.lines)]
+        texts += [line for _, line in cids_json_lines(mapping)]
+        texts.sort()
+        data = cids_json_of_texts(texts)
+    else:
+        lines = [line for part in parts if isinstance(part.lines, list) for line in part.lines]
+        lines += cids_json_lines(mapping)
+        lines.sort()
+        data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
     root = build_directory([*links.get("", []), (CIDS_JSON.encode(), cids_node)], profile)
     memo.folders = seen
     memo.names = names
     return SiteAddress(cid_to_str(root.cid), data)
+
+
+def _text_lines(lines: str | list[tuple[str, str]]) -> list[str]:
+    if isinstance(lines, str):
+        return lines.split("\n") if lines else []
+    return [line for _, line in lines]
 
 
 def _unit(path: str, big: str) -> str:
@@ -190,10 +245,11 @@ CHILD_SHARE = 0.45
 waits for before it merges (at 10k papers an even split kept it waiting ~0.3 s)."""
 
 
-def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], frozenset[str]]:
-    """The folders both parts link into, and the units of the forked part: whole units
-    weighing a bit under half of the site (a folder with more than half of its files is
-    split below). A folder is weighed once, with the first of its files."""
+def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], list[str], list[str]]:
+    """The folders both parts link into, and the files of each part, the forked one's
+    first: whole units weighing a bit under half of the site (a folder with more than
+    half of its files is split below). A folder is weighed once, with the first of its
+    files. Each part then walks only its own files."""
     tops: dict[str, int] = {}
     for path in files:
         head, slash, _ = path.partition("/")
@@ -206,6 +262,7 @@ def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], frozenset[str]]:
     else:
         big = ""
     weights: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
     folders: set[str] = set()
     for path in files:
         unit = _unit(path, big)
@@ -214,38 +271,44 @@ def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], frozenset[str]]:
         if folder not in folders:
             folders.add(folder)
             weight += FOLDER_COST
-        weights[unit] = weights.get(unit, 0) + weight
+        if unit in weights:
+            weights[unit] += weight
+            members[unit].append(path)
+        else:
+            weights[unit] = weight
+            members[unit] = [path]
     target = CHILD_SHARE * sum(weights.values())
-    given: set[str] = set()
+    given: list[str] = []
+    kept: list[str] = []
     taken = 0
     for unit, weight in sorted(weights.items()):
         if unit in shared or ("/" not in unit and unit not in tops):
-            continue  # a file the shared folders hold directly stays here
-        if taken + weight <= target:
-            given.add(unit)
+            kept += members[unit]  # a file the shared folders hold directly stays here
+        elif taken + weight <= target:
+            given += members[unit]
             taken += weight
-    return frozenset(shared), frozenset(given)
+        else:
+            kept += members[unit]
+    return frozenset(shared), given, kept
 
 
 def _address_part(
     files: Mapping[str, Node],
+    paths: list[str],
     memo: AddressMemo,
     profile: Profile,
     shared: frozenset[str],
-    given: frozenset[str],
-    inside: bool,
+    plain: bool,
 ) -> _Part:
-    """The files of the units in ``given`` (``inside``) or of all others, and the folders
-    below them; links to ``shared`` folders are returned, not encoded."""
-    big = next((f for f in shared if f), "")
+    """The files at ``paths`` and the folders below them; links to ``shared`` folders
+    are returned, not encoded. CID strings are written all at once (``cids_to_str``)."""
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     children: dict[str, list[tuple[bytes, Node]]] = {"": []}
-    mapping: dict[str, str] = {}
-    names: dict[bytes, str] = {}
-    for path, node in files.items():
-        if (given or inside) and (_unit(path, big) in given) is not inside:
-            continue
-        mapping[path] = names[node.cid] = memo.text(node.cid)
+    order = list(paths)
+    cids = []
+    for path in paths:
+        node = files[path]
+        cids.append(node.cid)
         parent, _, name = path.rpartition("/")
         folder = parent
         while folder not in children:
@@ -257,14 +320,29 @@ def _address_part(
         if folder in shared:
             continue
         entries = sorted(children[folder], key=lambda e: e[0])
-        seen[folder] = _folder(folder, entries, memo, profile)
-        node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = names[node.cid] = memo.text(node.cid)
+        seen[folder] = entry = _folder(folder, entries, memo, profile)
+        order.append(folder)
+        cids.append(entry[1])
         parent, _, name = folder.rpartition("/")
-        children[parent].append((name.encode("utf-8"), node))
-    lines = cids_json_lines(mapping)
-    lines.sort()
-    return _Part(seen, lines, names, {f: children[f] for f in shared if f in children})
+        children[parent].append((name.encode("utf-8"), Node(entry[1], entry[2])))
+    texts = memo.texts(cids)
+    lines: str | list[tuple[str, str]]
+    if plain:
+        made = [f'  "{path}": "{text}"' for path, text in zip(order, texts, strict=True)]
+        made.sort()
+        lines = "\n".join(made)
+    else:
+        lines = cids_json_lines(dict(zip(order, texts, strict=True)))
+        lines.sort()
+    width = len(cids[0]) if cids else 0
+    packed = b"".join(cids)
+    return _Part(
+        seen,
+        lines,
+        packed if len(packed) == width * len(cids) else cids,
+        " ".join(texts),
+        {f: children[f] for f in shared if f in children},
+    )
 
 
 def readdress(
