@@ -9,6 +9,8 @@ are the upper-case 2-digit hex bucket, followed by the entry name for a leaf ent
 
 from __future__ import annotations
 
+import hashlib
+import operator
 from collections.abc import Sequence
 
 import mmh3
@@ -77,27 +79,65 @@ def _basic_block(ordered: Sequence[tuple[bytes, Node]]) -> bytes:
 
 
 def _links_block(links: Sequence[tuple[bytes, bytes, int]], data_field: bytes) -> bytes:
-    """``encode_pbnode`` of (name, CID, Tsize) links and a ready Data field, written directly.
+    """``encode_pbnode`` of (name, CID, Tsize) links and a ready Data field, written directly
+    (``_link_field``). A test holds this to ``encode_pbnode``."""
+    parts = [_link_field(name, cid, size) for name, cid, size in links]
+    parts.append(data_field)
+    return b"".join(parts)
+
+
+def _link_field(name: bytes, cid: bytes, size: int) -> bytes:
+    """One link of a dag-pb block, field tag included.
 
     A site's folders are tens of thousands of small blocks (56k at 10k papers, plus the
     HAMT shards of its big folders), and building a PBLink per entry and its fields one
     by one was most of their cost. When a link's fields are short (each length one varint
     byte, as for any CID and any name under 128 bytes) one formatting writes the whole
-    link; else ``link_bytes`` does. A test holds this to ``encode_pbnode``.
+    link; else ``link_bytes`` does.
     """
-    parts = []
-    for name, cid, size in links:
-        tsize = _ONE_BYTE[size] if size < 0x80 else encode_varint(size)
-        body_len = len(cid) + len(name) + len(tsize) + 5
-        if body_len < 0x80 and len(cid) < 0x80 and len(name) < 0x80:
-            parts.append(
-                b"\x12%c\x0a%c%b\x12%c%b\x18%b" % (body_len, len(cid), cid, len(name), name, tsize)
-            )
-        else:
-            body = link_bytes(PBLink(cid, name, size))
-            parts.append(b"\x12" + encode_varint(len(body)) + body)
-    parts.append(data_field)
-    return b"".join(parts)
+    if size < 0x80:
+        tsize = _ONE_BYTE[size]
+    elif size < 0x4000:  # most folders' and pages' Tsizes: two bytes, no call
+        tsize = b"%c%c" % (size & 0x7F | 0x80, size >> 7)
+    else:
+        tsize = encode_varint(size)
+    body_len = len(cid) + len(name) + len(tsize) + 5
+    if body_len < 0x80:  # so is each of its parts
+        return b"\x12%c\x0a%c%b\x12%c%b\x18%b" % (body_len, len(cid), cid, len(name), name, tsize)
+    body = link_bytes(PBLink(cid, name, size))
+    return b"\x12" + encode_varint(len(body)) + body
+
+
+DirLink = tuple[bytes, bytes, int, int, Node]
+"""A folder's link made once, where it is found: (name, its field in the folder's block,
+its share of the "links" size estimate, its Tsize, the child's node)."""
+LINK_FIELD = operator.itemgetter(1)
+_ESTIMATE = operator.itemgetter(2)
+_TSIZE = operator.itemgetter(3)
+LINK_NAME = operator.itemgetter(0)
+"""The sort key of ``DirLink``s (``list.sort(key=LINK_NAME)``)."""
+_CID_PREFIX = (b"\x12\x20", b"\x01\x70\x12\x20")
+"""A dag-pb sha2-256 CID's bytes before its digest, by CID version."""
+
+
+def dir_link(name: bytes, node: Node) -> DirLink:
+    """The ``DirLink`` of ``node`` named ``name``."""
+    cid = node.cid
+    return (name, _link_field(name, cid, node.tsize), len(name) + len(cid), node.tsize, node)
+
+
+def folder_of_links(ordered: list[DirLink], profile: Profile) -> tuple[bytes, int] | None:
+    """(CID, Tsize) of the basic folder over name-sorted links, as ``build_directory``
+    gives; None when the profile shards it (``build_hamt``). The links' fields are only
+    joined: at 10k papers a site has ~56k folders of ~3 links each, and a Python step a
+    link (estimate, encoding, Tsize) cost more than hashing the blocks."""
+    if sum(map(_ESTIMATE, ordered)) > profile.hamt_threshold:
+        return None  # a block is never smaller: shard, skip writing it
+    block = b"".join(map(LINK_FIELD, ordered)) + _DIR_DATA_FIELD
+    if profile.hamt_estimate == "block" and len(block) > profile.hamt_threshold:
+        return None
+    cid = _CID_PREFIX[profile.cid_version] + hashlib.sha256(block).digest()
+    return cid, len(block) + sum(map(_TSIZE, ordered))
 
 
 def build_hamt(
@@ -118,7 +158,8 @@ def _shard(
     buckets: dict[int, list[tuple[bytes, Node, bytes]]] = {}
     for item in items:
         buckets.setdefault(item[2][depth], []).append(item)
-    links: list[tuple[bytes, bytes, int]] = []
+    fields: list[bytes] = []
+    total = 0
     bits = 0
     for index in sorted(buckets):
         group = buckets[index]
@@ -126,14 +167,14 @@ def _shard(
         bits |= 1 << index
         if len(group) == 1:
             name, node, _ = group[0]
-            links.append((prefix + name, node.cid, node.tsize))
         else:
-            child = _shard(group, depth + 1, profile, emit)
-            links.append((prefix, child.cid, child.tsize))
+            name, node = b"", _shard(group, depth + 1, profile, emit)
+        fields.append(_link_field(prefix + name, node.cid, node.tsize))
+        total += node.tsize
     bitfield = bits.to_bytes(profile.hamt_fanout // 8, "big").lstrip(b"\0")
     data = encode_unixfs(
         T_HAMT, data=bitfield, hash_type=MURMUR3_X64_64, fanout=profile.hamt_fanout
     )
-    data_field = b"\x0a" + encode_varint(len(data)) + data
-    node = dag_pb_node(_links_block(links, data_field), profile, emit)
-    return Node(node.cid, node.tsize + sum(link[2] for link in links))
+    fields.append(b"\x0a" + encode_varint(len(data)) + data)
+    node = dag_pb_node(b"".join(fields), profile, emit)
+    return Node(node.cid, node.tsize + total)
