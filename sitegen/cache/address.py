@@ -16,15 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.ipfs.cid import cid_to_str, cids_to_str
-from sitegen.ipfs.dirs import (
-    LINK_FIELD,
-    LINK_NAME,
-    DirLink,
-    build_directory,
-    build_hamt,
-    dir_link,
-    folder_of_links,
-)
+from sitegen.ipfs.dirs import LINK_NAME, build_directory, build_hamt, folder_of_links
 from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import (
@@ -47,7 +39,7 @@ class AddressMemo:
     """CID bytes -> CID string."""
     folders: dict[str, tuple[bytes, bytes, int]] = field(default_factory=dict)
     """folder -> (a digest of its links: names, CIDs and sizes, or ``b""`` for a basic
-    folder, see ``_folder``; its CID; its tsize)."""
+    folder (see ``_folder``); its CID; its tsize)."""
     profile: str = ""
 
     def text(self, cid: bytes) -> str:
@@ -74,15 +66,17 @@ class SiteAddress:
     """The bytes to write at ``OUT/cids.json``."""
 
 
-def _links_digest(entries: list[DirLink]) -> bytes:
-    """16 bytes standing for a folder's sorted links (their fields hold names, CIDs and
-    sizes): the memo keeps this, not the links (most of a large site's cache state was
-    folder links kept only to compare them)."""
-    return hashlib.blake2b(b"".join(map(LINK_FIELD, entries)), digest_size=16).digest()
+def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
+    """16 bytes standing for a folder's sorted links: the memo keeps this, not the links
+    (most of a large site's cache state was folder links kept only to compare them)."""
+    h = hashlib.blake2b(digest_size=16)
+    for name, node in entries:
+        h.update(b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize))
+    return h.digest()
 
 
 def _folder(
-    folder: str, entries: list[DirLink], memo: AddressMemo, profile: Profile
+    folder: str, entries: list[tuple[bytes, Node]], memo: AddressMemo, profile: Profile
 ) -> tuple[bytes, bytes, int]:
     """The memo entry of a folder over name-sorted ``entries``.
 
@@ -98,7 +92,7 @@ def _folder(
     known = memo.folders.get(folder)
     if known is not None and known[0] == links:
         return known
-    node = build_hamt([(entry[0], entry[4]) for entry in entries], profile)
+    node = build_hamt(entries, profile)
     return (links, node.cid, node.tsize)
 
 
@@ -138,7 +132,7 @@ class _Part:
     """The CID of every file and folder of the part, joined when all are one length."""
     names: str
     """Their strings (``AddressMemo.names``), in the same order, joined by spaces."""
-    shared: dict[str, list[DirLink]]
+    shared: dict[str, list[tuple[bytes, Node]]]
     """A shared folder (the root, a split one) -> the links this part gives it."""
 
     def names_map(self) -> dict[bytes, str]:
@@ -209,7 +203,7 @@ def _address_nodes(
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     mapping: dict[str, str] = {}
     names: dict[bytes, str] = {}
-    links: dict[str, list[DirLink]] = {}
+    links: dict[str, list[tuple[bytes, Node]]] = {}
     for part in parts:
         seen.update(part.seen)
         names.update(part.names_map())
@@ -222,7 +216,7 @@ def _address_nodes(
         node = Node(seen[folder][1], seen[folder][2])
         mapping[folder] = names[node.cid] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
-        links.setdefault(parent, []).append(dir_link(name.encode("utf-8"), node))
+        links.setdefault(parent, []).append((name.encode("utf-8"), node))
     # sorted runs, one per part: merged, not sorted again (paths are unique)
     if plain:
         texts = [text for part in parts for text in _text_lines(part.lines)]
@@ -235,8 +229,7 @@ def _address_nodes(
         lines.sort()
         data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
-    top = [(entry[0], entry[4]) for entry in links.get("", [])]
-    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
+    root = build_directory([*links.get("", []), (CIDS_JSON.encode(), cids_node)], profile)
     memo.folders = seen
     memo.names = names
     return SiteAddress(cid_to_str(root.cid), data)
@@ -324,7 +317,7 @@ def _address_part(
     """The files at ``paths`` and the folders below them; links to ``shared`` folders
     are returned, not encoded. CID strings are written all at once (``cids_to_str``)."""
     seen: dict[str, tuple[bytes, bytes, int]] = {}
-    children: dict[str, list[DirLink]] = {"": []}
+    children: dict[str, list[tuple[bytes, Node]]] = {"": []}
     order = list(paths)
     cids = []
     for path in paths:
@@ -335,7 +328,7 @@ def _address_part(
         while folder not in children:
             children[folder] = []
             folder = folder.rpartition("/")[0]
-        children[parent].append(dir_link(name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), node))
     # deepest folders first, so every child folder is finished before its parent
     for folder in sorted(children, key=lambda d: d.count("/") if d else -1, reverse=True):
         if folder in shared:
@@ -346,7 +339,7 @@ def _address_part(
         order.append(folder)
         cids.append(entry[1])
         parent, _, name = folder.rpartition("/")
-        children[parent].append(dir_link(name.encode("utf-8"), Node(entry[1], entry[2])))
+        children[parent].append((name.encode("utf-8"), Node(entry[1], entry[2])))
     texts = memo.texts(cids)
     lines: str | list[tuple[str, str]]
     if plain:
@@ -392,16 +385,16 @@ def readdress(
         while folder and folder not in dirty:
             dirty.add(folder)
             folder = folder.rpartition("/")[0]
-    children: dict[str, list[DirLink]] = {folder: [] for folder in dirty}
+    children: dict[str, list[tuple[bytes, Node]]] = {folder: [] for folder in dirty}
     children[""] = []
     for path, flat in files.items():
         parent, _, name = path.rpartition("/")
         if parent in children:
-            children[parent].append(dir_link(name.encode("utf-8"), Node(*flat)))
+            children[parent].append((name.encode("utf-8"), Node(*flat)))
     for folder, (_, cid, tsize) in memo.folders.items():
         parent, _, name = folder.rpartition("/")
         if folder not in dirty and parent in children:
-            children[parent].append(dir_link(name.encode("utf-8"), Node(cid, tsize)))
+            children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
     updates: dict[str, str | None] = {}
     for path in changed:
         updates[path] = memo.text(files[path][0]) if path in files else None
@@ -415,11 +408,10 @@ def readdress(
         node = Node(memo.folders[folder][1], memo.folders[folder][2])
         updates[folder] = memo.text(node.cid)
         parent, _, name = folder.rpartition("/")
-        children[parent].append(dir_link(name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), node))
     data = patch_cids_json(cids_json, updates)
     if data is None:
         return None
     cids_node = node_of_bytes(data, profile)
-    top = [(entry[0], entry[4]) for entry in children[""]]
-    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
+    root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
     return SiteAddress(cid_to_str(root.cid), data)

@@ -108,36 +108,51 @@ def _link_field(name: bytes, cid: bytes, size: int) -> bytes:
     return b"\x12" + encode_varint(len(body)) + body
 
 
-DirLink = tuple[bytes, bytes, int, int, Node]
-"""A folder's link made once, where it is found: (name, its field in the folder's block,
-its share of the "links" size estimate, its Tsize, the child's node)."""
-LINK_FIELD = operator.itemgetter(1)
-_ESTIMATE = operator.itemgetter(2)
-_TSIZE = operator.itemgetter(3)
 LINK_NAME = operator.itemgetter(0)
-"""The sort key of ``DirLink``s (``list.sort(key=LINK_NAME)``)."""
+"""The sort key of a folder's (name, node) links."""
 _CID_PREFIX = (b"\x12\x20", b"\x01\x70\x12\x20")
 """A dag-pb sha2-256 CID's bytes before its digest, by CID version."""
 
 
-def dir_link(name: bytes, node: Node) -> DirLink:
-    """The ``DirLink`` of ``node`` named ``name``."""
-    cid = node.cid
-    return (name, _link_field(name, cid, node.tsize), len(name) + len(cid), node.tsize, node)
-
-
-def folder_of_links(ordered: list[DirLink], profile: Profile) -> tuple[bytes, int] | None:
+def folder_of_links(
+    ordered: Sequence[tuple[bytes, Node]], profile: Profile
+) -> tuple[bytes, int] | None:
     """(CID, Tsize) of the basic folder over name-sorted links, as ``build_directory``
-    gives; None when the profile shards it (``build_hamt``). The links' fields are only
-    joined: at 10k papers a site has ~56k folders of ~3 links each, and a Python step a
-    link (estimate, encoding, Tsize) cost more than hashing the blocks."""
-    if sum(map(_ESTIMATE, ordered)) > profile.hamt_threshold:
+    gives; None when the profile shards it (``build_hamt``).
+
+    One pass over the links writes their fields (as ``_link_field``) and sums the size
+    estimate and Tsizes: at 10k papers a site has ~56k folders of ~3 links each, and a
+    pass a link for each (estimate, fields, Tsize) cost more than hashing the blocks.
+    """
+    if len(ordered) > 1000 and links_estimate(ordered) > profile.hamt_threshold:
         return None  # a block is never smaller: shard, skip writing it
-    block = b"".join(map(LINK_FIELD, ordered)) + _DIR_DATA_FIELD
-    if profile.hamt_estimate == "block" and len(block) > profile.hamt_threshold:
+    fields = []
+    lower = total = 0
+    for name, node in ordered:
+        cid = node.cid
+        size = node.tsize
+        lower += len(name) + len(cid)
+        total += size
+        if size < 0x80:
+            tsize = _ONE_BYTE[size]
+        elif size < 0x4000:
+            tsize = b"%c%c" % (size & 0x7F | 0x80, size >> 7)
+        else:
+            tsize = encode_varint(size)
+        body_len = len(cid) + len(name) + len(tsize) + 5
+        if body_len < 0x80:
+            fields.append(
+                b"\x12%c\x0a%c%b\x12%c%b\x18%b" % (body_len, len(cid), cid, len(name), name, tsize)
+            )
+        else:
+            fields.append(_link_field(name, cid, size))
+    fields.append(_DIR_DATA_FIELD)
+    block = b"".join(fields)
+    estimate = len(block) if profile.hamt_estimate == "block" else lower
+    if estimate > profile.hamt_threshold:
         return None
     cid = _CID_PREFIX[profile.cid_version] + hashlib.sha256(block).digest()
-    return cid, len(block) + sum(map(_TSIZE, ordered))
+    return cid, len(block) + total
 
 
 def build_hamt(
