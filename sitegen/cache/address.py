@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.cache.address_split import Part, plain
+from sitegen.cache.address_split import split as split_units
 from sitegen.ipfs.cid import cid_to_str, cids_to_str
 from sitegen.ipfs.dirs import LINK_NAME, build_directory, build_hamt, folder_of_links
 from sitegen.ipfs.files import Node, import_bytes, import_stream
@@ -112,47 +113,6 @@ SPLIT_FILES = 4000
 """Sites of at least this many files are addressed by two processes (``address_nodes``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """Some of the site's folders addressed: those below some of its units (see
-    ``_split``), with the links they add to the folders the parts share.
-
-    The forked part's comes back through a pipe, so it is a few large objects, not
-    ~100k small ones (pickling lines as tuples and names as a dict cost ~0.13 s at 10k)."""
-
-    seen: dict[str, tuple[bytes, bytes, int]]
-    """folder -> its memo entry (see ``AddressMemo.folders``)."""
-    lines: str | list[tuple[str, str]]
-    """Every file and folder of the part with its line of ``cids.json``, sorted: the
-    parts' lines merge at C speed, where sorting and formatting all of them cost the
-    parent ~0.25 s at 10k papers while the other core idled. For plain paths (see
-    ``_plain``) the lines alone, joined by newlines (they sort as their paths), else
-    (path, line) pairs."""
-    cids: bytes | list[bytes]
-    """The CID of every file and folder of the part, joined when all are one length."""
-    names: str
-    """Their strings (``AddressMemo.names``), in the same order, joined by spaces."""
-    shared: dict[str, list[tuple[bytes, Node]]]
-    """A shared folder (the root, a split one) -> the links this part gives it."""
-
-    def names_map(self) -> dict[bytes, str]:
-        texts = self.names.split(" ") if self.names else []
-        cids = self.cids
-        if isinstance(cids, bytes):
-            width = len(cids) // len(texts) if texts else 0
-            cids = [cids[at : at + width] for at in range(0, len(cids), width)] if width else []
-        return dict(zip(cids, texts, strict=True))
-
-
-_ESCAPED_OR_LOW = re.compile(r"[\x00-\x22\\]")
-
-
-def _plain(paths: Iterable[str]) -> bool:
-    """No path holds a character JSON escapes or one below ``"``: then every
-    ``cids.json`` line holds its path as is, closed by ``"``, and lines sort as paths."""
-    return _ESCAPED_OR_LOW.search("/".join(paths)) is None
-
-
 def address_nodes(
     files: Mapping[str, Node],
     profile: Profile,
@@ -187,26 +147,28 @@ def _address_nodes(
         memo = AddressMemo(profile=profile.name)
     elif memo.profile != profile.name:
         memo.names, memo.folders, memo.profile = {}, {}, profile.name
-    plain = _plain(files)
     if split and len(files) >= SPLIT_FILES:
         from sitegen.forked import Forked
 
-        shared, given, kept = _split(files)
-        job = Forked(lambda: _address_part(files, given, memo, profile, shared, plain))
-        mine = _address_part(files, kept, memo, profile, shared, plain)
+        shared, given, kept = split_units(files)
+        job = Forked(lambda: _address_part(files, given, memo, profile, shared).packed())
+        mine = _address_part(files, kept, memo, profile, shared)
         theirs = job.result()
-        if theirs is None:  # the helper failed: do its part here
-            theirs = _address_part(files, given, memo, profile, shared, plain)
-        parts = [mine, theirs]
+        parts = [
+            mine,
+            theirs.unpacked()
+            if theirs is not None  # else the helper failed: its part is done here
+            else _address_part(files, given, memo, profile, shared),
+        ]
     else:
-        parts = [_address_part(files, list(files), memo, profile, frozenset({""}), plain)]
+        parts = [_address_part(files, list(files), memo, profile, frozenset({""}))]
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     mapping: dict[str, str] = {}
     names: dict[bytes, str] = {}
     links: dict[str, list[tuple[bytes, Node]]] = {}
     for part in parts:
         seen.update(part.seen)
-        names.update(part.names_map())
+        names.update(zip(part.cids, part.names, strict=True))
         for folder, entries in part.shared.items():
             links.setdefault(folder, []).extend(entries)
     for folder in sorted(links, key=lambda d: d.count("/") if d else -1, reverse=True):
@@ -218,14 +180,16 @@ def _address_nodes(
         parent, _, name = folder.rpartition("/")
         links.setdefault(parent, []).append((name.encode("utf-8"), node))
     # sorted runs, one per part: merged, not sorted again (paths are unique)
-    if plain:
-        texts = [text for part in parts for text in _text_lines(part.lines)]
-        texts += [line for _, line in cids_json_lines(mapping)]
+    lines = cids_json_lines(mapping)
+    if all(part.texts is not None for part in parts) and plain(list(mapping)):
+        texts = [line for _, line in lines]
+        for part in parts:
+            texts += part.texts or []
         texts.sort()
         data = cids_json_of_texts(texts)
     else:
-        lines = [line for part in parts if isinstance(part.lines, list) for line in part.lines]
-        lines += cids_json_lines(mapping)
+        for part in parts:
+            lines += part.pairs_or_plain()
         lines.sort()
         data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
@@ -235,85 +199,13 @@ def _address_nodes(
     return SiteAddress(cid_to_str(root.cid), data)
 
 
-def _text_lines(lines: str | list[tuple[str, str]]) -> list[str]:
-    if isinstance(lines, str):
-        return lines.split("\n") if lines else []
-    return [line for _, line in lines]
-
-
-def _unit(path: str, big: str) -> str:
-    """What one process addresses whole: a top-level name, or below ``big`` (the folder
-    holding most of the site, ``papers`` in a journal) a second-level one."""
-    head, slash, rest = path.partition("/")
-    if head != big or not slash:
-        return head
-    second, slash, _ = rest.partition("/")
-    return f"{head}/{second}" if slash else path
-
-
-FOLDER_COST = 2
-"""What addressing a folder costs, in files (its block written and hashed, its CID
-written out): units are weighed by both, a journal's ``authors/`` being one folder a file."""
-CHILD_SHARE = 0.45
-"""The forked part's share of the weight: it also pickles its result, which the parent
-waits for before it merges (at 10k papers an even split kept it waiting ~0.3 s)."""
-
-
-def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], list[str], list[str]]:
-    """The folders both parts link into, and the files of each part, the forked one's
-    first: whole units weighing a bit under half of the site (a folder with more than
-    half of its files is split below). A folder is weighed once, with the first of its
-    files. Each part then walks only its own files."""
-    tops: dict[str, int] = {}
-    for path in files:
-        head, slash, _ = path.partition("/")
-        if slash:
-            tops[head] = tops.get(head, 0) + 1
-    big = max(tops, key=lambda name: tops[name], default="")
-    shared = {""}
-    if tops.get(big, 0) > len(files) // 2:
-        shared.add(big)
-    else:
-        big = ""
-    weights: dict[str, int] = {}
-    members: dict[str, list[str]] = {}
-    folders: set[str] = set()
-    for path in files:
-        unit = _unit(path, big)
-        folder = path.rpartition("/")[0]
-        weight = 1
-        if folder not in folders:
-            folders.add(folder)
-            weight += FOLDER_COST
-        if unit in weights:
-            weights[unit] += weight
-            members[unit].append(path)
-        else:
-            weights[unit] = weight
-            members[unit] = [path]
-    target = CHILD_SHARE * sum(weights.values())
-    given: list[str] = []
-    kept: list[str] = []
-    taken = 0
-    for unit, weight in sorted(weights.items()):
-        if unit in shared or ("/" not in unit and unit not in tops):
-            kept += members[unit]  # a file the shared folders hold directly stays here
-        elif taken + weight <= target:
-            given += members[unit]
-            taken += weight
-        else:
-            kept += members[unit]
-    return frozenset(shared), given, kept
-
-
 def _address_part(
     files: Mapping[str, Node],
     paths: list[str],
     memo: AddressMemo,
     profile: Profile,
     shared: frozenset[str],
-    plain: bool,
-) -> _Part:
+) -> Part:
     """The files at ``paths`` and the folders below them; links to ``shared`` folders
     are returned, not encoded. CID strings are written all at once (``cids_to_str``)."""
     seen: dict[str, tuple[bytes, bytes, int]] = {}
@@ -341,23 +233,14 @@ def _address_part(
         parent, _, name = folder.rpartition("/")
         children[parent].append((name.encode("utf-8"), Node(entry[1], entry[2])))
     texts = memo.texts(cids)
-    lines: str | list[tuple[str, str]]
-    if plain:
-        made = [f'  "{path}": "{text}"' for path, text in zip(order, texts, strict=True)]
-        made.sort()
-        lines = "\n".join(made)
-    else:
-        lines = cids_json_lines(dict(zip(order, texts, strict=True)))
+    shared_links = {f: children[f] for f in shared if f in children}
+    if plain(paths):  # so are the folders: each is the start of a path
+        lines = [f'  "{path}": "{text}"' for path, text in zip(order, texts, strict=True)]
         lines.sort()
-    width = len(cids[0]) if cids else 0
-    packed = b"".join(cids)
-    return _Part(
-        seen,
-        lines,
-        packed if len(packed) == width * len(cids) else cids,
-        " ".join(texts),
-        {f: children[f] for f in shared if f in children},
-    )
+        return Part(seen, lines, None, cids, texts, shared_links)
+    pairs = cids_json_lines(dict(zip(order, texts, strict=True)))
+    pairs.sort()
+    return Part(seen, None, pairs, cids, texts, shared_links)
 
 
 def readdress(
