@@ -70,10 +70,11 @@ class SiteAddress:
 def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
     """16 bytes standing for a folder's sorted links: the memo keeps this, not the links
     (most of a large site's cache state was folder links kept only to compare them)."""
-    h = hashlib.blake2b(digest_size=16)
-    for name, node in entries:
-        h.update(b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize))
-    return h.digest()
+    links = [
+        b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize)
+        for name, node in entries
+    ]
+    return hashlib.blake2b(b"".join(links), digest_size=16).digest()
 
 
 def _folder(
