@@ -17,7 +17,7 @@ from pathlib import Path
 from sitegen.cache.address_split import Part, plain
 from sitegen.cache.address_split import split as split_units
 from sitegen.ipfs.cid import cid_to_str, cids_to_str
-from sitegen.ipfs.dirs import LINK_NAME, build_directory, build_hamt, folder_of_links
+from sitegen.ipfs.dirs import LINK_NAME, Link, build_directory, folder_of_links, hamt_of_links
 from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
 from sitegen.ipfs.site import (
@@ -70,18 +70,17 @@ class SiteAddress:
     """The bytes to write at ``OUT/cids.json``."""
 
 
-def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
+def _links_digest(entries: list[Link]) -> bytes:
     """16 bytes standing for a folder's sorted links: the memo keeps this, not the links
     (most of a large site's cache state was folder links kept only to compare them)."""
     links = [
-        b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize)
-        for name, node in entries
+        b"%d:%s%d:%s%d;" % (len(name), name, len(cid), cid, tsize) for name, cid, tsize in entries
     ]
     return hashlib.blake2b(b"".join(links), digest_size=16).digest()
 
 
 def _folder(
-    folder: str, entries: list[tuple[bytes, Node]], memo: AddressMemo, profile: Profile
+    folder: str, entries: list[Link], memo: AddressMemo, profile: Profile
 ) -> tuple[bytes, bytes, int]:
     """The memo entry of a folder over name-sorted ``entries``.
 
@@ -97,7 +96,7 @@ def _folder(
     known = memo.folders.get(folder)
     if known is not None and known[0] == links:
         return known
-    node = build_hamt(entries, profile)
+    node = hamt_of_links(entries, profile)
     return (links, node.cid, node.tsize)
 
 
@@ -153,7 +152,7 @@ def _address_nodes(
         memo.names, memo.folders, memo.profile = {}, {}, profile.name
     seen: dict[str, tuple[bytes, bytes, int]] = {}
     names: dict[bytes, str] = {}
-    links: dict[str, list[tuple[bytes, Node]]] = {}
+    links: dict[str, list[Link]] = {}
     parts: list[Part] = []
 
     def take(part: Part) -> None:
@@ -181,10 +180,10 @@ def _address_nodes(
         if not folder:
             continue
         seen[folder] = _folder(folder, sorted(links[folder], key=LINK_NAME), memo, profile)
-        node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = names[node.cid] = memo.text(node.cid)
+        _, cid, tsize = seen[folder]
+        mapping[folder] = names[cid] = memo.text(cid)
         parent, _, name = folder.rpartition("/")
-        links.setdefault(parent, []).append((name.encode("utf-8"), node))
+        links.setdefault(parent, []).append((name.encode("utf-8"), cid, tsize))
     # sorted runs, one per part: merged, not sorted again (paths are unique)
     lines = cids_json_lines(mapping)
     if all(part.texts is not None for part in parts) and plain(list(mapping)):
@@ -199,7 +198,8 @@ def _address_nodes(
         lines.sort()
         data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
-    root = build_directory([*links.get("", []), (CIDS_JSON.encode(), cids_node)], profile)
+    top = [(name, Node(cid, tsize)) for name, cid, tsize in links.get("", [])]
+    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
     memo.folders = seen
     memo.names = names
     return SiteAddress(cid_to_str(root.cid), data)
@@ -215,18 +215,19 @@ def _address_part(
     """The files at ``paths`` and the folders below them; links to ``shared`` folders
     are returned, not encoded. CID strings are written all at once (``cids_to_str``)."""
     seen: dict[str, tuple[bytes, bytes, int]] = {}
-    children: dict[str, list[tuple[bytes, Node]]] = {"": []}
+    children: dict[str, list[Link]] = {"": []}
     order = list(paths)
     cids = []
     for path in paths:
         node = files[path]
-        cids.append(node.cid)
+        cid = node.cid
+        cids.append(cid)
         parent, _, name = path.rpartition("/")
         folder = parent
         while folder not in children:
             children[folder] = []
             folder = folder.rpartition("/")[0]
-        children[parent].append((name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), cid, node.tsize))
     # deepest folders first, so every child folder is finished before its parent
     for folder in sorted(children, key=lambda d: d.count("/") if d else -1, reverse=True):
         if folder in shared:
@@ -237,7 +238,7 @@ def _address_part(
         order.append(folder)
         cids.append(entry[1])
         parent, _, name = folder.rpartition("/")
-        children[parent].append((name.encode("utf-8"), Node(entry[1], entry[2])))
+        children[parent].append((name.encode("utf-8"), entry[1], entry[2]))
     texts = memo.texts(cids)
     shared_links = {f: children[f] for f in shared if f in children}
     if plain(paths):  # so are the folders: each is the start of a path
@@ -274,16 +275,16 @@ def readdress(
         while folder and folder not in dirty:
             dirty.add(folder)
             folder = folder.rpartition("/")[0]
-    children: dict[str, list[tuple[bytes, Node]]] = {folder: [] for folder in dirty}
+    children: dict[str, list[Link]] = {folder: [] for folder in dirty}
     children[""] = []
     for path, flat in files.items():
         parent, _, name = path.rpartition("/")
         if parent in children:
-            children[parent].append((name.encode("utf-8"), Node(*flat)))
+            children[parent].append((name.encode("utf-8"), flat[0], flat[1]))
     for folder, (_, cid, tsize) in memo.folders.items():
         parent, _, name = folder.rpartition("/")
         if folder not in dirty and parent in children:
-            children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
+            children[parent].append((name.encode("utf-8"), cid, tsize))
     updates: dict[str, str | None] = {}
     for path in changed:
         updates[path] = memo.text(files[path][0]) if path in files else None
@@ -294,13 +295,14 @@ def readdress(
             updates[folder] = None
             continue
         memo.folders[folder] = _folder(folder, entries, memo, profile)
-        node = Node(memo.folders[folder][1], memo.folders[folder][2])
-        updates[folder] = memo.text(node.cid)
+        _, cid, tsize = memo.folders[folder]
+        updates[folder] = memo.text(cid)
         parent, _, name = folder.rpartition("/")
-        children[parent].append((name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), cid, tsize))
     data = patch_cids_json(cids_json, updates)
     if data is None:
         return None
     cids_node = node_of_bytes(data, profile)
-    root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
+    top = [(name, Node(cid, tsize)) for name, cid, tsize in children[""]]
+    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
     return SiteAddress(cid_to_str(root.cid), data)

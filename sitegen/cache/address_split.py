@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sitegen.ipfs.dirs import Link
 from sitegen.ipfs.files import Node
 
 Seen = dict[str, tuple[bytes, bytes, int]]
@@ -35,7 +36,7 @@ class Part:
     """The CID of every file and folder of the part."""
     names: list[str]
     """Their strings (``AddressMemo.names``), in the same order."""
-    shared: dict[str, list[tuple[bytes, Node]]]
+    shared: dict[str, list[Link]]
     """A shared folder (the root, a split one) -> the links this part gives it."""
 
     def packed(self) -> Packed:
@@ -75,7 +76,7 @@ class Packed:
     pairs: list[tuple[str, str]] | None
     cids: bytes | list[bytes]
     names: str
-    shared: dict[str, list[tuple[bytes, Node]]]
+    shared: dict[str, list[Link]]
 
     def unpacked(self) -> Part:
         folders = self.folders

@@ -144,7 +144,7 @@ def test_folder_of_links_equals_build_directory() -> None:
         for count in (0, 1, 2, 3, 7, 40, 1001, 1500):
             for _ in range(3):
                 links = _random_links(rng, count, profile)
-                got = folder_of_links(links, profile)
+                got = folder_of_links([(n, c.cid, c.tsize) for n, c in links], profile)
                 meta_type, _ = _kind(links, profile) if links else (T_DIRECTORY, {})
                 want = build_directory(links, profile)
                 if meta_type == T_HAMT:
@@ -154,7 +154,7 @@ def test_folder_of_links_equals_build_directory() -> None:
         child = _empty(profile)
         for count in range(3840, 4100, 13):  # across both profiles' thresholds
             links = sorted((f"{i:026d}.txt".encode(), child) for i in range(count))
-            got = folder_of_links(links, profile)
+            got = folder_of_links([(n, c.cid, c.tsize) for n, c in links], profile)
             want = build_directory(links, profile)
             assert (got is None) == (_kind(links, profile)[0] == T_HAMT)
             if got is not None:
