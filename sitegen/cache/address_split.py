@@ -9,6 +9,8 @@ ones: pickling its lines as tuples, its names as a dict and its folders as tuple
 
 from __future__ import annotations
 
+import operator
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -106,13 +108,15 @@ def _joined(cids: list[bytes]) -> bytes | list[bytes]:
     return blob if cids and len(blob) == len(cids[0]) * len(cids) else cids
 
 
+_FIRST = operator.itemgetter(0)
+
+
 def _split_cids(cids: bytes | list[bytes], count: int) -> list[bytes]:
     if not isinstance(cids, bytes):
         return cids
     if not count:
         return []
-    width = len(cids) // count
-    return [cids[at : at + width] for at in range(0, len(cids), width)]
+    return list(map(_FIRST, struct.iter_unpack(f"{len(cids) // count}s", cids)))
 
 
 _ESCAPED_OR_LOW = bytes(range(0x23)) + b"\\"

@@ -131,6 +131,8 @@ def _write_links(links: Iterable[Link], fields: list[bytes]) -> tuple[int, int]:
             tsize = _ONE_BYTE[size]
         elif size < 0x4000:
             tsize = b"%c%c" % (size & 0x7F | 0x80, size >> 7)
+        elif size < 0x200000:  # a page or a paper's source: three bytes
+            tsize = b"%c%c%c" % (size & 0x7F | 0x80, size >> 7 & 0x7F | 0x80, size >> 14)
         else:
             tsize = encode_varint(size)
         body_len = len(cid) + len(name) + len(tsize) + 5

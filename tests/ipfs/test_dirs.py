@@ -127,7 +127,7 @@ def _random_links(rng, count: int, profile) -> list[tuple[bytes, Node]]:
         codec = DAG_PB if profile.cid_version == 0 else rng.choice((DAG_PB, RAW))
         cid = sha256_cid(codec, digest, profile.cid_version)
         name = ("é" * rng.choice((0, 1, 3)) + f"n{i}" + "x" * rng.choice((0, 5, 90, 130))).encode()
-        size = rng.choice((0, 5, 127, 128, 300, 16383, 16384, 2**31 + 7))
+        size = rng.choice((0, 5, 127, 128, 300, 16383, 16384, 300000, 0x1FFFFF, 0x200000, 2**31))
         links[name] = Node(cid, size)
     return sorted(links.items())
 
