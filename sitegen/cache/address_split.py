@@ -144,8 +144,11 @@ def split(files: Mapping[str, Node]) -> tuple[frozenset[str], list[str], list[st
     """The folders both parts link into, and the files of each part, the forked one's
     first. A unit, which one process addresses whole, is a top-level folder, or below
     the one holding more than half of the files (``papers`` in a journal) a second-level
-    one; the forked part takes whole units weighing a bit under half of the site (files
-    and ``FOLDER_COST`` a folder). Files the shared folders hold directly stay here."""
+    one; the forked part takes whole units weighing about ``CHILD_SHARE`` of the site
+    (files and ``FOLDER_COST`` a folder), each unit that brings it nearer: a journal's
+    ``authors/`` alone is ~45% of it at 10k papers, and taking only units that fit under
+    the share left it out below 0.45, costing ~0.1 s. Files the shared folders hold
+    directly stay here."""
     heads: dict[str, list[str]] = {}
     kept: list[str] = []
     for path in files:
@@ -183,7 +186,7 @@ def split(files: Mapping[str, Node]) -> tuple[frozenset[str], list[str], list[st
     given: list[str] = []
     taken = 0
     for unit in sorted(heads):
-        if taken + weights[unit] <= target:
+        if abs(taken + weights[unit] - target) < target - taken:  # nearer the target
             given += heads[unit]
             taken += weights[unit]
         else:
