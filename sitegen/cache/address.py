@@ -8,16 +8,25 @@ no empty folders and no symlinks, which holds for what ``build`` writes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.ipfs.cid import cid_to_str
-from sitegen.ipfs.dirs import build_directory, build_hamt, directory_block, directory_node
+from sitegen.cache.address_split import Part, plain
+from sitegen.cache.address_split import split as split_units
+from sitegen.ipfs.cid import cid_to_str, cids_to_str
+from sitegen.ipfs.dirs import LINK_NAME, Link, build_directory, folder_of_links, hamt_of_links
 from sitegen.ipfs.files import Node, import_bytes, import_stream
 from sitegen.ipfs.profiles import Profile
-from sitegen.ipfs.site import CIDS_JSON, cids_json_lines, cids_json_of_lines, patch_cids_json
+from sitegen.ipfs.site import (
+    CIDS_JSON,
+    cids_json_lines,
+    cids_json_of_lines,
+    cids_json_of_texts,
+    patch_cids_json,
+)
 
 
 @dataclass(slots=True)
@@ -30,7 +39,8 @@ class AddressMemo:
     names: dict[bytes, str] = field(default_factory=dict)
     """CID bytes -> CID string."""
     folders: dict[str, tuple[bytes, bytes, int]] = field(default_factory=dict)
-    """folder -> (a digest of its links: names, CIDs and sizes; its CID; its tsize)."""
+    """folder -> (a digest of its links: names, CIDs and sizes, or ``b""`` for a basic
+    folder (see ``_folder``); its CID; its tsize)."""
     profile: str = ""
 
     def text(self, cid: bytes) -> str:
@@ -38,6 +48,19 @@ class AddressMemo:
         if found is None:
             found = self.names[cid] = cid_to_str(cid)
         return found
+
+    def texts(self, cids: list[bytes]) -> list[str]:
+        """``[self.text(cid) for cid in cids]``, the unknown ones written all at once and
+        not kept: ``address_nodes`` makes the memo's names anew from its parts."""
+        known = self.names
+        if not known:
+            return cids_to_str(cids)
+        found = list(map(known.get, cids))
+        missing = [cid for cid, text in zip(cids, found, strict=True) if text is None]
+        if not missing:
+            return found  # type: ignore[return-value]
+        made = iter(cids_to_str(missing))
+        return [next(made) if text is None else text for text in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,37 +70,33 @@ class SiteAddress:
     """The bytes to write at ``OUT/cids.json``."""
 
 
-def _links_digest(entries: list[tuple[bytes, Node]]) -> bytes:
+def _links_digest(entries: list[Link]) -> bytes:
     """16 bytes standing for a folder's sorted links: the memo keeps this, not the links
     (most of a large site's cache state was folder links kept only to compare them)."""
-    h = hashlib.blake2b(digest_size=16)
-    for name, node in entries:
-        h.update(b"%d:%s%d:%s%d;" % (len(name), name, len(node.cid), node.cid, node.tsize))
-    return h.digest()
+    links = [
+        b"%d:%s%d:%s%d;" % (len(name), name, len(cid), cid, tsize) for name, cid, tsize in entries
+    ]
+    return hashlib.blake2b(b"".join(links), digest_size=16).digest()
 
 
 def _folder(
-    folder: str, entries: list[tuple[bytes, Node]], memo: AddressMemo, profile: Profile
+    folder: str, entries: list[Link], memo: AddressMemo, profile: Profile
 ) -> tuple[bytes, bytes, int]:
-    """The memo entry of a folder over sorted ``entries``: its node is reused when the
-    memo has the same links for it, else made.
+    """The memo entry of a folder over name-sorted ``entries``.
 
-    A basic folder's block holds exactly its links, and writing it costs less than
-    hashing the links one by one, so its digest is the block's. A sharded folder (a HAMT:
-    many blocks) is digested link by link and only built when that digest changed.
+    A basic folder is made, whatever the memo holds: its block is its links, so knowing
+    them unchanged would take writing the block, and hashing it is no dearer than
+    digesting it. Its entry holds no digest (``b""``). A sharded folder (a HAMT: many
+    blocks) is digested link by link and only built when that digest changed.
     """
-    block = directory_block(entries, profile)
-    if block is None:
-        links = _links_digest(entries)
-    else:
-        links = hashlib.blake2b(block, digest_size=16).digest()
+    made = folder_of_links(entries, profile)
+    if made is not None:
+        return (b"", made[0], made[1])
+    links = _links_digest(entries)
     known = memo.folders.get(folder)
     if known is not None and known[0] == links:
         return known
-    if block is None:
-        node = build_hamt(entries, profile)
-    else:
-        node = directory_node(block, entries, profile, None)
+    node = hamt_of_links(entries, profile)
     return (links, node.cid, node.tsize)
 
 
@@ -97,23 +116,6 @@ SPLIT_FILES = 4000
 """Sites of at least this many files are addressed by two processes (``address_nodes``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """Some of the site's folders addressed: those below some of its units (see
-    ``_split``), with the links they add to the folders the parts share."""
-
-    seen: dict[str, tuple[bytes, bytes, int]]
-    """folder -> its memo entry (see ``AddressMemo.folders``)."""
-    lines: list[tuple[str, str]]
-    """Every file and folder of the part with its line of ``cids.json``, sorted: the
-    parts' lines merge at C speed, where sorting and formatting all of them cost the
-    parent ~0.25 s at 10k papers while the other core idled."""
-    names: dict[bytes, str]
-    """The CID of every file and folder of the part -> its string (``AddressMemo.names``)."""
-    shared: dict[str, list[tuple[bytes, Node]]]
-    """A shared folder (the root, a split one) -> the links this part gives it."""
-
-
 def address_nodes(
     files: Mapping[str, Node],
     profile: Profile,
@@ -126,145 +128,127 @@ def address_nodes(
     With ``memo`` (updated in place), a folder whose links did not change reuses its node.
     With ``split``, a site of ``SPLIT_FILES`` files or more is addressed by this process
     and a forked one, each taking about half of the folders: a cold build at 10k papers
-    encodes ~56k folders and writes ~178k CID strings, ~1.9 s on one core.
+    encodes ~56k folders and writes ~178k CID strings, ~0.7 s on one core (~1.9 s before
+    the strings were written together and the links kept as triples).
+
+    The cyclic garbage collector is off meanwhile (in the forked part too): addressing
+    makes ~1M tuples, strings and bytes and no cycle, and at 10k papers the collector's
+    passes over them took ~0.3 s of ~1.3 s.
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _address_nodes(files, profile, memo, split)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _address_nodes(
+    files: Mapping[str, Node], profile: Profile, memo: AddressMemo | None, split: bool
+) -> SiteAddress:
     if memo is None:
         memo = AddressMemo(profile=profile.name)
     elif memo.profile != profile.name:
         memo.names, memo.folders, memo.profile = {}, {}, profile.name
+    seen: dict[str, tuple[bytes, bytes, int]] = {}
+    names: dict[bytes, str] = {}
+    links: dict[str, list[Link]] = {}
+    parts: list[Part] = []
+
+    def take(part: Part) -> None:
+        seen.update(part.seen)
+        names.update(zip(part.cids, part.names, strict=True))
+        for folder, entries in part.shared.items():
+            links.setdefault(folder, []).extend(entries)
+        parts.append(part)
+
     if split and len(files) >= SPLIT_FILES:
         from sitegen.forked import Forked
 
-        shared, given = _split(files)
-        job = Forked(lambda: _address_part(files, memo, profile, shared, given, True))
-        mine = _address_part(files, memo, profile, shared, given, False)
+        shared, given, kept = split_units(files)
+        job = Forked(lambda: _address_part(files, given, memo, profile, shared).packed())
+        take(_address_part(files, kept, memo, profile, shared))  # while the helper works
         theirs = job.result()
-        if theirs is None:  # the helper failed: do its part here
-            theirs = _address_part(files, memo, profile, shared, given, True)
-        parts = [mine, theirs]
+        if theirs is None:  # the helper failed: its part is done here
+            take(_address_part(files, given, memo, profile, shared))
+        else:
+            take(theirs.unpacked())
     else:
-        parts = [_address_part(files, memo, profile, frozenset({""}), frozenset(), False)]
-    seen: dict[str, tuple[bytes, bytes, int]] = {}
+        take(_address_part(files, list(files), memo, profile, frozenset({""})))
     mapping: dict[str, str] = {}
-    names: dict[bytes, str] = {}
-    links: dict[str, list[tuple[bytes, Node]]] = {}
-    for part in parts:
-        seen.update(part.seen)
-        names.update(part.names)
-        for folder, entries in part.shared.items():
-            links.setdefault(folder, []).extend(entries)
     for folder in sorted(links, key=lambda d: d.count("/") if d else -1, reverse=True):
         if not folder:
             continue
-        seen[folder] = _folder(folder, sorted(links[folder], key=lambda e: e[0]), memo, profile)
-        node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = names[node.cid] = memo.text(node.cid)
+        seen[folder] = _folder(folder, sorted(links[folder], key=LINK_NAME), memo, profile)
+        _, cid, tsize = seen[folder]
+        mapping[folder] = names[cid] = memo.text(cid)
         parent, _, name = folder.rpartition("/")
-        links.setdefault(parent, []).append((name.encode("utf-8"), node))
-    lines = [line for part in parts for line in part.lines]
-    lines += cids_json_lines(mapping)
-    lines.sort()  # sorted runs, one per part: merged, not sorted again (paths are unique)
-    data = cids_json_of_lines(lines)
+        links.setdefault(parent, []).append((name.encode("utf-8"), cid, tsize))
+    # sorted runs, one per part: merged, not sorted again (paths are unique)
+    lines = cids_json_lines(mapping)
+    if all(part.texts is not None for part in parts) and plain(list(mapping)):
+        texts = [line for _, line in lines]
+        for part in parts:
+            texts += part.texts or []
+        texts.sort()
+        data = cids_json_of_texts(texts)
+    else:
+        for part in parts:
+            lines += part.pairs_or_plain()
+        lines.sort()
+        data = cids_json_of_lines(lines)
     cids_node = node_of_bytes(data, profile)
-    root = build_directory([*links.get("", []), (CIDS_JSON.encode(), cids_node)], profile)
+    top = [(name, Node(cid, tsize)) for name, cid, tsize in links.get("", [])]
+    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
     memo.folders = seen
     memo.names = names
     return SiteAddress(cid_to_str(root.cid), data)
 
 
-def _unit(path: str, big: str) -> str:
-    """What one process addresses whole: a top-level name, or below ``big`` (the folder
-    holding most of the site, ``papers`` in a journal) a second-level one."""
-    head, slash, rest = path.partition("/")
-    if head != big or not slash:
-        return head
-    second, slash, _ = rest.partition("/")
-    return f"{head}/{second}" if slash else path
-
-
-FOLDER_COST = 2
-"""What addressing a folder costs, in files (its block written and hashed, its CID
-written out): units are weighed by both, a journal's ``authors/`` being one folder a file."""
-CHILD_SHARE = 0.45
-"""The forked part's share of the weight: it also pickles its result, which the parent
-waits for before it merges (at 10k papers an even split kept it waiting ~0.3 s)."""
-
-
-def _split(files: Mapping[str, Node]) -> tuple[frozenset[str], frozenset[str]]:
-    """The folders both parts link into, and the units of the forked part: whole units
-    weighing a bit under half of the site (a folder with more than half of its files is
-    split below). A folder is weighed once, with the first of its files."""
-    tops: dict[str, int] = {}
-    for path in files:
-        head, slash, _ = path.partition("/")
-        if slash:
-            tops[head] = tops.get(head, 0) + 1
-    big = max(tops, key=lambda name: tops[name], default="")
-    shared = {""}
-    if tops.get(big, 0) > len(files) // 2:
-        shared.add(big)
-    else:
-        big = ""
-    weights: dict[str, int] = {}
-    folders: set[str] = set()
-    for path in files:
-        unit = _unit(path, big)
-        folder = path.rpartition("/")[0]
-        weight = 1
-        if folder not in folders:
-            folders.add(folder)
-            weight += FOLDER_COST
-        weights[unit] = weights.get(unit, 0) + weight
-    target = CHILD_SHARE * sum(weights.values())
-    given: set[str] = set()
-    taken = 0
-    for unit, weight in sorted(weights.items()):
-        if unit in shared or ("/" not in unit and unit not in tops):
-            continue  # a file the shared folders hold directly stays here
-        if taken + weight <= target:
-            given.add(unit)
-            taken += weight
-    return frozenset(shared), frozenset(given)
-
-
 def _address_part(
     files: Mapping[str, Node],
+    paths: list[str],
     memo: AddressMemo,
     profile: Profile,
     shared: frozenset[str],
-    given: frozenset[str],
-    inside: bool,
-) -> _Part:
-    """The files of the units in ``given`` (``inside``) or of all others, and the folders
-    below them; links to ``shared`` folders are returned, not encoded."""
-    big = next((f for f in shared if f), "")
+) -> Part:
+    """The files at ``paths`` and the folders below them; links to ``shared`` folders
+    are returned, not encoded. CID strings are written all at once (``cids_to_str``)."""
     seen: dict[str, tuple[bytes, bytes, int]] = {}
-    children: dict[str, list[tuple[bytes, Node]]] = {"": []}
-    mapping: dict[str, str] = {}
-    names: dict[bytes, str] = {}
-    for path, node in files.items():
-        if (given or inside) and (_unit(path, big) in given) is not inside:
-            continue
-        mapping[path] = names[node.cid] = memo.text(node.cid)
+    children: dict[str, list[Link]] = {"": []}
+    order = list(paths)
+    cids = []
+    for path in paths:
+        node = files[path]
+        cid = node.cid
+        cids.append(cid)
         parent, _, name = path.rpartition("/")
         folder = parent
         while folder not in children:
             children[folder] = []
             folder = folder.rpartition("/")[0]
-        children[parent].append((name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), cid, node.tsize))
     # deepest folders first, so every child folder is finished before its parent
     for folder in sorted(children, key=lambda d: d.count("/") if d else -1, reverse=True):
         if folder in shared:
             continue
-        entries = sorted(children[folder], key=lambda e: e[0])
-        seen[folder] = _folder(folder, entries, memo, profile)
-        node = Node(seen[folder][1], seen[folder][2])
-        mapping[folder] = names[node.cid] = memo.text(node.cid)
+        entries = children[folder]
+        entries.sort(key=LINK_NAME)
+        seen[folder] = entry = _folder(folder, entries, memo, profile)
+        order.append(folder)
+        cids.append(entry[1])
         parent, _, name = folder.rpartition("/")
-        children[parent].append((name.encode("utf-8"), node))
-    lines = cids_json_lines(mapping)
-    lines.sort()
-    return _Part(seen, lines, names, {f: children[f] for f in shared if f in children})
+        children[parent].append((name.encode("utf-8"), entry[1], entry[2]))
+    texts = memo.texts(cids)
+    shared_links = {f: children[f] for f in shared if f in children}
+    if plain(paths):  # so are the folders: each is the start of a path
+        lines = [f'  "{path}": "{text}"' for path, text in zip(order, texts, strict=True)]
+        lines.sort()
+        return Part(seen, lines, None, cids, texts, shared_links)
+    pairs = cids_json_lines(dict(zip(order, texts, strict=True)))
+    pairs.sort()
+    return Part(seen, None, pairs, cids, texts, shared_links)
 
 
 def readdress(
@@ -292,33 +276,34 @@ def readdress(
         while folder and folder not in dirty:
             dirty.add(folder)
             folder = folder.rpartition("/")[0]
-    children: dict[str, list[tuple[bytes, Node]]] = {folder: [] for folder in dirty}
+    children: dict[str, list[Link]] = {folder: [] for folder in dirty}
     children[""] = []
     for path, flat in files.items():
         parent, _, name = path.rpartition("/")
         if parent in children:
-            children[parent].append((name.encode("utf-8"), Node(*flat)))
+            children[parent].append((name.encode("utf-8"), flat[0], flat[1]))
     for folder, (_, cid, tsize) in memo.folders.items():
         parent, _, name = folder.rpartition("/")
         if folder not in dirty and parent in children:
-            children[parent].append((name.encode("utf-8"), Node(cid, tsize)))
+            children[parent].append((name.encode("utf-8"), cid, tsize))
     updates: dict[str, str | None] = {}
     for path in changed:
         updates[path] = memo.text(files[path][0]) if path in files else None
     for folder in sorted(dirty, key=lambda d: d.count("/"), reverse=True):
-        entries = sorted(children[folder], key=lambda e: e[0])
+        entries = sorted(children[folder], key=LINK_NAME)
         if not entries:  # every file below it is gone: so is the folder
             memo.folders.pop(folder, None)
             updates[folder] = None
             continue
         memo.folders[folder] = _folder(folder, entries, memo, profile)
-        node = Node(memo.folders[folder][1], memo.folders[folder][2])
-        updates[folder] = memo.text(node.cid)
+        _, cid, tsize = memo.folders[folder]
+        updates[folder] = memo.text(cid)
         parent, _, name = folder.rpartition("/")
-        children[parent].append((name.encode("utf-8"), node))
+        children[parent].append((name.encode("utf-8"), cid, tsize))
     data = patch_cids_json(cids_json, updates)
     if data is None:
         return None
     cids_node = node_of_bytes(data, profile)
-    root = build_directory([*children[""], (CIDS_JSON.encode(), cids_node)], profile)
+    top = [(name, Node(cid, tsize)) for name, cid, tsize in children[""]]
+    root = build_directory([*top, (CIDS_JSON.encode(), cids_node)], profile)
     return SiteAddress(cid_to_str(root.cid), data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 RAW = 0x55
@@ -93,6 +94,64 @@ def _b32encode(data: bytes) -> str:
     pairs = _B32_PAIRS
     text = "".join([pairs[(number >> shift) & 1023] for shift in range(bits + pad - 10, -1, -10)])
     return text[: -(-bits // 5)]
+
+
+def _byte_table(op: Callable[[int], int]) -> bytes:
+    return bytes(op(b) & 0xFF for b in range(256))
+
+
+_B32_PIECES = (
+    (_byte_table(lambda b: b >> 3), 0, None, 0),
+    (_byte_table(lambda b: (b & 7) << 2), 0, _byte_table(lambda b: b >> 6), 1),
+    (_byte_table(lambda b: (b >> 1) & 31), 1, None, 0),
+    (_byte_table(lambda b: (b & 1) << 4), 1, _byte_table(lambda b: b >> 4), 2),
+    (_byte_table(lambda b: (b & 15) << 1), 2, _byte_table(lambda b: b >> 7), 3),
+    (_byte_table(lambda b: (b >> 2) & 31), 3, None, 0),
+    (_byte_table(lambda b: (b & 3) << 3), 3, _byte_table(lambda b: b >> 5), 4),
+    (_byte_table(lambda b: b & 31), 4, None, 0),
+)
+"""How each of the 8 characters of 5 bytes is made: (table of its bits from one byte,
+that byte, a table of its other bits from the next byte or None, that byte)."""
+_B32_OUT = (_B32 + " b").encode() + bytes(222)
+"""Character values 0-31 as base32; 32 a space and 33 the multibase ``b``: markers."""
+
+
+def cids_to_str(cids: Sequence[bytes]) -> list[str]:
+    """``[cid_to_str(cid) for cid in cids]``, ~5x faster for a site's CIDs (all CIDv1 of
+    one length) by encoding them together, where 180k at 10k papers took ~0.35 s.
+
+    The CIDs, each padded to whole 5-byte groups, are cut into 5 byte columns by slicing;
+    each base32 character of a group is one column (or two ORed as big integers) through a
+    byte table, written back into place by slice assignment. The padding's characters are
+    replaced by markers, spaces then a ``b``, so one ``str.split`` gives the strings with
+    their multibase prefix. Anything else (CIDv0, mixed lengths) goes one by one.
+    """
+    count = len(cids)
+    width = len(cids[0]) if count else 0
+    blob = b"".join(cids)
+    if count < 64 or len(blob) != width * count or blob[::width] != b"\x01" * count:
+        return [cid_to_str(cid) for cid in cids]
+    pad = -width % 5
+    chars = -(-width * 8 // 5)
+    if (width + pad) * 8 // 5 - chars < 2:  # no room for both markers: one more group
+        pad += 5
+    stride = (width + pad) * 8 // 5
+    padded = (b"\0" * pad).join(cids) + b"\0" * pad
+    columns = [padded[i::5] for i in range(5)]
+    size = len(columns[0])
+    out = bytearray(8 * size)
+    for at, (table, first, other, second) in enumerate(_B32_PIECES):
+        piece = columns[first].translate(table)
+        if other is not None:
+            low = int.from_bytes(columns[second].translate(other), "big")
+            piece = (int.from_bytes(piece, "big") | low).to_bytes(size, "big")
+        out[at::8] = piece
+    for at in range(chars, stride - 1):
+        out[at::stride] = b"\x20" * count
+    out[stride - 1 :: stride] = b"\x21" * count
+    names = ("b" + out.translate(_B32_OUT).decode("ascii")).split()
+    names.pop()  # the last padding's ``b``
+    return names
 
 
 def _b32decode(text: str) -> bytes:

@@ -51,6 +51,14 @@ def cids_json_of_lines(lines: list[tuple[str, str]]) -> bytes:
     return f"{{\n{body}\n}}\n".encode()
 
 
+def cids_json_of_texts(texts: list[str]) -> bytes:
+    """``cids.json`` from its lines alone, sorted (``cids_json_of_lines`` without paths)."""
+    if not texts:
+        return b"{}\n"
+    body = ",\n".join(texts)
+    return f"{{\n{body}\n}}\n".encode()
+
+
 def address_site(out_dir: Path, profile: Profile, *, car: Path | None = None) -> AddResult:
     """Write ``out_dir/cids.json`` and return the CIDs of the site, ``cids.json`` included.
 

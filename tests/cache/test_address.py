@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,91 @@ def test_two_processes_write_cids_json_in_path_order_whatever_the_names(
         split.cids_json
         == (json.dumps(mapping, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     )
+
+
+def test_the_split_hands_every_file_to_one_part_and_keeps_units_whole() -> None:
+    from sitegen.cache.address_split import split
+
+    profile = get_profile("unixfs-v1-2025")
+    tree = big_tree(random.Random(8), 400)
+    tree |= {"papers/loose.html": b"l", "top.txt": b"t", "papers/p1-2/index.html": b"x"}
+    nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+    shared, given, kept = split(nodes)
+    assert shared == {"", "papers"}
+    assert sorted(given + kept) == sorted(nodes)
+    assert given and kept
+
+    def unit(path: str) -> str:
+        head, _, rest = path.partition("/")
+        return f"{head}/{rest.partition('/')[0]}" if head == "papers" else head
+
+    assert not {unit(p) for p in given} & {unit(p) for p in kept}
+    assert "top.txt" in kept and "papers/loose.html" in kept
+
+
+@pytest.mark.parametrize("plain_names", [True, False])
+def test_a_packed_part_comes_back_equal(plain_names: bool) -> None:
+    """What the forked part sends (Part.packed, pickled) unpacks to the part it made,
+    with plain paths or not, and with CIDs of one length or of several."""
+    import pickle
+
+    from sitegen.cache.address import _address_part
+    from sitegen.cache.address_split import Packed, Part
+
+    rng = random.Random(4)
+    tree = big_tree(rng, 120)
+    if not plain_names:
+        tree["papers/p3/a b.txt"] = b"spaced"
+    for name in ("unixfs-v1-2025", "unixfs-v0-2015"):
+        profile = get_profile(name)
+        nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+        memo = AddressMemo(profile=profile.name)
+        part = _address_part(nodes, sorted(nodes), memo, profile, frozenset({"", "papers"}))
+        assert (part.texts is not None) is plain_names
+        packed = pickle.loads(pickle.dumps(part.packed(), pickle.HIGHEST_PROTOCOL))
+        assert isinstance(packed, Packed)
+        assert packed.unpacked() == part
+    mixed = Part(
+        {"f": (b"", b"\x01" * 36, 3)}, [], None, [b"\x01" * 36, b"\x12" * 34], ["a", "b"], {}
+    )
+    assert mixed.packed().unpacked() == mixed
+
+
+@pytest.mark.parametrize("weird_unit", ["authors", "papers/p0", "papers/p299", "zz"])
+def test_a_split_site_with_odd_names_in_one_part_equals_address_site(
+    weird_unit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One part's paths plain, the other's not (a space, '!', a quote, non-ASCII): the
+    merged cids.json and root are address_site's over the same files on disk."""
+    import sitegen.cache.address as address
+    from sitegen.ipfs.site import address_site
+
+    monkeypatch.setattr(address, "SPLIT_FILES", 1)
+    profile = get_profile("unixfs-v1-2025")
+    tree = big_tree(random.Random(weird_unit), 300)
+    for name in ("a b.txt", "a!.txt", 'q"x.txt', "é.txt", "a", "a-b"):
+        tree[f"{weird_unit}/odd/{name}"] = name.encode()
+    nodes = {p: node_of_bytes(d, profile) for p, d in tree.items()}
+    got = address_nodes(nodes, profile, split=True)
+    for rel, data in tree.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    want = address_site(tmp_path, profile)
+    assert got.root == want.root
+    assert got.cids_json == (tmp_path / "cids.json").read_bytes()
+
+
+def test_addressing_leaves_the_collector_as_it_found_it() -> None:
+    import gc
+
+    profile = get_profile("unixfs-v1-2025")
+    nodes = {"a/b.txt": node_of_bytes(b"b", profile)}
+    assert gc.isenabled()
+    address_nodes(nodes, profile)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        address_nodes(nodes, profile)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

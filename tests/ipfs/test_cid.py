@@ -78,3 +78,25 @@ def test_base32_equals_the_standard_library_at_every_length() -> None:
             data = bytes(rng.randrange(256) for _ in range(length))
             expected = base64.b32encode(data).decode().lower().rstrip("=")
             assert _b32encode(data) == expected
+
+
+def test_cids_to_str_equals_cid_to_str_one_by_one() -> None:
+    """The batch writer (byte columns, markers, one split) against ``cid_to_str`` at every
+    CID length around a site's, with counts on both sides of the batch threshold, and
+    lists it must hand to the one-by-one path: CIDv0, mixed lengths, a non-v1 first byte."""
+    import hashlib
+    import random
+
+    from sitegen.ipfs.cid import DAG_PB, RAW, cid_to_str, cids_to_str, sha256_cid
+
+    rng = random.Random(11)
+    for length in range(2, 48):
+        for count in (0, 1, 63, 64, 65, 300):
+            cids = [b"\x01" + rng.randbytes(length - 1) for _ in range(count)]
+            assert cids_to_str(cids) == [cid_to_str(cid) for cid in cids]
+    digests = [hashlib.sha256(b"%d" % i).digest() for i in range(200)]
+    site = [sha256_cid(rng.choice((DAG_PB, RAW)), d, 1) for d in digests]
+    v0 = [sha256_cid(DAG_PB, d, 0) for d in digests]
+    odd = [b"\x01\x55\x00\x05hello", *site]  # an identity CID: another length
+    for cids in (site, v0, site[:100] + v0[:100], odd, [b"\x02" + c[1:] for c in site]):
+        assert cids_to_str(cids) == [cid_to_str(cid) for cid in cids]

@@ -112,3 +112,93 @@ def test_links_block_writes_what_encode_pbnode_writes() -> None:
             chunk = links[start : start + rng.choice((1, 2, 9))]
             want = encode_pbnode([PBLink(c, n, s) for n, c, s in chunk], data)
             assert _links_block(chunk, field) == want
+
+
+def _random_links(rng, count: int, profile) -> list[tuple[bytes, Node]]:
+    """Name-sorted links with the lengths and sizes that take every branch of the field
+    writer: short and long names (past one varint byte), Tsizes of 1, 2 and more bytes."""
+    import hashlib
+
+    from sitegen.ipfs.cid import DAG_PB, RAW, sha256_cid
+
+    links = {}
+    for i in range(count):
+        digest = hashlib.sha256(b"%d-%d" % (i, rng.random() * 1e9)).digest()
+        codec = DAG_PB if profile.cid_version == 0 else rng.choice((DAG_PB, RAW))
+        cid = sha256_cid(codec, digest, profile.cid_version)
+        name = ("é" * rng.choice((0, 1, 3)) + f"n{i}" + "x" * rng.choice((0, 5, 90, 130))).encode()
+        size = rng.choice((0, 5, 127, 128, 300, 16383, 16384, 300000, 0x1FFFFF, 0x200000, 2**31))
+        links[name] = Node(cid, size)
+    return sorted(links.items())
+
+
+def test_folder_of_links_equals_build_directory() -> None:
+    """The one-pass folder writer gives build_directory's CID and Tsize for a basic folder
+    and None exactly when build_directory shards (both estimates, near the threshold)."""
+    import random
+
+    from sitegen.ipfs.dirs import folder_of_links
+
+    rng = random.Random(5)
+    for profile in (V1, V0):
+        for count in (0, 1, 2, 3, 7, 40, 1001, 1500):
+            for _ in range(3):
+                links = _random_links(rng, count, profile)
+                got = folder_of_links([(n, c.cid, c.tsize) for n, c in links], profile)
+                meta_type, _ = _kind(links, profile) if links else (T_DIRECTORY, {})
+                want = build_directory(links, profile)
+                if meta_type == T_HAMT:
+                    assert got is None
+                else:
+                    assert got == (want.cid, want.tsize)
+        child = _empty(profile)
+        for count in range(3840, 4100, 13):  # across both profiles' thresholds
+            links = sorted((f"{i:026d}.txt".encode(), child) for i in range(count))
+            got = folder_of_links([(n, c.cid, c.tsize) for n, c in links], profile)
+            want = build_directory(links, profile)
+            assert (got is None) == (_kind(links, profile)[0] == T_HAMT)
+            if got is not None:
+                assert got == (want.cid, want.tsize)
+
+
+def _reference_hamt(entries, profile, blocks, depth=0, items=None) -> Node:
+    """A HAMT as boxo writes it, spelt out with the general encoders (the shape of the
+    writer before it wrote fields directly)."""
+    from sitegen.ipfs.dagpb import PBLink, encode_pbnode, encode_unixfs
+    from sitegen.ipfs.files import dag_pb_node
+
+    if items is None:
+        items = [(name, node, hamt_hash(name)) for name, node in entries]
+    buckets: dict[int, list] = {}
+    for item in items:
+        buckets.setdefault(item[2][depth], []).append(item)
+    links = []
+    bits = 0
+    for index in sorted(buckets):
+        group = buckets[index]
+        bits |= 1 << index
+        prefix = b"%02X" % index
+        if len(group) == 1:
+            links.append(PBLink(group[0][1].cid, prefix + group[0][0], group[0][1].tsize))
+        else:
+            child = _reference_hamt(None, profile, blocks, depth + 1, group)
+            links.append(PBLink(child.cid, prefix, child.tsize))
+    bitfield = bits.to_bytes(32, "big").lstrip(b"\0")
+    data = encode_unixfs(T_HAMT, data=bitfield, hash_type=0x22, fanout=256)
+    node = dag_pb_node(encode_pbnode(links, data), profile, blocks.__setitem__)
+    return Node(node.cid, node.tsize + sum(link.tsize for link in links))
+
+
+def test_hamt_equals_the_reference_writer() -> None:
+    import random
+
+    rng = random.Random(9)
+    for profile in (V1, V0):
+        for count in (2, 300, 3000):
+            links = _random_links(rng, count, profile)
+            mine: dict[bytes, bytes] = {}
+            theirs: dict[bytes, bytes] = {}
+            assert build_hamt(links, profile, mine.__setitem__) == _reference_hamt(
+                links, profile, theirs
+            )
+            assert mine == theirs
