@@ -356,9 +356,7 @@ def write_delta(delta: Delta, cache: BuildCache, previous: Path, out: Path) -> s
     except OSError:
         return None
     manifest = delta.manifest
-    addressed = readdress(
-        manifest, delta.changed, cids_json, profile, cache.address_memo(names=False)
-    )
+    addressed = readdress(manifest, delta.changed, cids_json, profile, cache.address_memo())
     if addressed is None:
         return None
 

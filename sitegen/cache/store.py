@@ -3,8 +3,7 @@
 Layout of ``SRC/.sitegen/cache/``: ``state.pickle`` (digests, keys, the last build's
 manifest, folder nodes and search state: ~6 MB at 1k papers), ``tail.pickle`` (what a
 cold build knew only once its state was written), ``journal.pickle`` (what
-body-only rebuilds changed since, ``sitegen.cache.journal``), ``names.pickle`` (CID
-strings, read and written by full builds only), ``papers.<n>.pack`` (one
+body-only rebuilds changed since, ``sitegen.cache.journal``), ``papers.<n>.pack`` (one
 :class:`PaperWork` per content key, see ``sitegen.cache.pack``), ``fragments/`` (TeX ->
 MathML and highlighted code in shard files, read only by builds that render a paper, see
 ``sitegen.cache.fragments``; also kept per user, :func:`user_cache_dir`) and ``jinja/``
@@ -116,7 +115,6 @@ class BuildCache:
         """The last build: fingerprint, OUT, its cids.json stat, the BuildResult JSON."""
         self.pack = PaperPack(self.dir)
         self._memo: AddressMemo | None = None
-        self._names = False
         self._math: FragmentStore | None = None
         self._shared_math = False
         """The math cache came from the user's cache, which ``save`` then updates."""
@@ -158,25 +156,17 @@ class BuildCache:
         self.files.memo, self.paper_keys, self.pages, self.last = memo, keys, pages, last
         self.pack.generation, self.pack.index = generation, index
 
-    def address_memo(self, *, names: bool = True) -> AddressMemo:
-        """The folder/CID memo of the last build, shared by this build's addressing.
+    def address_memo(self) -> AddressMemo:
+        """The folder memo of the last build, shared by this build's addressing.
 
-        ``names`` (CID -> its string, for every file) live in their own file,
-        ``names.pickle``, the largest part of the state: a full build reads and rewrites
-        it, a body-only rebuild (``names=False``) needs neither and leaves it alone.
-        A missing name only costs its ``cid_to_str`` later.
+        CID strings are not kept between builds: writing all of a 10k-paper site's
+        (178k) afresh costs about what reading them back did (``cids_to_str``).
         """
         from sitegen.cache.address import AddressMemo
 
         if self._memo is None:
             profile, folders = self.last.get("address") or ("", {})
-            known: dict[bytes, str] = {}
-            if names:
-                stored = _read_pickle(self.dir / "names.pickle")
-                if isinstance(stored, dict) and stored.get("profile") == profile:
-                    known = stored.get("names", {})
-            self._memo = AddressMemo(names=known, folders=folders, profile=profile)
-            self._names = names
+            self._memo = AddressMemo(folders=folders, profile=profile)
         return self._memo
 
     def forget_output(self) -> None:
@@ -296,8 +286,7 @@ class BuildCache:
         (self.dir / TAIL).unlink(missing_ok=True)  # it completed the old base
         _atomic_write(self.dir / "state.pickle", pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
         (self.dir / JOURNAL).unlink(missing_ok=True)  # it named the old base: stale anyway
-        if tail is None:
-            self._save_names()
+        (self.dir / "names.pickle").unlink(missing_ok=True)  # CID strings, kept before session 8
         self.pack.prune()
         legacy = self.dir / "papers"  # one file per paper, before FORMAT 3
         if legacy.is_dir():
@@ -309,12 +298,6 @@ class BuildCache:
         memo = self.address_memo()
         tail = {"token": token, "last": last, "folders": memo.folders, "profile": memo.profile}
         _atomic_write(self.dir / TAIL, pickle.dumps(tail, pickle.HIGHEST_PROTOCOL))
-        self._save_names()
-
-    def _save_names(self) -> None:
-        if self._memo is not None and self._names:
-            names = {"profile": self._memo.profile, "names": self._memo.names}
-            _atomic_write(self.dir / "names.pickle", pickle.dumps(names, pickle.HIGHEST_PROTOCOL))
 
 
 def _apply_tail(tail: Any, token: Any, last: dict[str, Any]) -> None:
