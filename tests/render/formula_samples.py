@@ -8,19 +8,17 @@ which is the point: errors must match too).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 
 from markdown_it.token import Token
+from synthetic import generator
 
 from sitegen.render.doc import RenderContext
 from sitegen.render.markdown import parse_markdown
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "joss"
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 
 Formula = tuple[str, bool, str | None]
 """TeX without delimiters, display or not, the LaTeX environment if any."""
@@ -78,16 +76,9 @@ def corpus_formulas() -> list[Formula]:
 
 def generated_formulas(count: int) -> list[Formula]:
     """``count`` formulas from the benchmark corpus generator (none if it is absent)."""
-    if not MAKE_CORPUS.is_file():
+    module = generator()
+    if module is None:
         return []
-    spec = importlib.util.spec_from_file_location("make_corpus", MAKE_CORPUS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while made
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
     writer = module.Writer(random.Random(1), ["key"])
     found: list[Formula] = []
     for n in range(count):

@@ -6,13 +6,13 @@ in the values)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
+
+from synthetic import MAKE_CORPUS, make_journal
 
 from sitegen.content.config import JournalConfig, load_config
 from sitegen.content.model import Affiliation, Author
@@ -21,7 +21,6 @@ from sitegen.render.paper import process_paper
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "joss"
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 ODD = 'Zoë </script> & "quoted" <b>\\ tab\t nul\x00 del\x7f \u2028 end'
 
 
@@ -56,12 +55,7 @@ def sample_entries(tmp: Path) -> list[tuple[Site, PaperEntry]]:
         (corpus_root / "sitegen.yaml").write_text("title: Corpus\nlicense: CC-BY-4.0\n")
         found += journal_entries(corpus_root, CORPUS)
     if MAKE_CORPUS.is_file():
-        synthetic = tmp / "synthetic"
-        subprocess.run(
-            [sys.executable, str(MAKE_CORPUS), "--papers", "40", "--seed", "3", "--out", synthetic],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        synthetic = make_journal(tmp / "synthetic", 40, seed=3)
         found += journal_entries(synthetic, synthetic / "content" / "papers")
     return found
 

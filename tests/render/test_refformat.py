@@ -5,13 +5,12 @@ character to escape."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
+from synthetic import generator
 
 from sitegen.render.bibtex import BibEntry, parse_bibtex
 from sitegen.render.names import PersonName
@@ -31,23 +30,15 @@ from tests.render.refformat_former import (
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "joss"
-MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 KINDS = ("article", "chapter", "book", "thesis", "report", "software", "webpage", "dataset", "misc")
 ODD = ["&", "<", ">", '"', "'", " ", "  ", ",", ", ", ".", "?", "\n", "x", "&amp;", "<em>"]
 
 
 def generated_bib(count: int) -> str:
     """``count`` entries of the benchmark corpus generator (empty if it is absent)."""
-    if not MAKE_CORPUS.is_file():
+    module = generator()
+    if module is None:
         return ""
-    spec = importlib.util.spec_from_file_location("make_corpus", MAKE_CORPUS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while made
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
     return "\n".join(entry.text for entry in module.make_bib(random.Random(4), count))
 
 
