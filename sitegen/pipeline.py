@@ -206,7 +206,7 @@ def build_and_hold(opts: BuildOptions) -> tuple[BuildResult, object]:
     spare = (
         sink is not None
         and opts.car is None
-        and leave_spare(opts.spare_after_cold, out, list(staged.manifest), cache)
+        and leave_spare(opts.spare_after_cold, out, staged.manifest, cache)
     )
     if early and early[0].finish(out, result, spare_is_out=spare):
         return result, held

@@ -183,8 +183,8 @@ def remember_build(
     out_sig = out_signature(out)
     spare_diff: tuple[dict[str, Flat], tuple[str, ...]] | None = None
     spare_sig = None
-    if spare_is_out:  # its cids.json is OUT's, linked: the same signature
-        spare_diff, spare_sig = ({}, ()), out_sig
+    if spare_is_out:
+        spare_diff, spare_sig = _spare_is_out(out_sig)
     elif spare_ok:
         spare_diff, spare_sig = _spare_diff(old["manifest"], flat, changed), old.get("out_sig")
     memo = cache.address_memo()
@@ -257,7 +257,7 @@ class EarlySave:
         out_sig = out_signature(out)
         last = {"out_sig": out_sig, "result": result, "time": time.time()}
         if spare_is_out:
-            last |= {"spare_diff": ({}, ()), "spare_sig": out_sig}
+            last["spare_diff"], last["spare_sig"] = _spare_is_out(out_sig)
         try:
             self._cache.save_tail(self._token, last)
         except (OSError, ValueError) as exc:
@@ -267,6 +267,12 @@ class EarlySave:
     def abandon(self) -> None:
         """The build failed: wait for the helper (its state names no OUT)."""
         self._job.result()
+
+
+def _spare_is_out(out_sig: object) -> tuple[tuple[dict[str, Flat], tuple[str, ...]], object]:
+    """The spare's record when the spare is OUT itself, as links: no difference from the
+    manifest, and OUT's signature (its ``cids.json`` is OUT's, linked)."""
+    return ({}, ()), out_sig
 
 
 def _flat(manifest: Mapping[str, Node] | Mapping[str, Flat]) -> dict[str, Flat]:

@@ -29,7 +29,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -77,7 +77,7 @@ def make_spare(out: Path, files: Iterable[str]) -> bool:
     return True
 
 
-def leave_spare(when: SpareWhen, out: Path, files: list[str], cache: BuildCache) -> bool:
+def leave_spare(when: SpareWhen, out: Path, files: Collection[str], cache: BuildCache) -> bool:
     """After a build with nothing to reuse, the spare as ``when`` asks; whether the cache
     may record one (``remember_build(spare_is_out=...)``). For ``later`` that is before
     it exists: until it is named, the next build finds none and links OUT itself."""
@@ -88,7 +88,7 @@ def leave_spare(when: SpareWhen, out: Path, files: list[str], cache: BuildCache)
     return make_spare(out, files)
 
 
-def _detach(out: Path, files: list[str], lock_dir: Path) -> bool:
+def _detach(out: Path, files: Collection[str], lock_dir: Path) -> bool:
     """:func:`make_spare` in a detached grandchild holding the lock; False if it could
     not be started. The grandchild leaves the terminal's session and standard streams
     (a caller reading this process's output to its end must not wait for it)."""
@@ -120,7 +120,7 @@ def _detach(out: Path, files: list[str], lock_dir: Path) -> bool:
     return True
 
 
-def _make_detached(out: Path, files: list[str]) -> None:
+def _make_detached(out: Path, files: Collection[str]) -> None:
     """The grandchild's work; it never returns and never runs the parent's cleanup."""
     status = 1
     try:
